@@ -1,0 +1,25 @@
+"""Names that appear in user code and reports; changing one breaks acknowledgments."""
+
+from __future__ import annotations
+
+#: The validation plugin's name. Acknowledgment ids are ``f"{PLUGIN_NAME}::{rule_id}"``.
+PLUGIN_NAME = "SecureConstructs"
+
+#: Findings report files written next to the templates in the cloud assembly.
+REPORT_JSON = "secure-constructs-report.json"
+REPORT_SARIF = "secure-constructs-report.sarif"
+
+#: Metadata key under which CDK records ``Validations.of(scope).acknowledge(...)``.
+ACKNOWLEDGED_RULES_METADATA = "aws:cdk:acknowledged-rules"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("secure-constructs")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+VERSION = _version()

@@ -1,0 +1,120 @@
+"""Run rules over an app's templates and produce findings. Pure Python, no jsii."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from aspects.index import AppIndex, ResourceView, StackTemplate, TemplateIndex
+from aspects.model import CannotVerify, Finding, Rule, Status
+from aspects.values import variants
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The outcome of checking some stacks: findings plus what was looked at."""
+
+    findings: tuple[Finding, ...]
+    stacks: tuple[str, ...]
+    resources_checked: int
+    rules: tuple[Rule, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Unacknowledged error-severity findings: these fail synthesis."""
+        return tuple(f for f in self.findings if f.blocks_synthesis)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Unacknowledged warnings."""
+        return tuple(f for f in self.findings if not f.acknowledged and not f.blocks_synthesis)
+
+    @property
+    def acknowledged(self) -> tuple[Finding, ...]:
+        """Findings covered by a reasoned acknowledgment."""
+        return tuple(f for f in self.findings if f.acknowledged)
+
+
+RulesFor = Callable[[StackTemplate], Sequence[Rule]]
+
+
+def evaluate(stacks: Iterable[StackTemplate], rules_for: RulesFor) -> Evaluation:
+    """Check every stack with the rules ``rules_for(stack)`` returns (empty = out of scope).
+
+    All *stacks* are indexed (so references into stacks out of scope still resolve); only
+    stacks with rules are checked.
+    """
+    app = AppIndex(stacks)
+    findings: list[Finding] = []
+    checked_stacks: list[str] = []
+    used: dict[str, Rule] = {}
+    count = 0
+    for template in app.templates:
+        rules = rules_for(template.stack)
+        if not rules:
+            continue
+        checked_stacks.append(template.stack.stack_path)
+        by_type: dict[str, list[Rule]] = {}
+        for rule in rules:
+            used[rule.id] = rule
+            for resource_type in rule.resource_types:
+                by_type.setdefault(resource_type, []).append(rule)
+        for resource_type, type_rules in by_type.items():
+            for logical_id in template.by_type.get(resource_type, ()):
+                count += 1
+                for rule in type_rules:
+                    findings.extend(_check(rule, app, template, logical_id))
+    return Evaluation(tuple(findings), tuple(checked_stacks), count, tuple(used.values()))
+
+
+Outcome = tuple[Status, str, str]  # status, message, property path
+
+
+def _check(rule: Rule, app: AppIndex, template: TemplateIndex, logical_id: str) -> list[Finding]:
+    resource = template.resources[logical_id]
+    try:
+        expanded = list(variants(resource))
+    except CannotVerify as exc:
+        return [_finding(rule, template, logical_id, (Status.CANNOT_VERIFY, exc.message, exc.path))]
+    per_variant: list[tuple[dict[str, bool], list[Outcome]]] = []
+    for choice, variant in expanded:
+        view = ResourceView(logical_id, variant, template, app, choice)
+        outcomes: list[Outcome] = []
+        try:
+            outcomes.extend((Status.NON_COMPLIANT, p.message, p.path) for p in rule.check(view))
+        except CannotVerify as exc:
+            outcomes.append((Status.CANNOT_VERIFY, exc.message, exc.path))
+        per_variant.append((choice, outcomes))
+    if len(per_variant) == 1:
+        merged = per_variant[0][1]
+    else:
+        # A problem in every combination of conditions is stated plainly; one that only
+        # some combinations have means the deployed value depends on a condition: fail
+        # closed as "cannot verify", naming the combination.
+        everywhere = set.intersection(*(set(outs) for _, outs in per_variant))
+        merged = sorted(everywhere, key=lambda o: (o[1], o[2]))
+        for choice, outs in per_variant:
+            when = ", ".join(f"{k} is {str(v).lower()}" for k, v in choice.items())
+            merged.extend(
+                (Status.CANNOT_VERIFY, f"depends on conditions; when {when}: {msg}", path)
+                for _status, msg, path in outs
+                if (_status, msg, path) not in everywhere
+            )
+    unique = list(dict.fromkeys(merged))
+    return [_finding(rule, template, logical_id, outcome) for outcome in unique]
+
+
+def _finding(rule: Rule, template: TemplateIndex, logical_id: str, outcome: Outcome) -> Finding:
+    status, message, path = outcome
+    return Finding(
+        rule=rule,
+        status=status,
+        message=message,
+        stack_path=template.stack.stack_path,
+        template_path=template.path,
+        logical_id=logical_id,
+        resource_type=str(template.resources[logical_id].get("Type")),
+        construct_path=template.construct_path(logical_id),
+        property_path=path,
+        acknowledged_reason=template.acknowledgment(logical_id, rule.acknowledgment_id),
+    )

@@ -1,0 +1,389 @@
+"""One index of the synthesized templates of an app, built once per check.
+
+Rules never walk a template themselves: relations between resources (a bucket's policies,
+which buckets receive logs, which VPCs have flow logs, cross-stack exports) are computed
+here once, so checking is linear in the number of resources.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from aspects.constants import ACKNOWLEDGED_RULES_METADATA
+from aspects.model import CannotVerify
+from aspects.values import as_bool, as_int, as_list, describe_intrinsic, intrinsic_name, literal
+
+ResourceKey = tuple[str, str]
+"""``(template_path, logical_id)``: a resource's identity across the app."""
+
+
+@dataclass(frozen=True)
+class StackTemplate:
+    """A synthesized stack as the engine sees it.
+
+    Parameters
+    ----------
+    stack_path:
+        The stack's construct path, e.g. ``"Prod/Api"``.
+    template_path:
+        Path of the ``*.template.json`` file.
+    template:
+        The parsed template.
+    metadata:
+        The construct metadata CDK writes beside the template (``*.metadata.json``):
+        construct path -> entries. Gives logical id -> path and acknowledgments.
+    """
+
+    stack_path: str
+    template_path: str
+    template: Mapping[str, Any]
+    metadata: Mapping[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, stack_path: str, template_path: str | Path) -> StackTemplate:
+        """Read a template and, when present, its ``.metadata.json`` sibling."""
+        path = Path(template_path)
+        template = json.loads(path.read_text(encoding="utf-8"))
+        meta_path = path.with_name(path.name.removesuffix(".template.json") + ".metadata.json")
+        metadata = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        return cls(stack_path, str(path), template, metadata)
+
+
+class TemplateIndex:
+    """Per-template lookups: resources by type, logical id -> construct path, acks."""
+
+    def __init__(self, stack: StackTemplate) -> None:
+        self.stack = stack
+        self.resources: Mapping[str, Mapping[str, Any]] = stack.template.get("Resources") or {}
+        self.parameters: Mapping[str, Any] = stack.template.get("Parameters") or {}
+        self.by_type: dict[str, list[str]] = defaultdict(list)
+        for logical_id, resource in self.resources.items():
+            if isinstance(resource, Mapping):
+                self.by_type[str(resource.get("Type"))].append(logical_id)
+        self._paths: dict[str, str] = {}
+        self._acks: dict[str, dict[str, str]] = {}
+        for path, entries in stack.metadata.items():
+            for entry in entries or ():
+                kind = entry.get("type")
+                if kind == "aws:cdk:logicalId" and isinstance(entry.get("data"), str):
+                    self._paths[entry["data"]] = path.lstrip("/")
+                elif kind == ACKNOWLEDGED_RULES_METADATA and isinstance(entry.get("data"), dict):
+                    self._acks.setdefault(path.lstrip("/"), {}).update(
+                        {str(k): str(v) for k, v in entry["data"].items()}
+                    )
+
+    @property
+    def path(self) -> str:
+        """The template file."""
+        return self.stack.template_path
+
+    def construct_path(self, logical_id: str) -> str | None:
+        """The construct path of a resource, from CDK's metadata or ``aws:cdk:path``."""
+        if logical_id in self._paths:
+            return self._paths[logical_id]
+        resource = self.resources.get(logical_id) or {}
+        path = (resource.get("Metadata") or {}).get("aws:cdk:path")
+        return str(path) if isinstance(path, str) else None
+
+    def acknowledgment(self, logical_id: str, ack_id: str) -> str | None:
+        """The reason of an acknowledgment of *ack_id* on the resource or an ancestor."""
+        path = self.construct_path(logical_id)
+        if path is None:
+            return None
+        parts = path.split("/")
+        for end in range(len(parts), -1, -1):
+            reason = self._acks.get("/".join(parts[:end]), {}).get(ack_id)
+            if reason is not None:
+                return reason
+        return None
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A reference that resolved to a resource of the app."""
+
+    template: TemplateIndex
+    logical_id: str
+    attribute: str | None = None
+
+    @property
+    def key(self) -> ResourceKey:
+        """The resource's identity across the app."""
+        return (self.template.path, self.logical_id)
+
+    @property
+    def resource(self) -> Mapping[str, Any]:
+        """The referenced resource's template entry."""
+        return self.template.resources[self.logical_id]
+
+    @property
+    def type(self) -> str:
+        """The referenced resource's CloudFormation type."""
+        return str(self.resource.get("Type"))
+
+
+@dataclass(frozen=True)
+class ExternalRef:
+    """A reference to something outside the app: a literal ARN/name or a foreign import."""
+
+    description: str
+    literal: str | None = None
+
+
+class AppIndex:
+    """Everything the rules need to know across the templates of one app."""
+
+    def __init__(self, stacks: Iterable[StackTemplate]) -> None:
+        self.templates = [TemplateIndex(s) for s in stacks]
+        self.exports: dict[str, tuple[TemplateIndex, Any]] = {}
+        self._bucket_names: dict[str, ResourceKey] = {}
+        for tpl in self.templates:
+            for output in (tpl.stack.template.get("Outputs") or {}).values():
+                name = (output.get("Export") or {}).get("Name")
+                if isinstance(name, str):
+                    self.exports[name] = (tpl, output.get("Value"))
+            for logical_id in tpl.by_type.get("AWS::S3::Bucket", ()):
+                name = (tpl.resources[logical_id].get("Properties") or {}).get("BucketName")
+                if isinstance(name, str):
+                    self._bucket_names[name] = (tpl.path, logical_id)
+
+    # -- references ----------------------------------------------------------------------
+
+    def follow(self, value: Any, template: TemplateIndex, what: str) -> ResourceRef | ExternalRef:
+        """Resolve a reference-valued property (a key, bucket, log group...).
+
+        ``Ref``/``Fn::GetAtt`` give the resource; ``Fn::ImportValue`` of an export of
+        another stack of the app is followed there; an import from outside the app and a
+        literal string are :class:`ExternalRef`. A parameter, a pseudo parameter or an
+        expression that mixes several resources raises :class:`CannotVerify`.
+        """
+        return self._follow(value, template, what, depth=0)
+
+    def _follow(
+        self, value: Any, template: TemplateIndex, what: str, depth: int
+    ) -> ResourceRef | ExternalRef:
+        if depth > 8:
+            raise CannotVerify(f"{what}: the chain of imports is too deep to follow", what)
+        if isinstance(value, str):
+            return ExternalRef(f"the literal value {value!r}", value)
+        name = intrinsic_name(value)
+        if name == "Ref":
+            target = value["Ref"]
+            if target in template.resources:
+                return ResourceRef(template, target)
+            return self._unverifiable(value, template, what)
+        if name == "Fn::GetAtt":
+            args = value["Fn::GetAtt"]
+            parts = args.split(".", 1) if isinstance(args, str) else list(args)
+            if parts and parts[0] in template.resources:
+                attribute = str(parts[1]) if len(parts) > 1 else None
+                return ResourceRef(template, str(parts[0]), attribute)
+            return self._unverifiable(value, template, what)
+        if name == "Fn::ImportValue":
+            export = value["Fn::ImportValue"]
+            if isinstance(export, str) and export in self.exports:
+                source, exported = self.exports[export]
+                return self._follow(exported, source, what, depth + 1)
+            label = export if isinstance(export, str) else describe_intrinsic(export)
+            return ExternalRef(f"the import {label!r} from outside the app")
+        if name is None:
+            raise CannotVerify(f"{what} is {value!r}, which is not a reference", what)
+        # Fn::Join / Fn::Sub / Fn::Select ...: judge by what the expression mentions.
+        resources, unknown = self._mentions(value, template)
+        if unknown:
+            return self._unverifiable(unknown[0], template, what)
+        if len(resources) == 1:
+            return ResourceRef(template, resources[0])
+        if not resources:
+            return ExternalRef(f"a {name} expression without references")
+        raise CannotVerify(
+            f"{what} is a {name} expression that mentions several resources "
+            f"({', '.join(resources)}), so it cannot be followed",
+            what,
+        )
+
+    def _unverifiable(self, value: Any, template: TemplateIndex, what: str) -> ExternalRef:
+        literal(value, what, parameters=template.parameters)  # raises with a good message
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _mentions(value: Any, template: TemplateIndex) -> tuple[list[str], list[Any]]:
+        """Resources referenced inside an expression, and non-pseudo unknowns."""
+        resources: list[str] = []
+        unknown: list[Any] = []
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+                continue
+            if not isinstance(item, Mapping):
+                continue
+            name = intrinsic_name(item)
+            if name == "Ref":
+                target = item["Ref"]
+                if target in template.resources:
+                    resources.append(target)
+                elif not str(target).startswith("AWS::"):
+                    unknown.append(item)
+            elif name == "Fn::GetAtt":
+                args = item["Fn::GetAtt"]
+                head = args.split(".", 1)[0] if isinstance(args, str) else args[0]
+                if head in template.resources:
+                    resources.append(str(head))
+                else:
+                    unknown.append(item)
+            elif name == "Fn::Sub":
+                args = item["Fn::Sub"]
+                text, names = (args, {}) if isinstance(args, str) else (args[0], args[1])
+                stack.extend(names.values() if isinstance(names, Mapping) else [])
+                for ref in _sub_references(str(text)):
+                    head = ref.split(".", 1)[0]
+                    if head in names or head.startswith("AWS::"):
+                        continue
+                    if head in template.resources:
+                        resources.append(head)
+                    else:
+                        unknown.append({"Ref": head})
+            elif name == "Fn::ImportValue":
+                unknown.append(item)
+            else:
+                stack.extend(item.values())
+        return sorted(set(resources)), unknown
+
+    def resources_mentioned(self, value: Any, template: TemplateIndex) -> Iterator[ResourceRef]:
+        """Every app resource a value refers to, following imports (never raises)."""
+        for choice in _branches(value):
+            try:
+                ref = self.follow(choice, template, "reference")
+            except CannotVerify:
+                continue
+            if isinstance(ref, ResourceRef):
+                yield ref
+            elif ref.literal is not None and ref.literal in self._bucket_names:
+                path, logical_id = self._bucket_names[ref.literal]
+                yield ResourceRef(self._template_at(path), logical_id)
+
+    def _template_at(self, path: str) -> TemplateIndex:
+        return next(t for t in self.templates if t.path == path)
+
+    # -- relations, computed once ---------------------------------------------------------
+
+    def _each(self, resource_type: str) -> Iterator[tuple[TemplateIndex, str, Mapping[str, Any]]]:
+        for tpl in self.templates:
+            for logical_id in tpl.by_type.get(resource_type, ()):
+                yield tpl, logical_id, tpl.resources[logical_id].get("Properties") or {}
+
+    @cached_property
+    def bucket_policies(self) -> dict[ResourceKey, list[tuple[TemplateIndex, str]]]:
+        """Bucket -> the ``AWS::S3::BucketPolicy`` resources attached to it."""
+        out: dict[ResourceKey, list[tuple[TemplateIndex, str]]] = defaultdict(list)
+        for tpl, logical_id, props in self._each("AWS::S3::BucketPolicy"):
+            for ref in self.resources_mentioned(props.get("Bucket"), tpl):
+                out[ref.key].append((tpl, logical_id))
+        return out
+
+    @cached_property
+    def log_targets(self) -> dict[ResourceKey, str]:
+        """Buckets that receive S3 server access logs or ALB access logs -> from whom."""
+        out: dict[ResourceKey, str] = {}
+        for tpl, logical_id, props in self._each("AWS::S3::Bucket"):
+            target = (props.get("LoggingConfiguration") or {}).get("DestinationBucketName")
+            for ref in self.resources_mentioned(target, tpl):
+                if ref.key != (tpl.path, logical_id):
+                    out.setdefault(ref.key, f"S3 server access logs of {logical_id}")
+        for tpl, logical_id, props in self._each("AWS::ElasticLoadBalancingV2::LoadBalancer"):
+            for attribute in as_list(props.get("LoadBalancerAttributes")):
+                if isinstance(attribute, Mapping) and attribute.get("Key") in (
+                    "access_logs.s3.bucket",
+                    "connection_logs.s3.bucket",
+                    "health_check_logs.s3.bucket",
+                ):
+                    for ref in self.resources_mentioned(attribute.get("Value"), tpl):
+                        out.setdefault(ref.key, f"load balancer logs of {logical_id}")
+        return out
+
+    @cached_property
+    def flow_logged_vpcs(self) -> set[ResourceKey]:
+        """VPCs that an ``AWS::EC2::FlowLog`` of the app covers."""
+        out: set[ResourceKey] = set()
+        for tpl, _logical_id, props in self._each("AWS::EC2::FlowLog"):
+            if props.get("ResourceType") != "VPC":
+                continue
+            for value in [props.get("ResourceId"), *as_list(props.get("ResourceIds"))]:
+                out.update(ref.key for ref in self.resources_mentioned(value, tpl))
+        return out
+
+
+def _branches(value: Any) -> Iterator[Any]:
+    """Both branches of any ``Fn::If`` at the top of a value, recursively."""
+    if intrinsic_name(value) == "Fn::If" and isinstance(value["Fn::If"], list):
+        args = value["Fn::If"]
+        if len(args) == 3:
+            yield from _branches(args[1])
+            yield from _branches(args[2])
+            return
+    if value is not None:
+        yield value
+
+
+def _sub_references(text: str) -> Iterator[str]:
+    """Variable names in an ``Fn::Sub`` string (``${Name}``, ``${Res.Attr}``; not ``${!x}``)."""
+    start = 0
+    while (begin := text.find("${", start)) != -1:
+        end = text.find("}", begin)
+        if end == -1:
+            return
+        name = text[begin + 2 : end]
+        if not name.startswith("!"):
+            yield name
+        start = end + 1
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """One resource (one ``Fn::If`` variant of it) as a rule sees it."""
+
+    logical_id: str
+    resource: Mapping[str, Any]
+    template: TemplateIndex
+    app: AppIndex
+    conditions: Mapping[str, bool] = field(default_factory=dict)
+
+    @property
+    def type(self) -> str:
+        """The CloudFormation type."""
+        return str(self.resource.get("Type"))
+
+    @property
+    def props(self) -> Mapping[str, Any]:
+        """``Properties`` (empty if absent)."""
+        props = self.resource.get("Properties") or {}
+        return props if isinstance(props, Mapping) else {}
+
+    @property
+    def key(self) -> ResourceKey:
+        """The resource's identity across the app."""
+        return (self.template.path, self.logical_id)
+
+    def literal(self, value: Any, what: str) -> Any:
+        """*value* if literal, else :class:`CannotVerify` naming *what*."""
+        return literal(value, what, parameters=self.template.parameters)
+
+    def bool(self, value: Any, what: str) -> bool:
+        """A CloudFormation boolean, or :class:`CannotVerify`."""
+        return as_bool(value, what, parameters=self.template.parameters)
+
+    def int(self, value: Any, what: str) -> int:
+        """A CloudFormation integer, or :class:`CannotVerify`."""
+        return as_int(value, what, parameters=self.template.parameters)
+
+    def follow(self, value: Any, what: str) -> ResourceRef | ExternalRef:
+        """Resolve a reference-valued property (see :meth:`AppIndex.follow`)."""
+        return self.app.follow(value, self.template, what)

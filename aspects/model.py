@@ -1,0 +1,134 @@
+"""The data the guardrail engine works with: pillars, severities, rules and findings.
+
+Nothing here talks to CDK or jsii: rules are pure functions of synthesized CloudFormation,
+so the same engine serves the CDK validation plugin, the testing helpers and any scanner of
+a cloud assembly.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aspects.index import ResourceView
+
+
+class Pillar(enum.StrEnum):
+    """The four questions every piece of infrastructure must answer."""
+
+    IN_TRANSIT = "in-transit"
+    AT_REST = "at-rest"
+    PREVENTION = "prevention"
+    DETECTION = "detection"
+
+
+class Severity(enum.StrEnum):
+    """How a violation is treated: errors fail synthesis, warnings are reported."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Status(enum.StrEnum):
+    """Why a resource was reported.
+
+    ``NON_COMPLIANT`` means the template holds an insecure value. ``CANNOT_VERIFY`` means
+    the value is only known at deploy time (a parameter, a condition with an insecure
+    branch): the guardrails fail closed and treat it like a violation of the same severity.
+    """
+
+    NON_COMPLIANT = "non-compliant"
+    CANNOT_VERIFY = "cannot-verify"
+
+
+class CannotVerify(Exception):
+    """Raised inside a rule when a security setting cannot be known at synthesis time."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one resource, as a rule reports it.
+
+    Parameters
+    ----------
+    message:
+        What is wrong, naming the property and the bad value.
+    path:
+        Where in the resource, e.g. ``Properties.BucketEncryption``.
+    """
+
+    message: str
+    path: str = ""
+
+
+CheckFn = Callable[["ResourceView"], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A guardrail: metadata as data beside one small check function.
+
+    The check receives one resource (one variant, if the resource uses ``Fn::If``) and
+    yields a :class:`Problem` per thing that is wrong; it raises :class:`CannotVerify`
+    when the value that decides cannot be known. Yielding nothing means compliant or not
+    applicable.
+    """
+
+    id: str
+    title: str
+    pillar: Pillar
+    severity: Severity
+    resource_types: tuple[str, ...]
+    rationale: str
+    fix: str
+    check: CheckFn = field(repr=False, compare=False)
+    fsbp: tuple[str, ...] = ()
+    nist_800_53: tuple[str, ...] = ()
+    cdk_nag: tuple[str, ...] = ()
+    checkov: tuple[str, ...] = ()
+
+    @property
+    def acknowledgment_id(self) -> str:
+        """The id to pass to ``Validations.of(scope).acknowledge(...)`` for this rule."""
+        from aspects.constants import PLUGIN_NAME
+
+        return f"{PLUGIN_NAME}::{self.id}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule violated by one resource in one stack."""
+
+    rule: Rule
+    status: Status
+    message: str
+    stack_path: str
+    template_path: str
+    logical_id: str
+    resource_type: str
+    construct_path: str | None = None
+    property_path: str = ""
+    acknowledged_reason: str | None = None
+
+    @property
+    def acknowledged(self) -> bool:
+        """Whether a reasoned acknowledgment covers this finding."""
+        return self.acknowledged_reason is not None
+
+    @property
+    def blocks_synthesis(self) -> bool:
+        """Error-severity and not acknowledged: synthesis must fail."""
+        return self.rule.severity is Severity.ERROR and not self.acknowledged
+
+    @property
+    def location(self) -> str:
+        """The construct path if known, else ``stack/logicalId``."""
+        return self.construct_path or f"{self.stack_path}/{self.logical_id}"

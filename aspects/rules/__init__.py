@@ -1,0 +1,26 @@
+"""The rule catalogue: an explicit tuple, so what runs is what you read here."""
+
+from __future__ import annotations
+
+from aspects.model import Pillar, Rule
+from aspects.rules import ec2, iam, kms, logs, s3
+
+ALL_RULES: tuple[Rule, ...] = (
+    *s3.RULES,
+    *kms.RULES,
+    *logs.RULES,
+    *ec2.RULES,
+    *iam.RULES,
+)
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}
+if len(RULES_BY_ID) != len(ALL_RULES):  # pragma: no cover - guarded by the catalogue test
+    raise RuntimeError("duplicate rule id in the catalogue")
+
+
+def rules_for(pillars: frozenset[Pillar]) -> tuple[Rule, ...]:
+    """The rules of the given pillars, in catalogue order."""
+    return tuple(rule for rule in ALL_RULES if rule.pillar in pillars)
+
+
+__all__ = ["ALL_RULES", "RULES_BY_ID", "rules_for"]

@@ -1,0 +1,127 @@
+"""Amazon VPC / EC2 guardrails: no world-open ingress but HTTP(S), flow logs on every VPC."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from aspects.index import ResourceRef, ResourceView
+from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.values import as_list, intrinsic_name
+
+SECURITY_GROUPS = ("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress")
+_WEB_PORTS = (80, 443)
+
+
+def _cidr(r: ResourceView, value: Any, what: str) -> str | None:
+    """A literal CIDR, following ``GetAtt <Vpc>.CidrBlock`` to the VPC's own block."""
+    if value is None or intrinsic_name(value) is None:
+        return value if value is None else str(value)
+    name = intrinsic_name(value)
+    if name == "Fn::GetAtt":
+        ref = r.follow(value, what)
+        if (
+            isinstance(ref, ResourceRef)
+            and ref.type == "AWS::EC2::VPC"
+            and ref.attribute == "CidrBlock"
+        ):
+            block = (ref.resource.get("Properties") or {}).get("CidrBlock")
+            return str(r.literal(block, f"{ref.logical_id}.CidrBlock"))
+    if name == "Fn::Select":
+        args = value["Fn::Select"]
+        source = args[1] if isinstance(args, list) and len(args) == 2 else None
+        if intrinsic_name(source) == "Fn::GetAtt":
+            ref = r.follow(source, what)
+            if (
+                isinstance(ref, ResourceRef)
+                and ref.type == "AWS::EC2::VPC"
+                and ref.attribute == "Ipv6CidrBlocks"
+            ):
+                return None  # the VPC's own IPv6 block, never ::/0
+    return str(r.literal(value, what))
+
+
+def _ingress_rules(r: ResourceView) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    if r.type == "AWS::EC2::SecurityGroupIngress":
+        yield "Properties", r.props
+        return
+    for i, rule in enumerate(as_list(r.props.get("SecurityGroupIngress"))):
+        if isinstance(rule, Mapping):
+            yield f"Properties.SecurityGroupIngress[{i}]", rule
+
+
+def _is_world(cidr: str, what: str) -> bool:
+    try:
+        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+    except ValueError:
+        raise CannotVerify(f"{what} is {cidr!r}, which is not a CIDR", what) from None
+
+
+def _is_web_port(r: ResourceView, rule: Mapping[str, Any], path: str) -> bool:
+    protocol = str(r.literal(rule.get("IpProtocol"), f"{path}.IpProtocol")).lower()
+    if protocol not in ("tcp", "6"):
+        return False
+    low = r.int(rule.get("FromPort"), f"{path}.FromPort")
+    high = r.int(rule.get("ToPort"), f"{path}.ToPort")
+    return low == high and low in _WEB_PORTS
+
+
+def _no_world_ingress(r: ResourceView) -> Iterator[Problem]:
+    for path, rule in _ingress_rules(r):
+        for key in ("CidrIp", "CidrIpv6"):
+            cidr = _cidr(r, rule.get(key), f"{path}.{key}")
+            if cidr is None or not _is_world(cidr, f"{path}.{key}"):
+                continue
+            if _is_web_port(r, rule, path):
+                continue
+            yield Problem(
+                f"{path} admits {cidr} on protocol {rule.get('IpProtocol')!r} ports "
+                f"{rule.get('FromPort')!r}-{rule.get('ToPort')!r}; only TCP 80 and 443 may "
+                "be open to the internet",
+                path,
+            )
+
+
+def _flow_logs(r: ResourceView) -> Iterator[Problem]:
+    if r.key not in r.app.flow_logged_vpcs:
+        yield Problem(
+            "no AWS::EC2::FlowLog with ResourceType VPC covers this VPC, so its traffic is "
+            "not recorded",
+            "FlowLog",
+        )
+
+
+RULES = (
+    Rule(
+        id="SC-EC2-1",
+        title="Security groups admit the internet only on TCP 80 and 443",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=SECURITY_GROUPS,
+        rationale="SSH, RDP, databases and admin ports open to 0.0.0.0/0 or ::/0 are found "
+        "and attacked within minutes.",
+        fix="Admit a specific CIDR, prefix list or security group; put web traffic behind a "
+        "load balancer that listens on 443 (and 80 only to redirect).",
+        check=_no_world_ingress,
+        fsbp=("EC2.18", "EC2.19"),
+        nist_800_53=("SC-7", "AC-4"),
+        cdk_nag=("AwsSolutions-EC23", "NIST.800.53.R5-EC2RestrictedCommonPorts"),
+        checkov=("CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260"),
+    ),
+    Rule(
+        id="SC-EC2-2",
+        title="Every VPC has a flow log",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=("AWS::EC2::VPC",),
+        rationale="Flow logs are the record of who talked to what, which GuardDuty and an "
+        "investigation rely on.",
+        fix="Call vpc.add_flow_log(...) or set flow_logs on the Vpc (to CloudWatch Logs with "
+        "a KMS key, or to S3).",
+        check=_flow_logs,
+        fsbp=("EC2.6",),
+        nist_800_53=("AU-12", "SI-4"),
+        cdk_nag=("AwsSolutions-VPC7", "NIST.800.53.R5-VPCFlowLogsEnabled"),
+    ),
+)

@@ -1,0 +1,93 @@
+"""AWS KMS guardrails: rotation, no public key policy, keys retained."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aspects.index import ResourceView
+from aspects.model import Pillar, Problem, Rule, Severity
+from aspects.rules._common import (
+    has_restricting_condition,
+    principal_is_everyone,
+    retention_problems,
+    statements,
+)
+
+KEY = ("AWS::KMS::Key",)
+
+
+def _rotation(r: ResourceView) -> Iterator[Problem]:
+    spec = r.props.get("KeySpec")
+    if spec is not None and r.literal(spec, "KeySpec") != "SYMMETRIC_DEFAULT":
+        return  # AWS KMS rotates only symmetric encryption keys
+    enabled = r.props.get("EnableKeyRotation")
+    if enabled is None or not r.bool(enabled, "EnableKeyRotation"):
+        yield Problem(
+            f"EnableKeyRotation is {'not set' if enabled is None else enabled}; a symmetric key "
+            "must rotate its key material",
+            "Properties.EnableKeyRotation",
+        )
+
+
+def _no_public_key_policy(r: ResourceView) -> Iterator[Problem]:
+    for i, statement in enumerate(statements(r.props.get("KeyPolicy"))):
+        what = f"KeyPolicy.Statement[{i}]"
+        if (
+            statement.get("Effect") == "Allow"
+            and principal_is_everyone(statement, r, what)
+            and not has_restricting_condition(statement)
+        ):
+            yield Problem(
+                f"{what} allows {statement.get('Action')!r} to every principal without a "
+                "restricting condition",
+                f"Properties.{what}",
+            )
+
+
+def _retained(r: ResourceView) -> Iterator[Problem]:
+    yield from retention_problems(r)
+
+
+RULES = (
+    Rule(
+        id="SC-KMS-1",
+        title="KMS keys rotate",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=KEY,
+        rationale="Rotation limits how much data one version of key material protects and "
+        "how long a leaked version stays useful.",
+        fix="Set enable_key_rotation=True (EnableKeyRotation: true).",
+        check=_rotation,
+        fsbp=("KMS.4",),
+        nist_800_53=("SC-12",),
+        cdk_nag=("AwsSolutions-KMS5", "NIST.800.53.R5-KMSBackingKeyRotationEnabled"),
+        checkov=("CKV_AWS_7",),
+    ),
+    Rule(
+        id="SC-KMS-2",
+        title="KMS key policies do not allow everyone",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=KEY,
+        rationale="A key policy Allow to Principal '*' without a caller condition lets any "
+        "AWS account use or manage the key.",
+        fix="Grant to named principals (the account root, roles), or add a condition such as "
+        "kms:CallerAccount or aws:PrincipalOrgID.",
+        check=_no_public_key_policy,
+        fsbp=("KMS.5",),
+        nist_800_53=("AC-3", "AC-6"),
+        checkov=("CKV_AWS_33",),
+    ),
+    Rule(
+        id="SC-KMS-3",
+        title="KMS keys are retained when removed from the stack",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=KEY,
+        rationale="Deleting a key makes everything encrypted with it unreadable, forever.",
+        fix="Use removal_policy=RemovalPolicy.RETAIN (CDK's default for kms.Key).",
+        check=_retained,
+        fsbp=("KMS.3",),
+    ),
+)

@@ -1,0 +1,61 @@
+"""CloudWatch Logs guardrails: log groups encrypted with a KMS key and kept for a finite time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aspects.index import ResourceView
+from aspects.model import Pillar, Problem, Rule, Severity
+from aspects.rules._common import kms_key_problems
+
+LOG_GROUP = ("AWS::Logs::LogGroup",)
+
+
+def _encrypted(r: ResourceView) -> Iterator[Problem]:
+    yield from kms_key_problems(r, r.props.get("KmsKeyId"), "KmsKeyId")
+
+
+def _finite_retention(r: ResourceView) -> Iterator[Problem]:
+    days = r.props.get("RetentionInDays")
+    if days is None:
+        yield Problem(
+            "RetentionInDays is not set, so the logs are never expired: choose how long "
+            "they are needed (cost, privacy and data-minimisation)",
+            "Properties.RetentionInDays",
+        )
+        return
+    if r.int(days, "RetentionInDays") <= 0:
+        yield Problem(f"RetentionInDays is {days!r}", "Properties.RetentionInDays")
+
+
+RULES = (
+    Rule(
+        id="SC-LOGS-1",
+        title="Log groups are encrypted with a customer-managed KMS key",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=LOG_GROUP,
+        rationale="Logs hold request data, identifiers and sometimes secrets; a key you "
+        "control decides who can read them.",
+        fix="Set encryption_key on the LogGroup (its key policy must allow the regional "
+        "logs service principal).",
+        check=_encrypted,
+        nist_800_53=("AU-9", "SC-28"),
+        cdk_nag=("NIST.800.53.R5-CloudWatchLogGroupEncrypted",),
+        checkov=("CKV_AWS_158",),
+    ),
+    Rule(
+        id="SC-LOGS-2",
+        title="Log groups have a finite retention",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=LOG_GROUP,
+        rationale="An explicit retention keeps logs long enough for investigations and no "
+        "longer than policy allows.",
+        fix="Set retention to a RetentionDays value (not INFINITE).",
+        check=_finite_retention,
+        nist_800_53=("AU-11",),
+        cdk_nag=("NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod",),
+        checkov=("CKV_AWS_66",),
+    ),
+)

@@ -1,0 +1,386 @@
+"""Amazon S3 guardrails: encryption, versioning, retention, TLS-only policy, public access, logs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from aspects.index import ResourceRef, ResourceView
+from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.rules._common import (
+    actions,
+    flatten,
+    has_restricting_condition,
+    kms_key_problems,
+    principal_is_everyone,
+    retention_problems,
+    statements,
+)
+from aspects.values import as_list, dig, variants
+
+BUCKET = ("AWS::S3::Bucket",)
+_ENCRYPTION = "BucketEncryption.ServerSideEncryptionConfiguration"
+_PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead")
+_BPA_FLAGS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+
+
+def _encryption(r: ResourceView) -> Iterator[Problem]:
+    log_source = r.app.log_targets.get(r.key)
+    rules = dig(r.props, "BucketEncryption", "ServerSideEncryptionConfiguration")
+    if not rules:
+        allowed = "SSE-S3 (AES256) or SSE-KMS" if log_source else "SSE-KMS with a key you manage"
+        yield Problem(
+            f"BucketEncryption is not set; default encryption must be {allowed}",
+            "Properties.BucketEncryption",
+        )
+        return
+    for i, rule in enumerate(as_list(rules)):
+        what = f"{_ENCRYPTION}[{i}].ServerSideEncryptionByDefault"
+        default = dig(rule, "ServerSideEncryptionByDefault") or {}
+        algorithm = r.literal(default.get("SSEAlgorithm"), f"{what}.SSEAlgorithm")
+        if algorithm in ("aws:kms", "aws:kms:dsse"):
+            yield from kms_key_problems(r, default.get("KMSMasterKeyID"), f"{what}.KMSMasterKeyID")
+        elif algorithm == "AES256" and log_source:
+            continue  # log delivery (ALB in particular) cannot write with a KMS key
+        else:
+            yield Problem(
+                f"{what}.SSEAlgorithm is {algorithm!r}; use 'aws:kms' with a customer-managed "
+                "key (only buckets that receive access logs may use 'AES256')",
+                f"Properties.{what}.SSEAlgorithm",
+            )
+
+
+def _versioning(r: ResourceView) -> Iterator[Problem]:
+    if r.key in r.app.log_targets:
+        return
+    status = dig(r.props, "VersioningConfiguration", "Status")
+    if status is None or r.literal(status, "VersioningConfiguration.Status") != "Enabled":
+        yield Problem(
+            f"VersioningConfiguration.Status is {status or 'not set'}; overwritten or "
+            "deleted objects cannot be recovered",
+            "Properties.VersioningConfiguration",
+        )
+
+
+def _retained(r: ResourceView) -> Iterator[Problem]:
+    yield from retention_problems(r)
+
+
+def _policy_variants(r: ResourceView) -> list[tuple[str, dict[str, bool], list[Mapping[str, Any]]]]:
+    """(policy logical id, condition choice, statements) for every attached policy variant."""
+    out = []
+    for template, logical_id in r.app.bucket_policies.get(r.key, ()):
+        resource = template.resources[logical_id]
+        for choice, variant in variants(resource):
+            document = dig(variant, "Properties", "PolicyDocument")
+            out.append((logical_id, choice, statements(document)))
+    return out
+
+
+def _bucket_resource_forms(r: ResourceView) -> tuple[set[str], set[str]]:
+    """The strings a policy ``Resource`` may use for this bucket and for its objects."""
+    lid = r.logical_id
+    buckets = {f"${{{lid}.Arn}}", f"arn:${{AWS::Partition}}:s3:::${{{lid}}}"}
+    buckets.add(f"arn:aws:s3:::${{{lid}}}")
+    name = r.props.get("BucketName")
+    if isinstance(name, str):
+        buckets |= {f"arn:aws:s3:::{name}", f"arn:${{AWS::Partition}}:s3:::{name}"}
+    return buckets, {b + "/*" for b in buckets}
+
+
+def _covers(patterns: list[str], forms: set[str]) -> bool:
+    for pattern in patterns:
+        if pattern == "*" or pattern in forms:
+            return True
+        if pattern.endswith("*") and any(f.startswith(pattern[:-1]) for f in forms):
+            return True
+    return False
+
+
+def _deny_statement(
+    r: ResourceView, matches_condition: Callable[[Mapping[str, Any]], bool]
+) -> Callable[[Mapping[str, Any]], bool]:
+    bucket_forms, object_forms = _bucket_resource_forms(r)
+
+    def matches(statement: Mapping[str, Any]) -> bool:
+        if statement.get("Effect") != "Deny":
+            return False
+        if not principal_is_everyone(statement, r, "PolicyDocument.Statement"):
+            return False
+        if not {"*", "s3:*"} & set(actions(statement, r, "PolicyDocument.Statement")):
+            return False
+        resources = [flatten(x) for x in as_list(statement.get("Resource"))]
+        if not (_covers(resources, bucket_forms) and _covers(resources, object_forms)):
+            return False
+        condition = statement.get("Condition") or {}
+        return matches_condition({str(k).lower(): v for k, v in condition.items()})
+
+    return matches
+
+
+def _required_denial(
+    r: ResourceView, matches: Callable[[Mapping[str, Any]], bool], missing: str
+) -> Iterator[Problem]:
+    """Some attached policy must hold a matching statement in every variant."""
+    by_policy: dict[str, list[tuple[dict[str, bool], bool]]] = {}
+    for lid, choice, stmts in _policy_variants(r):
+        by_policy.setdefault(lid, []).append((choice, any(matches(s) for s in stmts)))
+    if not by_policy:
+        yield Problem(f"no bucket policy is attached, so {missing}", "BucketPolicy")
+        return
+    if any(all(ok for _, ok in found) for found in by_policy.values()):
+        return
+    for lid, found in by_policy.items():
+        if any(ok for _, ok in found):
+            choice = next(choice for choice, ok in found if not ok)
+            raise CannotVerify(
+                f"the bucket policy {lid} has the required denial only under some conditions "
+                f"(not when {_conditions_text(choice)}), so {missing}",
+                "BucketPolicy",
+            )
+    yield Problem(f"the bucket policy does not deny them: {missing}", "BucketPolicy")
+
+
+def _conditions_text(choice: Mapping[str, bool]) -> str:
+    return ", ".join(f"{name} is {str(value).lower()}" for name, value in choice.items())
+
+
+def _secure_transport_false(condition: Mapping[str, Any]) -> bool:
+    clause = {str(k).lower(): v for k, v in (condition.get("bool") or {}).items()}
+    return any(str(v).lower() == "false" for v in as_list(clause.get("aws:securetransport")))
+
+
+def _tls_below_1_2(condition: Mapping[str, Any]) -> bool:
+    clause = {str(k).lower(): v for k, v in (condition.get("numericlessthan") or {}).items()}
+    for value in as_list(clause.get("s3:tlsversion")):
+        try:
+            if float(value) >= 1.2:
+                return True
+        except (TypeError, ValueError):
+            continue
+    return False
+
+
+def _tls_only(r: ResourceView) -> Iterator[Problem]:
+    yield from _required_denial(
+        r,
+        _deny_statement(r, _secure_transport_false),
+        "requests over plain HTTP (aws:SecureTransport=false) to the bucket and its objects "
+        "are not denied",
+    )
+
+
+def _tls_version(r: ResourceView) -> Iterator[Problem]:
+    yield from _required_denial(
+        r,
+        _deny_statement(r, _tls_below_1_2),
+        "requests with TLS below 1.2 (NumericLessThan s3:TlsVersion 1.2) to the bucket and "
+        "its objects are not denied",
+    )
+
+
+def _block_public_access(r: ResourceView) -> Iterator[Problem]:
+    config = r.props.get("PublicAccessBlockConfiguration")
+    if not isinstance(config, Mapping):
+        yield Problem(
+            "PublicAccessBlockConfiguration is not set; all four Block Public Access flags "
+            "must be true",
+            "Properties.PublicAccessBlockConfiguration",
+        )
+        return
+    off = [
+        flag
+        for flag in _BPA_FLAGS
+        if not r.bool(config.get(flag, False), f"PublicAccessBlockConfiguration.{flag}")
+    ]
+    if off:
+        yield Problem(
+            f"Block Public Access flags not true: {', '.join(off)}",
+            "Properties.PublicAccessBlockConfiguration",
+        )
+
+
+def _no_public_acl(r: ResourceView) -> Iterator[Problem]:
+    acl = r.props.get("AccessControl")
+    if acl is not None and r.literal(acl, "AccessControl") in _PUBLIC_ACLS:
+        yield Problem(
+            f"AccessControl is {acl!r}, a canned ACL that grants access to everyone",
+            "Properties.AccessControl",
+        )
+
+
+def _no_public_policy(r: ResourceView) -> Iterator[Problem]:
+    for lid, choice, stmts in _policy_variants(r):
+        for i, statement in enumerate(stmts):
+            if statement.get("Effect") != "Allow":
+                continue
+            what = f"{lid}.PolicyDocument.Statement[{i}]"
+            if principal_is_everyone(statement, r, what) and not has_restricting_condition(
+                statement
+            ):
+                when = f" (when {_conditions_text(choice)})" if choice else ""
+                yield Problem(
+                    f"bucket policy {what} allows {statement.get('Action')!r} to every "
+                    f"principal without a restricting condition{when}",
+                    "BucketPolicy",
+                )
+
+
+def _access_logging(r: ResourceView) -> Iterator[Problem]:
+    if r.key in r.app.log_targets:
+        return
+    destination = dig(r.props, "LoggingConfiguration", "DestinationBucketName")
+    if destination is None:
+        yield Problem(
+            "LoggingConfiguration is not set, so requests to the bucket leave no access log",
+            "Properties.LoggingConfiguration",
+        )
+        return
+    target = r.follow(destination, "LoggingConfiguration.DestinationBucketName")
+    if isinstance(target, ResourceRef) and target.key == r.key:
+        yield Problem(
+            "the bucket writes its access logs into itself, which makes a log loop; use a "
+            "separate log bucket",
+            "Properties.LoggingConfiguration",
+        )
+
+
+RULES = (
+    Rule(
+        id="SC-S3-1",
+        title="S3 buckets encrypt with a customer-managed KMS key",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="With SSE-KMS and a key you manage, reading an object needs kms:Decrypt on "
+        "your key, so key policy and CloudTrail control and record every read. Buckets that "
+        "receive server access logs or load balancer logs may use SSE-S3 because log delivery "
+        "cannot use (ALB) or is fragile with (S3) KMS keys.",
+        fix="Use SecureBucket, or set BucketEncryption to aws:kms (or aws:kms:dsse) with "
+        "KMSMasterKeyID pointing at a customer-managed key (bucket key enabled).",
+        check=_encryption,
+        fsbp=("S3.17",),
+        nist_800_53=("SC-13", "SC-28"),
+        cdk_nag=("NIST.800.53.R5-S3DefaultEncryptionKMS",),
+        checkov=("CKV_AWS_19", "CKV_AWS_145"),
+    ),
+    Rule(
+        id="SC-S3-2",
+        title="S3 buckets keep object versions",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="Versioning lets you recover from overwrites, deletions and ransomware. "
+        "Log-target buckets are exempt: their objects are written once.",
+        fix="Set VersioningConfiguration.Status to Enabled (versioned=True).",
+        check=_versioning,
+        fsbp=("S3.14",),
+        nist_800_53=("CP-10", "SI-12"),
+        cdk_nag=("NIST.800.53.R5-S3BucketVersioningEnabled",),
+        checkov=("CKV_AWS_21",),
+    ),
+    Rule(
+        id="SC-S3-3",
+        title="S3 buckets are retained when removed from the stack",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="A DeletionPolicy of Delete lets a refactoring or a stack deletion destroy "
+        "data; destroying data must be asked for explicitly.",
+        fix="Use removal_policy=RemovalPolicy.RETAIN (the default of SecureBucket), or "
+        "acknowledge the rule for a scratch bucket with a reason.",
+        check=_retained,
+    ),
+    Rule(
+        id="SC-S3-4",
+        title="S3 bucket policies deny requests without TLS",
+        pillar=Pillar.IN_TRANSIT,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="Only a Deny on aws:SecureTransport=false for the bucket and its objects "
+        "guarantees no client reads or writes over plain HTTP.",
+        fix="Set enforce_ssl=True, or add a Deny statement for Principal '*', Action 's3:*', "
+        "Resource [bucket ARN, bucket ARN/*], Condition Bool aws:SecureTransport false.",
+        check=_tls_only,
+        fsbp=("S3.5",),
+        nist_800_53=("SC-8", "SC-23"),
+        cdk_nag=("AwsSolutions-S10", "NIST.800.53.R5-S3BucketSSLRequestsOnly"),
+    ),
+    Rule(
+        id="SC-S3-5",
+        title="S3 bucket policies deny TLS versions below 1.2",
+        pillar=Pillar.IN_TRANSIT,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="TLS 1.0 and 1.1 have known weaknesses; S3 still accepts them unless the "
+        "bucket policy denies them.",
+        fix="Set minimum_tls_version=1.2 with enforce_ssl=True, or add a Deny statement with "
+        "Condition NumericLessThan s3:TlsVersion 1.2.",
+        check=_tls_version,
+        nist_800_53=("SC-8",),
+    ),
+    Rule(
+        id="SC-S3-6",
+        title="S3 buckets block all public access",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="Block Public Access is the backstop that keeps a mistaken ACL or policy "
+        "from exposing data.",
+        fix="Set block_public_access=BlockPublicAccess.BLOCK_ALL (all four flags true).",
+        check=_block_public_access,
+        fsbp=("S3.8",),
+        nist_800_53=("AC-3", "AC-21"),
+        cdk_nag=("AwsSolutions-S2", "NIST.800.53.R5-S3BucketLevelPublicAccessProhibited"),
+        checkov=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"),
+    ),
+    Rule(
+        id="SC-S3-7",
+        title="S3 buckets have no public canned ACL",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="PublicRead, PublicReadWrite and AuthenticatedRead grant every (AWS) user "
+        "access to the bucket.",
+        fix="Remove AccessControl and enforce object ownership (ObjectOwnership "
+        "BucketOwnerEnforced disables ACLs).",
+        check=_no_public_acl,
+        fsbp=("S3.2", "S3.3", "S3.12"),
+        nist_800_53=("AC-3",),
+        cdk_nag=(
+            "NIST.800.53.R5-S3BucketPublicReadProhibited",
+            "NIST.800.53.R5-S3BucketPublicWriteProhibited",
+        ),
+        checkov=("CKV_AWS_20", "CKV_AWS_57"),
+    ),
+    Rule(
+        id="SC-S3-8",
+        title="S3 bucket policies do not allow everyone",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="An Allow to Principal '*' without a condition on the caller's account, "
+        "organization, VPC or source makes the bucket public.",
+        fix="Name the principals, or restrict with aws:PrincipalOrgID, aws:SourceAccount, "
+        "aws:SourceArn, aws:SourceVpce or a similar condition.",
+        check=_no_public_policy,
+        fsbp=("S3.6",),
+        nist_800_53=("AC-3", "AC-6"),
+    ),
+    Rule(
+        id="SC-S3-9",
+        title="S3 buckets write server access logs",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="Access logs show who read or changed what, which an investigation needs. "
+        "Buckets that receive logs are exempt (logging them would loop).",
+        fix="Use SecureBucket (it creates a hardened log bucket), or set "
+        "server_access_logs_bucket to a separate log bucket.",
+        check=_access_logging,
+        fsbp=("S3.9",),
+        nist_800_53=("AU-2", "AU-12"),
+        cdk_nag=("AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled"),
+        checkov=("CKV_AWS_18",),
+    ),
+)

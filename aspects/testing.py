@@ -1,0 +1,61 @@
+"""Helpers for users' own pytest suites: the guardrail findings of an app or a stack.
+
+>>> evaluation = check(stack)            # synthesizes the app once
+>>> assert_clean(stack)                  # raises AssertionError listing every finding
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import aws_cdk as cdk
+from constructs import IConstruct
+
+from aspects.assembly import load_assembly
+from aspects.engine import Evaluation, evaluate
+from aspects.model import Pillar
+from aspects.plugin import in_scope
+from aspects.rules import rules_for
+
+
+def _outdir(scope: IConstruct) -> str:
+    root = scope.node.root
+    if not isinstance(root, cdk.Stage):
+        raise TypeError(f"{scope.node.path!r} is not inside an App or Stage")
+    try:
+        root.synth()
+    except RuntimeError as exc:  # the guardrails plugin (or another) failed synthesis
+        if "ValidationFailed" not in str(exc):
+            raise
+    return root.outdir
+
+
+def check(scope: IConstruct, *, pillars: Iterable[Pillar] = tuple(Pillar)) -> Evaluation:
+    """Synthesize the app that holds *scope* and evaluate the stacks at or below it.
+
+    Works whether or not the guardrail Aspects were added (a failed validation is caught
+    and the findings computed from the templates), so tests can inspect insecure apps.
+    Acknowledgments are honoured and reported with their reasons.
+    """
+    rules = rules_for(frozenset(pillars))
+    scope_path = scope.node.path
+    stacks = load_assembly(_outdir(scope))
+    return evaluate(stacks, lambda s: rules if in_scope(s.stack_path, scope_path) else ())
+
+
+def assert_clean(
+    scope: IConstruct,
+    *,
+    pillars: Iterable[Pillar] = tuple(Pillar),
+    allow_warnings: bool = False,
+) -> Evaluation:
+    """Fail with every finding listed unless the stacks at or below *scope* are clean.
+
+    Acknowledged findings are allowed; warnings are not unless ``allow_warnings``.
+    """
+    evaluation = check(scope, pillars=pillars)
+    bad = evaluation.errors + (() if allow_warnings else evaluation.warnings)
+    if bad:
+        lines = "\n".join(f"  {f.rule.id} {f.location} ({f.logical_id}): {f.message}" for f in bad)
+        raise AssertionError(f"{len(bad)} guardrail finding(s):\n{lines}")
+    return evaluation

@@ -1,0 +1,1 @@
+"""A real CDK app built from secure-constructs; ``cdk synth`` runs it (see cdk.json)."""

@@ -1,0 +1,23 @@
+"""Secure-by-default AWS CDK constructs.
+
+Every construct answers the four questions (in transit, at rest, prevention, detection)
+with hardened defaults, exposes what it creates, and passes the guardrails in
+:mod:`aspects` without acknowledgments of its own making except inherent ones.
+"""
+
+from __future__ import annotations
+
+from aspects.errors import Issue, SecureConstructsError
+from secure_constructs.bucket import (
+    WARN_DESTROY_ON_REMOVAL,
+    WARN_VERSIONING_DISABLED,
+    SecureBucket,
+)
+
+__all__ = [
+    "WARN_DESTROY_ON_REMOVAL",
+    "WARN_VERSIONING_DISABLED",
+    "Issue",
+    "SecureBucket",
+    "SecureConstructsError",
+]

@@ -1,0 +1,1 @@
+"""Hardened settings as plain functions returning fresh props: one place to read every default."""
