@@ -1,0 +1,263 @@
+"""The Aspects, the validation plugin and CDK's validation framework working together.
+
+Each scenario is one app synthesized once (module-scoped fixtures).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_s3 as s3
+
+from aspects import (
+    REPORT_JSON,
+    REPORT_SARIF,
+    InTransitGuardrails,
+    Pillar,
+    Rule,
+    SecureConstructsError,
+    SecurityGuardrails,
+    Severity,
+    acknowledge,
+    evaluate,
+)
+from aspects.index import StackTemplate
+from aspects.model import Problem
+from aspects.plugin import GuardrailsPlugin, _violation
+from aspects.rules import ALL_RULES
+from secure_constructs import SecureBucket
+
+ALL_S3_IDS = {f"SC-S3-{n}" for n in range(1, 10)}
+# What a default s3.Bucket (CDK 2.275, no feature flags; CDK retains buckets) violates.
+PLAIN_BUCKET_IDS = {"SC-S3-1", "SC-S3-2", "SC-S3-4", "SC-S3-5", "SC-S3-9"}
+
+
+@dataclass
+class Synth:
+    app: cdk.App
+    outdir: Path
+    error: str | None
+
+    @property
+    def plugin(self) -> GuardrailsPlugin:
+        plugin = getattr(self.app, "_secure_constructs_guardrails_plugin", None)
+        assert isinstance(plugin, GuardrailsPlugin)
+        return plugin
+
+    def found(self) -> set[tuple[str, str]]:
+        evaluation = self.plugin.last_evaluation
+        assert evaluation is not None
+        return {(f.rule.id, f.location) for f in evaluation.findings}
+
+    def report(self) -> dict:
+        return json.loads((self.outdir / REPORT_JSON).read_text())
+
+
+def synth(app: cdk.App, outdir: Path) -> Synth:
+    try:
+        app.synth()
+    except RuntimeError as exc:
+        assert "ValidationFailed" in str(exc)
+        return Synth(app, outdir, str(exc))
+    return Synth(app, outdir, None)
+
+
+def plain_bucket(scope: cdk.Stack, construct_id: str = "Plain") -> s3.Bucket:
+    return s3.Bucket(scope, construct_id, block_public_access=s3.BlockPublicAccess.BLOCK_ALL)
+
+
+# -- an App-level aspect covers nested Stages, and failures carry the whole story ------------
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    outdir = tmp_path_factory.mktemp("staged")
+    app = cdk.App(outdir=str(outdir))
+    SecureBucket(cdk.Stack(app, "Good"), "Data")
+    inner = cdk.Stack(cdk.Stage(app, "Prod"), "Inner")
+    plain_bucket(inner)
+    cdk.Aspects.of(app).add(SecurityGuardrails())
+    return synth(app, outdir)
+
+
+def test_app_level_guardrails_check_stacks_inside_nested_stages(staged: Synth) -> None:
+    assert staged.found() == {(rule, "Prod/Inner/Plain/Resource") for rule in PLAIN_BUCKET_IDS}
+
+
+def test_error_findings_make_app_synth_raise(staged: Synth) -> None:
+    assert staged.error is not None
+
+
+def test_failure_message_names_rule_path_logical_id_problem_and_fix(staged: Synth) -> None:
+    message = staged.error or ""
+    assert "[SC-S3-2] S3 buckets keep object versions" in message
+    assert "Prod/Inner/Plain/Resource" in message
+    assert "Plain295EB121" in message  # logical id
+    assert "VersioningConfiguration.Status is not set" in message
+    assert "Set VersioningConfiguration.Status to Enabled" in message
+    assert "SecureConstructs::SC-S3-2" in message  # how to acknowledge
+
+
+def test_violations_appear_in_cdk_validation_report(staged: Synth) -> None:
+    report = json.loads((staged.outdir / "validation-report.json").read_text())
+    (ours,) = [p for p in report["pluginReports"] if p["pluginName"] == "SecureConstructs"]
+    assert ours["conclusion"] == "failure"
+    rules = {v["ruleName"] for v in ours["violations"]}
+    assert rules == PLAIN_BUCKET_IDS
+
+
+def test_findings_report_lists_every_violation(staged: Synth) -> None:
+    report = staged.report()
+    assert report["summary"]["errors"] == len(PLAIN_BUCKET_IDS)
+    assert set(report["summary"]["stacks"]) == {"Good", "Prod/Inner"}
+    rows = {(f["ruleId"], f["stack"], f["logicalId"]) for f in report["findings"]}
+    assert rows == {(rule, "Prod/Inner", "Plain295EB121") for rule in PLAIN_BUCKET_IDS}
+    assert all(f["template"] == "assembly-Prod/ProdInner6AE3BBF4.template.json"
+               for f in report["findings"])
+
+
+def test_sarif_report_points_at_the_template_line_of_the_resource(staged: Synth) -> None:
+    sarif = json.loads((staged.outdir / REPORT_SARIF).read_text())
+    assert sarif["version"] == "2.1.0"
+    (run,) = sarif["runs"]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rule_ids == [r.id for r in ALL_RULES]
+    results = run["results"]
+    assert {r["ruleId"] for r in results} == PLAIN_BUCKET_IDS
+    for result in results:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] == "error"
+        location = result["locations"][0]["physicalLocation"]
+        template = staged.outdir / location["artifactLocation"]["uri"]
+        line = template.read_text().splitlines()[location["region"]["startLine"] - 1]
+        assert '"Plain295EB121": {' in line
+
+
+# -- an aspect on one stack checks only that stack; pillar aspects only their pillar ----------
+
+
+@pytest.fixture(scope="module")
+def scoped(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    outdir = tmp_path_factory.mktemp("scoped")
+    app = cdk.App(outdir=str(outdir))
+    unchecked = cdk.Stack(app, "Unchecked")
+    plain_bucket(unchecked)
+    transit_only = cdk.Stack(app, "TransitOnly")
+    plain_bucket(transit_only)
+    cdk.Aspects.of(transit_only).add(InTransitGuardrails())
+    return synth(app, outdir)
+
+
+def test_stack_level_aspect_checks_only_its_stack(scoped: Synth) -> None:
+    evaluation = scoped.plugin.last_evaluation
+    assert evaluation is not None
+    assert evaluation.stacks == ("TransitOnly",)
+
+
+def test_pillar_aspect_runs_only_that_pillars_rules(scoped: Synth) -> None:
+    assert scoped.found() == {
+        ("SC-S3-4", "TransitOnly/Plain/Resource"),
+        ("SC-S3-5", "TransitOnly/Plain/Resource"),
+    }
+    evaluation = scoped.plugin.last_evaluation
+    assert evaluation is not None
+    assert {r.pillar for r in evaluation.rules} == {Pillar.IN_TRANSIT}
+
+
+# -- acknowledgments: synthesis passes, the report keeps finding and reason -----------------
+
+REASON = "Scratch data for load tests; recreated from fixtures on every run."
+
+
+@pytest.fixture(scope="module")
+def acknowledged(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    outdir = tmp_path_factory.mktemp("acknowledged")
+    app = cdk.App(outdir=str(outdir))
+    stack = cdk.Stack(app, "Scratch")
+    bucket = SecureBucket(stack, "Data", versioned=False)
+    acknowledge(bucket, "SC-S3-2", REASON)  # on the construct: covers its children
+    whole = cdk.Stack(app, "WholeStack")
+    SecureBucket(whole, "Data", versioned=False)
+    acknowledge(whole, "SC-S3-2", REASON)  # on a stack: covers everything in it
+    cdk.Aspects.of(app).add(SecurityGuardrails())
+    return synth(app, outdir)
+
+
+def test_acknowledged_errors_do_not_fail_synthesis(acknowledged: Synth) -> None:
+    assert acknowledged.error is None
+
+
+def test_acknowledged_findings_stay_in_the_report_with_their_reason(acknowledged: Synth) -> None:
+    report = acknowledged.report()
+    rows = {
+        (f["ruleId"], f["constructPath"], f["acknowledged"], f["acknowledgmentReason"])
+        for f in report["findings"]
+    }
+    assert rows == {
+        ("SC-S3-2", "Scratch/Data/Bucket/Resource", True, REASON),
+        ("SC-S3-2", "WholeStack/Data/Bucket/Resource", True, REASON),
+    }
+    assert report["summary"] == {
+        "stacks": ["Scratch", "WholeStack"],
+        "resourcesChecked": 6,
+        "rules": len(ALL_RULES),
+        "errors": 0,
+        "warnings": 0,
+        "acknowledged": 2,
+    }
+
+
+def test_sarif_records_acknowledgments_as_suppressions(acknowledged: Synth) -> None:
+    sarif = json.loads((acknowledged.outdir / REPORT_SARIF).read_text())
+    suppressions = [r["suppressions"] for r in sarif["runs"][0]["results"]]
+    assert suppressions == [[{"kind": "external", "justification": REASON}]] * 2
+
+
+def test_acknowledge_rejects_unknown_rule_and_empty_reason() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "S")
+    with pytest.raises(SecureConstructsError, match=r"SC-ACK-1.*'SC-S3-99' is not a guardrail"):
+        acknowledge(stack, "SC-S3-99", REASON)
+    with pytest.raises(SecureConstructsError) as raised:
+        acknowledge(stack, "nope", "ok")
+    assert raised.value.codes == ("SC-ACK-1", "SC-ACK-2")
+
+
+# -- warnings are reported without failing ---------------------------------------------------
+
+
+def _always_warn(_view: object) -> list[Problem]:
+    return [Problem("just a warning", "Properties")]
+
+
+WARNING_RULE = Rule(
+    id="SC-TEST-1",
+    title="test warning",
+    pillar=Pillar.DETECTION,
+    severity=Severity.WARNING,
+    resource_types=("AWS::S3::Bucket",),
+    rationale="test",
+    fix="test",
+    check=_always_warn,
+)
+
+
+def test_warning_findings_neither_block_nor_count_as_errors(staged: Synth) -> None:
+    template = next(staged.outdir.glob("Good.template.json"))
+    stack = StackTemplate.load("Good", template)
+    evaluation = evaluate([stack], lambda _s: (WARNING_RULE,))
+    assert evaluation.errors == ()
+    assert {f.logical_id for f in evaluation.warnings} == {
+        lid
+        for lid, r in stack.template["Resources"].items()
+        if r["Type"] == "AWS::S3::Bucket"
+    }
+    assert {_violation(f).severity for f in evaluation.findings} == {"warning"}
+
+
+def test_every_s3_rule_is_in_the_catalogue() -> None:
+    assert {r.id for r in ALL_RULES if r.id.startswith("SC-S3-")} == ALL_S3_IDS
