@@ -36,7 +36,9 @@ def run_cdk(outdir: Path, *context: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def clean(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     outdir = tmp_path_factory.mktemp("clean")
     return run_cdk(outdir), outdir
 
