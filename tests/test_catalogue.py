@@ -1,0 +1,55 @@
+"""The rule catalogue is pinned: ids, pillars, severities, metadata and the generated docs."""
+
+from __future__ import annotations
+
+from aspects import ALL_RULES, PLUGIN_NAME, Pillar, Severity
+from aspects.catalogue import render_markdown
+from aspects.plugin import GuardrailsPlugin
+from tests.conftest import REPO_ROOT
+
+E = Severity.ERROR
+EXPECTED = [
+    ("SC-S3-1", Pillar.AT_REST, E),
+    ("SC-S3-2", Pillar.AT_REST, E),
+    ("SC-S3-3", Pillar.AT_REST, E),
+    ("SC-S3-4", Pillar.IN_TRANSIT, E),
+    ("SC-S3-5", Pillar.IN_TRANSIT, E),
+    ("SC-S3-6", Pillar.PREVENTION, E),
+    ("SC-S3-7", Pillar.PREVENTION, E),
+    ("SC-S3-8", Pillar.PREVENTION, E),
+    ("SC-S3-9", Pillar.DETECTION, E),
+    ("SC-KMS-1", Pillar.AT_REST, E),
+    ("SC-KMS-2", Pillar.PREVENTION, E),
+    ("SC-KMS-3", Pillar.AT_REST, E),
+    ("SC-LOGS-1", Pillar.AT_REST, E),
+    ("SC-LOGS-2", Pillar.DETECTION, E),
+    ("SC-EC2-1", Pillar.PREVENTION, E),
+    ("SC-EC2-2", Pillar.DETECTION, E),
+    ("SC-IAM-1", Pillar.PREVENTION, E),
+]
+
+
+def test_catalogue_is_exactly_the_pinned_rules() -> None:
+    assert [(r.id, r.pillar, r.severity) for r in ALL_RULES] == EXPECTED
+
+
+def test_every_rule_explains_itself_and_maps_to_controls() -> None:
+    for rule in ALL_RULES:
+        assert rule.title and rule.rationale and rule.fix, rule.id
+        assert rule.resource_types and all(t.startswith("AWS::") for t in rule.resource_types)
+        assert rule.acknowledgment_id == f"{PLUGIN_NAME}::{rule.id}"
+        # Every rule names at least one outside anchor (FSBP, NIST, cdk-nag or checkov)
+        # except the retention rules, which no anchor checks.
+        anchors = rule.fsbp + rule.nist_800_53 + rule.cdk_nag + rule.checkov
+        assert anchors or rule.id == "SC-S3-3", rule.id
+
+
+def test_plugin_declares_every_rule_id() -> None:
+    assert GuardrailsPlugin().rule_ids == [r.id for r in ALL_RULES]
+
+
+def test_docs_rule_catalogue_is_generated_and_current() -> None:
+    committed = (REPO_ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == render_markdown(), "run: python -m aspects.catalogue > docs/rules.md"
+    for rule in ALL_RULES:
+        assert f"### {rule.id}\n" in committed
