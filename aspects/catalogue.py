@@ -54,4 +54,4 @@ def render_markdown() -> str:
 
 
 if __name__ == "__main__":
-    print(render_markdown(), end="")  # noqa: T201
+    print(render_markdown(), end="")

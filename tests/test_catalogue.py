@@ -35,8 +35,11 @@ def test_catalogue_is_exactly_the_pinned_rules() -> None:
 
 def test_every_rule_explains_itself_and_maps_to_controls() -> None:
     for rule in ALL_RULES:
-        assert rule.title and rule.rationale and rule.fix, rule.id
-        assert rule.resource_types and all(t.startswith("AWS::") for t in rule.resource_types)
+        assert rule.title, rule.id
+        assert rule.rationale, rule.id
+        assert rule.fix, rule.id
+        assert rule.resource_types, rule.id
+        assert all(t.startswith("AWS::") for t in rule.resource_types), rule.id
         assert rule.acknowledgment_id == f"{PLUGIN_NAME}::{rule.id}"
         # Every rule names at least one outside anchor (FSBP, NIST, cdk-nag or checkov)
         # except the retention rules, which no anchor checks.
