@@ -29,6 +29,7 @@ from aspects.index import StackTemplate
 from aspects.model import Problem
 from aspects.plugin import GuardrailsPlugin, _violation
 from aspects.rules import ALL_RULES
+from aspects.testing import assert_clean, check
 from secure_constructs import SecureBucket
 
 ALL_S3_IDS = {f"SC-S3-{n}" for n in range(1, 10)}
@@ -261,3 +262,37 @@ def test_warning_findings_neither_block_nor_count_as_errors(staged: Synth) -> No
 
 def test_every_s3_rule_is_in_the_catalogue() -> None:
     assert {r.id for r in ALL_RULES if r.id.startswith("SC-S3-")} == ALL_S3_IDS
+
+
+# -- an aspect on a nested Stage checks that Stage's stacks only -----------------------------
+
+
+@pytest.fixture(scope="module")
+def stage_scoped(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    outdir = tmp_path_factory.mktemp("stage_scoped")
+    app = cdk.App(outdir=str(outdir))
+    plain_bucket(cdk.Stack(app, "Outside"))
+    stage = cdk.Stage(app, "Dev")
+    plain_bucket(cdk.Stack(stage, "Api"))
+    cdk.Aspects.of(stage).add(SecurityGuardrails())
+    return synth(app, outdir)
+
+
+def test_stage_level_aspect_checks_only_the_stacks_of_that_stage(stage_scoped: Synth) -> None:
+    assert stage_scoped.error is not None
+    assert stage_scoped.found() == {(rule, "Dev/Api/Plain/Resource") for rule in PLAIN_BUCKET_IDS}
+
+
+# -- the testing helpers for users' own suites ----------------------------------------------
+
+
+def test_assert_clean_passes_a_secure_stack_and_lists_findings_of_an_insecure_one() -> None:
+    app = cdk.App()
+    good = cdk.Stack(app, "Good")
+    SecureBucket(good, "Data")
+    bad = cdk.Stack(app, "Bad")
+    plain_bucket(bad)
+    assert assert_clean(good).findings == ()
+    with pytest.raises(AssertionError, match=r"5 guardrail finding\(s\):\n  SC-S3-1 Bad/Plain"):
+        assert_clean(bad)
+    assert {f.rule.id for f in check(bad).findings} == PLAIN_BUCKET_IDS
