@@ -6,28 +6,82 @@ bucket, which log delivery requires), always scoped to the one resource and with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import aws_cdk as cdk
 from constructs import IConstruct
 
+#: The plugin names (``NagPack.name``) of cdk-nag 3's packs. A rule id is
+#: ``<pack>-<rule>``, optionally followed by a granular ``[finding]``. Longest first, so a
+#: pack whose name is a prefix of another's can never be picked by mistake.
+CDK_NAG_PACKS: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "AwsSolutions",
+            "HIPAA.Security",
+            "NIST.800.53.R4",
+            "NIST.800.53.R5",
+            "PCI.DSS.321",
+            "Serverless",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+_CHECKOV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
+
+
+def cdk_nag_acknowledgment_id(rule_id: str) -> str:
+    """The id CDK matches a cdk-nag 3 finding against: ``<Pack>::<RuleId>``.
+
+    CDK's validation framework looks a plugin's violation up as
+    ``<plugin name>::<ruleName>`` among the acknowledgments on the violating construct and
+    its ancestors, and records the reason in ``validation-report.json``
+    (``suppressedViolations``). cdk-nag 3.0.2 also drops a finding acknowledged with the
+    bare rule id, but then nothing in the report shows that or why, so we always qualify.
+
+    Raises
+    ------
+    ValueError
+        If *rule_id* does not start with a known pack name and ``-``.
+    """
+    for pack in CDK_NAG_PACKS:
+        if rule_id.startswith(f"{pack}-") and len(rule_id) > len(pack) + 1:
+            return f"{pack}::{rule_id}"
+    raise ValueError(
+        f"{rule_id!r} is not a cdk-nag rule id: expected '<pack>-<rule>' with a pack in "
+        f"{', '.join(sorted(CDK_NAG_PACKS))}."
+    )
+
 
 def accept_cdk_nag(scope: IConstruct, rule_ids: Iterable[str], reason: str) -> None:
     """Acknowledge cdk-nag 3 rules (e.g. ``NIST.800.53.R5-S3BucketReplicationEnabled``).
 
-    cdk-nag 3 reports as a CDK validation plugin named after its pack, so the native
-    acknowledgment id is ``<Pack>::<RuleId>``.
+    Pass the one L1 resource the finding is about as *scope*: the acknowledgment covers
+    *scope* and everything below it.
     """
+    _require_reason(reason)
     for rule_id in rule_ids:
-        pack = rule_id.split("-", 1)[0]
         cdk.Validations.of(scope).acknowledge(
-            cdk.Acknowledgment(id=f"{pack}::{rule_id}", reason=reason)
+            cdk.Acknowledgment(id=cdk_nag_acknowledgment_id(rule_id), reason=reason)
         )
 
 
 def accept_checkov(resource: cdk.CfnResource, check_ids: Iterable[str], reason: str) -> None:
     """Record checkov skips in the resource's template metadata (checkov reads them there)."""
+    _require_reason(reason)
+    new = list(check_ids)
+    bad = [check_id for check_id in new if not _CHECKOV_ID.match(check_id)]
+    if bad:
+        raise ValueError(f"not checkov check ids (e.g. 'CKV_AWS_18'): {bad!r}")
     existing = resource.get_metadata("checkov") or {}
     skips = list(existing.get("skip", []))
-    skips.extend({"id": check_id, "comment": reason} for check_id in check_ids)
+    skips.extend({"id": check_id, "comment": reason} for check_id in new)
     resource.add_metadata("checkov", {**existing, "skip": skips})
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValueError("an acknowledgment needs a reason")
