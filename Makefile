@@ -12,7 +12,7 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup synth synth-insecure test lint typecheck check clean
+.PHONY: setup synth synth-insecure test lint typecheck check docs clean
 
 setup: .stamp-venv .stamp-node
 
@@ -46,6 +46,10 @@ typecheck: setup
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+## Regenerate the rule catalogue from the registry (a test fails when it is stale).
+docs: setup
+	$(BIN)/python -m aspects.catalogue > docs/rules.md
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .stamp-venv .stamp-node .pytest_cache .mypy_cache .ruff_cache

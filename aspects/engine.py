@@ -81,7 +81,9 @@ def _check(rule: Rule, app: AppIndex, template: TemplateIndex, logical_id: str) 
         view = ResourceView(logical_id, variant, template, app, choice)
         outcomes: list[Outcome] = []
         try:
-            outcomes.extend((Status.NON_COMPLIANT, p.message, p.path) for p in rule.check(view))
+            # A rule may yield problems and then raise CannotVerify: keep both.
+            for problem in rule.check(view):
+                outcomes.append((Status.NON_COMPLIANT, problem.message, problem.path))
         except CannotVerify as exc:
             outcomes.append((Status.CANNOT_VERIFY, exc.message, exc.path))
         per_variant.append((choice, outcomes))

@@ -17,7 +17,15 @@ from typing import Any
 
 from aspects.constants import ACKNOWLEDGED_RULES_METADATA
 from aspects.model import CannotVerify
-from aspects.values import as_bool, as_int, as_list, describe_intrinsic, intrinsic_name, literal
+from aspects.values import (
+    as_bool,
+    as_int,
+    as_list,
+    describe_intrinsic,
+    intrinsic_name,
+    literal,
+    variants,
+)
 
 ResourceKey = tuple[str, str]
 """``(template_path, logical_id)``: a resource's identity across the app."""
@@ -311,14 +319,59 @@ class AppIndex:
 
     @cached_property
     def flow_logged_vpcs(self) -> set[ResourceKey]:
-        """VPCs that an ``AWS::EC2::FlowLog`` of the app covers."""
-        out: set[ResourceKey] = set()
-        for tpl, _logical_id, props in self._each("AWS::EC2::FlowLog"):
-            if props.get("ResourceType") != "VPC":
-                continue
-            for value in [props.get("ResourceId"), *as_list(props.get("ResourceIds"))]:
-                out.update(ref.key for ref in self.resources_mentioned(value, tpl))
-        return out
+        """VPCs that an ``AWS::EC2::FlowLog`` of the app covers whatever the conditions."""
+        return self._flow_log_coverage[0]
+
+    @cached_property
+    def maybe_flow_logged_vpcs(self) -> dict[ResourceKey, str]:
+        """VPCs a flow log covers only under some conditions or parameter values -> why."""
+        return self._flow_log_coverage[1]
+
+    @cached_property
+    def _flow_log_coverage(self) -> tuple[set[ResourceKey], dict[ResourceKey, str]]:
+        always: set[ResourceKey] = set()
+        maybe: dict[ResourceKey, str] = {}
+        for tpl in self.templates:
+            for logical_id in tpl.by_type.get("AWS::EC2::FlowLog", ()):
+                certain, possible, why = self._flow_log_targets(tpl, logical_id)
+                always |= certain
+                for key in possible - certain:
+                    maybe.setdefault(key, why)
+        return always, {k: v for k, v in maybe.items() if k not in always}
+
+    def _flow_log_targets(
+        self, tpl: TemplateIndex, logical_id: str
+    ) -> tuple[set[ResourceKey], set[ResourceKey], str]:
+        """VPCs a flow log covers in every case, in some case, and why only in some."""
+        resource = tpl.resources[logical_id]
+        why = f"the flow log {logical_id} covers it only under some Fn::If conditions"
+        exact = "Condition" not in resource
+        try:
+            expanded: list[Mapping[str, Any]] = [variant for _c, variant in variants(resource)]
+        except CannotVerify as exc:
+            expanded, why, exact = [resource], f"the flow log {logical_id}: {exc.message}", False
+        sure: list[set[ResourceKey]] = []
+        possible: set[ResourceKey] = set()
+        for variant in expanded:
+            props = variant.get("Properties") or {}
+            kind = props.get("ResourceType")
+            mentioned = {
+                ref.key
+                for value in [props.get("ResourceId"), *as_list(props.get("ResourceIds"))]
+                for ref in self.resources_mentioned(value, tpl)
+            }
+            sure.append(mentioned if kind == "VPC" else set())
+            if intrinsic_name(kind) is not None:
+                why = (
+                    f"the ResourceType of the flow log {logical_id} is set by "
+                    f"{describe_intrinsic(kind)}"
+                )
+            if kind == "VPC" or intrinsic_name(kind) is not None:
+                possible |= mentioned
+        if "Condition" in resource:
+            why = f"the flow log {logical_id} exists only when {resource['Condition']} is true"
+        certain = set.intersection(*sure) if exact else set()
+        return certain, possible, why
 
 
 def _branches(value: Any) -> Iterator[Any]:

@@ -133,9 +133,12 @@ def kms_key_problems(view: ResourceView, value: Any, what: str) -> Iterator[Prob
         return
     ref = view.follow(value, what)
     if isinstance(ref, ExternalRef):
-        if ref.literal is not None and _aws_managed(ref.literal):
+        # An alias ARN built from pseudo parameters (kms.Alias.from_alias_name) is a
+        # Fn::Join without a literal: judge its text.
+        text = ref.literal if ref.literal is not None else flatten(value)
+        if _aws_managed(text):
             yield Problem(
-                f"{what} is the AWS managed key {ref.literal!r}: its key policy and rotation "
+                f"{what} is the AWS managed key {text!r}: its key policy and rotation "
                 "are not yours to control; use a customer-managed key",
                 path,
             )
@@ -146,7 +149,9 @@ def kms_key_problems(view: ResourceView, value: Any, what: str) -> Iterator[Prob
         alias_props = ref.resource.get("Properties") or {}
         name = alias_props.get("AliasName")
         if isinstance(name, str) and _aws_managed(name):
-            yield Problem(f"{what} is the AWS managed key {name!r}; use a customer-managed key")
+            yield Problem(
+                f"{what} is the AWS managed key {name!r}; use a customer-managed key", path
+            )
             return
         target = view.app.follow(alias_props.get("TargetKeyId"), ref.template, "TargetKeyId")
         if isinstance(target, ExternalRef) or target.type == "AWS::KMS::Key":

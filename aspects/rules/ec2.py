@@ -67,6 +67,13 @@ def _is_web_port(r: ResourceView, rule: Mapping[str, Any], path: str) -> bool:
     return low == high and low in _WEB_PORTS
 
 
+def _traffic(rule: Mapping[str, Any]) -> str:
+    protocol = rule.get("IpProtocol")
+    if str(protocol) == "-1":
+        return "every protocol and port (IpProtocol -1)"
+    return f"protocol {protocol!r} ports {rule.get('FromPort')!r}-{rule.get('ToPort')!r}"
+
+
 def _no_world_ingress(r: ResourceView) -> Iterator[Problem]:
     for path, rule in _ingress_rules(r):
         for key in ("CidrIp", "CidrIpv6"):
@@ -76,20 +83,26 @@ def _no_world_ingress(r: ResourceView) -> Iterator[Problem]:
             if _is_web_port(r, rule, path):
                 continue
             yield Problem(
-                f"{path} admits {cidr} on protocol {rule.get('IpProtocol')!r} ports "
-                f"{rule.get('FromPort')!r}-{rule.get('ToPort')!r}; only TCP 80 and 443 may "
-                "be open to the internet",
+                f"{path} admits {cidr} on {_traffic(rule)}; only TCP 80 and 443 may be open "
+                "to the internet",
                 path,
             )
 
 
 def _flow_logs(r: ResourceView) -> Iterator[Problem]:
-    if r.key not in r.app.flow_logged_vpcs:
-        yield Problem(
-            "no AWS::EC2::FlowLog with ResourceType VPC covers this VPC, so its traffic is "
-            "not recorded",
+    if r.key in r.app.flow_logged_vpcs:
+        return
+    maybe = r.app.maybe_flow_logged_vpcs.get(r.key)
+    if maybe is not None:
+        raise CannotVerify(
+            f"{maybe}, so whether this VPC's traffic is recorded is only known at deploy time",
             "FlowLog",
         )
+    yield Problem(
+        "no AWS::EC2::FlowLog with ResourceType VPC covers this VPC, so its traffic is "
+        "not recorded",
+        "FlowLog",
+    )
 
 
 RULES = (

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aspects.index import ResourceView
+from aspects.index import ExternalRef, ResourceRef, ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
 from aspects.rules._common import flatten, statements
-from aspects.values import as_list
+from aspects.values import as_list, intrinsic_name
 
 POLICY_HOLDERS = (
     "AWS::IAM::Policy",
@@ -32,13 +33,53 @@ def _literal_list(r: ResourceView, value: Any, what: str) -> list[str]:
     return [str(r.literal(item, what)) for item in as_list(value)]
 
 
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+
+
+def _resource_list(r: ResourceView, value: Any, what: str) -> list[str]:
+    """``Resource`` entries as text; raises only if an entry may be ``*`` at deploy time.
+
+    An ARN of a resource of the app (``Fn::GetAtt``, ``Ref``, an import of another stack)
+    or an ARN built around literal text (``arn:aws:s3:::${Param}/*``) is never ``*``; a
+    parameter or an import from outside the app might be.
+    """
+    out = []
+    for item in as_list(value):
+        if intrinsic_name(item) is None:
+            out.append(str(item))
+            continue
+        text = flatten(item)
+        if _PLACEHOLDER.sub("", text).strip("*") or isinstance(r.follow(item, what), ResourceRef):
+            out.append(text)
+        else:
+            r.literal(item, what)  # raises CannotVerify naming the source
+    return out
+
+
+def _managed_policy_problems(r: ResourceView) -> Iterator[Problem]:
+    for i, arn in enumerate(as_list(r.props.get("ManagedPolicyArns"))):
+        what = f"ManagedPolicyArns[{i}]"
+        text = flatten(arn)
+        if text.endswith(_ADMIN_POLICY):
+            yield Problem(
+                "ManagedPolicyArns attaches AdministratorAccess (Action '*' on Resource '*')",
+                f"Properties.{what}",
+            )
+        elif intrinsic_name(arn) is not None:
+            # A managed policy of the app is judged on its own; a name built from a
+            # parameter (follow raises) or imported from outside the app is unknown.
+            ref = r.follow(arn, what)
+            if isinstance(ref, ExternalRef) and "${?}" in text:
+                r.literal(arn, what)
+
+
 def _no_admin(r: ResourceView) -> Iterator[Problem]:
     for where, document in _documents(r):
         for i, statement in enumerate(statements(document)):
             if statement.get("Effect") != "Allow":
                 continue
             what = f"{where}.Statement[{i}]"
-            resources = _literal_list(r, statement.get("Resource"), f"{what}.Resource")
+            resources = _resource_list(r, statement.get("Resource"), f"{what}.Resource")
             if "*" not in resources:
                 continue
             granted = _literal_list(r, statement.get("Action"), f"{what}.Action")
@@ -53,12 +94,7 @@ def _no_admin(r: ResourceView) -> Iterator[Problem]:
                     "Resource '*', which is administrator in all but name",
                     f"Properties.{what}",
                 )
-    for i, arn in enumerate(as_list(r.props.get("ManagedPolicyArns"))):
-        if flatten(arn).endswith(_ADMIN_POLICY):
-            yield Problem(
-                "ManagedPolicyArns attaches AdministratorAccess (Action '*' on Resource '*')",
-                f"Properties.ManagedPolicyArns[{i}]",
-            )
+    yield from _managed_policy_problems(r)
 
 
 RULES = (
@@ -74,7 +110,7 @@ RULES = (
         check=_no_admin,
         fsbp=("IAM.1", "IAM.21"),
         nist_800_53=("AC-6",),
-        cdk_nag=("AwsSolutions-IAM5", "NIST.800.53.R5-IAMNoInlinePolicy"),
-        checkov=("CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_63"),
+        cdk_nag=("AwsSolutions-IAM5", "NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess"),
+        checkov=("CKV_AWS_62", "CKV_AWS_63"),
     ),
 )

@@ -12,21 +12,27 @@ from aspects.rules._common import (
     retention_problems,
     statements,
 )
+from aspects.values import intrinsic_name
 
 KEY = ("AWS::KMS::Key",)
 
 
 def _rotation(r: ResourceView) -> Iterator[Problem]:
-    spec = r.props.get("KeySpec")
-    if spec is not None and r.literal(spec, "KeySpec") != "SYMMETRIC_DEFAULT":
-        return  # AWS KMS rotates only symmetric encryption keys
+    # AWS KMS rotates only symmetric encryption keys; a KeySpec from a parameter matters
+    # only when rotation is not enabled.
     enabled = r.props.get("EnableKeyRotation")
-    if enabled is None or not r.bool(enabled, "EnableKeyRotation"):
-        yield Problem(
-            f"EnableKeyRotation is {'not set' if enabled is None else enabled}; a symmetric key "
-            "must rotate its key material",
-            "Properties.EnableKeyRotation",
-        )
+    spec = r.props.get("KeySpec")
+    if intrinsic_name(spec) is None and spec not in (None, "SYMMETRIC_DEFAULT"):
+        return
+    if enabled is not None and r.bool(enabled, "EnableKeyRotation"):
+        return
+    if spec is not None and r.literal(spec, "KeySpec") != "SYMMETRIC_DEFAULT":
+        return
+    yield Problem(
+        f"EnableKeyRotation is {'not set' if enabled is None else enabled}; a symmetric key "
+        "must rotate its key material",
+        "Properties.EnableKeyRotation",
+    )
 
 
 def _no_public_key_policy(r: ResourceView) -> Iterator[Problem]:

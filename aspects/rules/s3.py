@@ -98,7 +98,7 @@ def _covers(patterns: list[str], forms: set[str]) -> bool:
 
 
 def _deny_statement(
-    r: ResourceView, matches_condition: Callable[[Mapping[str, Any]], bool]
+    r: ResourceView, matches_condition: Callable[[ResourceView, Mapping[str, Any]], bool]
 ) -> Callable[[Mapping[str, Any]], bool]:
     bucket_forms, object_forms = _bucket_resource_forms(r)
 
@@ -113,26 +113,48 @@ def _deny_statement(
         if not (_covers(resources, bucket_forms) and _covers(resources, object_forms)):
             return False
         condition = statement.get("Condition") or {}
-        return matches_condition({str(k).lower(): v for k, v in condition.items()})
+        return matches_condition(r, {str(k).lower(): v for k, v in condition.items()})
 
     return matches
+
+
+def _any_match(
+    statements_: list[Mapping[str, Any]], matches: Callable[[Mapping[str, Any]], bool]
+) -> bool | CannotVerify:
+    """Whether a statement matches; if none does but one could not be judged, why not."""
+    unknown: CannotVerify | None = None
+    for statement in statements_:
+        try:
+            if matches(statement):
+                return True
+        except CannotVerify as exc:
+            unknown = unknown or exc
+    return unknown or False
 
 
 def _required_denial(
     r: ResourceView, matches: Callable[[Mapping[str, Any]], bool], missing: str
 ) -> Iterator[Problem]:
-    """Some attached policy must hold a matching statement in every variant."""
-    by_policy: dict[str, list[tuple[dict[str, bool], bool]]] = {}
+    """Some attached policy must hold a matching statement in every variant.
+
+    A statement that cannot be judged (an action or condition value from a parameter) does
+    not hide another statement that matches; if none matches, the rule cannot verify.
+    """
+    by_policy: dict[str, list[tuple[dict[str, bool], bool | CannotVerify]]] = {}
     for lid, choice, stmts in _policy_variants(r):
-        by_policy.setdefault(lid, []).append((choice, any(matches(s) for s in stmts)))
+        by_policy.setdefault(lid, []).append((choice, _any_match(stmts, matches)))
     if not by_policy:
         yield Problem(f"no bucket policy is attached, so {missing}", "BucketPolicy")
         return
-    if any(all(ok for _, ok in found) for found in by_policy.values()):
+    if any(all(ok is True for _, ok in found) for found in by_policy.values()):
         return
+    for found in by_policy.values():
+        for _choice, ok in found:
+            if isinstance(ok, CannotVerify):
+                raise ok
     for lid, found in by_policy.items():
-        if any(ok for _, ok in found):
-            choice = next(choice for choice, ok in found if not ok)
+        if any(ok is True for _, ok in found):
+            choice = next(choice for choice, ok in found if ok is not True)
             raise CannotVerify(
                 f"the bucket policy {lid} has the required denial only under some conditions "
                 f"(not when {_conditions_text(choice)}), so {missing}",
@@ -145,14 +167,22 @@ def _conditions_text(choice: Mapping[str, bool]) -> str:
     return ", ".join(f"{name} is {str(value).lower()}" for name, value in choice.items())
 
 
-def _secure_transport_false(condition: Mapping[str, Any]) -> bool:
-    clause = {str(k).lower(): v for k, v in (condition.get("bool") or {}).items()}
-    return any(str(v).lower() == "false" for v in as_list(clause.get("aws:securetransport")))
+def _condition_values(
+    r: ResourceView, condition: Mapping[str, Any], operator: str, key: str
+) -> list[Any]:
+    """The literal values of ``Condition[operator][key]``; a parameter raises CannotVerify."""
+    clause = {str(k).lower(): v for k, v in (condition.get(operator.lower()) or {}).items()}
+    what = f"PolicyDocument.Statement.Condition.{operator}.{key}"
+    return [r.literal(v, what) for v in as_list(clause.get(key.lower()))]
 
 
-def _tls_below_1_2(condition: Mapping[str, Any]) -> bool:
-    clause = {str(k).lower(): v for k, v in (condition.get("numericlessthan") or {}).items()}
-    for value in as_list(clause.get("s3:tlsversion")):
+def _secure_transport_false(r: ResourceView, condition: Mapping[str, Any]) -> bool:
+    values = _condition_values(r, condition, "Bool", "aws:SecureTransport")
+    return any(str(v).lower() == "false" for v in values)
+
+
+def _tls_below_1_2(r: ResourceView, condition: Mapping[str, Any]) -> bool:
+    for value in _condition_values(r, condition, "NumericLessThan", "s3:TlsVersion"):
         try:
             if float(value) >= 1.2:
                 return True
@@ -210,7 +240,10 @@ def _no_public_acl(r: ResourceView) -> Iterator[Problem]:
 
 
 def _no_public_policy(r: ResourceView) -> Iterator[Problem]:
+    """A public Allow in every variant of a policy is a problem; in only some, unverifiable."""
+    by_policy: dict[str, list[tuple[dict[str, bool], set[str]]]] = {}
     for lid, choice, stmts in _policy_variants(r):
+        public = set()
         for i, statement in enumerate(stmts):
             if statement.get("Effect") != "Allow":
                 continue
@@ -218,18 +251,37 @@ def _no_public_policy(r: ResourceView) -> Iterator[Problem]:
             if principal_is_everyone(statement, r, what) and not has_restricting_condition(
                 statement
             ):
-                when = f" (when {_conditions_text(choice)})" if choice else ""
-                yield Problem(
+                public.add(
                     f"bucket policy {what} allows {statement.get('Action')!r} to every "
-                    f"principal without a restricting condition{when}",
-                    "BucketPolicy",
+                    "principal without a restricting condition"
                 )
+        by_policy.setdefault(lid, []).append((choice, public))
+    unverifiable: CannotVerify | None = None
+    for found in by_policy.values():
+        everywhere = set.intersection(*(public for _, public in found))
+        for message in sorted(everywhere):
+            yield Problem(message, "BucketPolicy")
+        for choice, public in found:
+            if unverifiable is None and public - everywhere:
+                message = sorted(public - everywhere)[0]
+                unverifiable = CannotVerify(
+                    f"{message} when {_conditions_text(choice)}", "BucketPolicy"
+                )
+    if unverifiable is not None:
+        raise unverifiable
 
 
 def _access_logging(r: ResourceView) -> Iterator[Problem]:
     if r.key in r.app.log_targets:
         return
     destination = dig(r.props, "LoggingConfiguration", "DestinationBucketName")
+    if destination is None and "LoggingConfiguration" in r.props:
+        yield Problem(
+            "LoggingConfiguration has no DestinationBucketName, so the bucket writes its "
+            "access logs into itself, which makes a log loop; use a separate log bucket",
+            "Properties.LoggingConfiguration",
+        )
+        return
     if destination is None:
         yield Problem(
             "LoggingConfiguration is not set, so requests to the bucket leave no access log",
@@ -262,7 +314,7 @@ RULES = (
         fsbp=("S3.17",),
         nist_800_53=("SC-13", "SC-28"),
         cdk_nag=("NIST.800.53.R5-S3DefaultEncryptionKMS",),
-        checkov=("CKV_AWS_19", "CKV_AWS_145"),
+        checkov=("CKV_AWS_19",),
     ),
     Rule(
         id="SC-S3-2",

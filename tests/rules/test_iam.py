@@ -1,0 +1,194 @@
+"""SC-IAM-1 on roles, users, groups and policies from L2s, raw L1s, escape hatches, tokens.
+
+One app is synthesized for the module: stack ``Iam`` holds one principal or policy per
+case (construct id = case name).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+
+from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, Switch, cfn, check_app, ids, outcomes
+
+ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+READ_ONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+STAR = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+
+
+def document(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def _build(stack: cdk.Stack) -> None:
+    setting = cdk.CfnParameter(stack, "Setting", default="x").value_as_string
+    switch = Switch(stack)
+    data_key = kms.Key(stack, "DataKey", enable_key_rotation=True)
+    admin = iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")
+    read_only = iam.ManagedPolicy.from_aws_managed_policy_name("ReadOnlyAccess")
+
+    def role(construct_id: str, **props: Any) -> iam.Role:
+        return iam.Role(
+            stack, construct_id, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), **props
+        )
+
+    holder = role("Holder")
+
+    def policy(construct_id: str, **statement: Any) -> iam.Policy:
+        return iam.Policy(
+            stack, construct_id, statements=[iam.PolicyStatement(**statement)], roles=[holder]
+        )
+
+    # Compliant references.
+    data_key.grant_decrypt(role("GrantedRole"))
+    role("ReadOnlyRole", managed_policies=[read_only])
+    policy("StarActionsOnOneKey", actions=["*"], resources=[data_key.key_arn])
+    policy("DenyEverything", effect=iam.Effect.DENY, actions=["*"], resources=["*"])
+    policy("NotActionOnOneKey", not_actions=["iam:*"], resources=[data_key.key_arn])
+    policy("ParamInBucketArn", actions=["s3:*"], resources=[f"arn:aws:s3:::{setting}/*"])
+
+    # Non-compliant L2s.
+    role("AdminRole", managed_policies=[admin])
+    policy("StarPolicy", actions=["*"], resources=["*"])
+    iam.ManagedPolicy(
+        stack,
+        "NotActionManagedPolicy",
+        statements=[iam.PolicyStatement(not_actions=["iam:*"], resources=["*"])],
+    )
+
+    # Raw L1s.
+    iam.CfnUser(stack, "L1AdminUser", managed_policy_arns=[ADMIN_ARN])
+    iam.CfnRole(
+        stack,
+        "L1StarRole",
+        assume_role_policy_document=document(
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ),
+        policies=[iam.CfnRole.PolicyProperty(policy_name="all", policy_document=document(STAR))],
+    )
+    iam.CfnGroup(
+        stack,
+        "L1StarGroup",
+        policies=[
+            iam.CfnGroup.PolicyProperty(
+                policy_name="all",
+                policy_document=document(
+                    {"Effect": "Allow", "Action": ["s3:GetObject", "*"], "Resource": ["*"]}
+                ),
+            )
+        ],
+    )
+
+    # Escape hatches on compliant resources.
+    cfn(role("EscAdmin", managed_policies=[read_only])).add_property_override(
+        "ManagedPolicyArns.0", ADMIN_ARN
+    )
+    cfn(policy("EscStarAction", actions=["s3:GetObject"], resources=["*"])).add_property_override(
+        "PolicyDocument.Statement.0.Action", "*"
+    )
+
+    # Tokens.
+    action = "PolicyDocument.Statement.0.Action"
+    cfn(policy("ParamAction", actions=["s3:GetObject"], resources=["*"])).add_property_override(
+        action, setting
+    )
+    cfn(
+        policy("ParamResource", actions=["*"], resources=["arn:aws:s3:::data"])
+    ).add_property_override("PolicyDocument.Statement.0.Resource", setting)
+    from_param = iam.ManagedPolicy.from_managed_policy_arn(stack, "FromParam", setting)
+    role("ParamManagedPolicy", managed_policies=[from_param])
+    cfn(policy("IfAction", actions=["s3:GetObject"], resources=["*"])).add_property_override(
+        action, switch.pick("s3:GetObject", "*")
+    )
+    cfn(policy("IfActionBoth", actions=["s3:GetObject"], resources=["*"])).add_property_override(
+        action, switch.pick("s3:GetObject", "s3:ListBucket")
+    )
+    cfn(role("IfManagedPolicy", managed_policies=[read_only])).add_property_override(
+        "ManagedPolicyArns.0", switch.pick(READ_ONLY_ARN, ADMIN_ARN)
+    )
+
+
+@pytest.fixture(scope="module")
+def ev() -> Checked:
+    app = cdk.App()
+    _build(cdk.Stack(app, "Iam"))
+    return check_app(app)
+
+
+def at(name: str) -> str:
+    return f"Iam/{name}"
+
+
+# -- compliant references ----------------------------------------------------------------
+
+
+def test_role_granted_access_to_one_key_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("GrantedRole")) == set()
+
+
+def test_role_with_read_only_managed_policy_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("ReadOnlyRole")) == set()
+
+
+@pytest.mark.parametrize("name", ["StarActionsOnOneKey", "NotActionOnOneKey"])
+def test_broad_actions_on_one_resource_are_not_administrator(ev: Checked, name: str) -> None:
+    assert ids(ev, at(name)) == set()
+
+
+def test_denying_everything_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("DenyEverything")) == set()
+
+
+def test_parameter_inside_a_resource_arn_is_not_a_wildcard(ev: Checked) -> None:
+    assert ids(ev, at("ParamInBucketArn")) == set()
+
+
+# -- SC-IAM-1 ----------------------------------------------------------------------------
+
+
+def test_role_with_administrator_access_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("AdminRole")) == {"SC-IAM-1"}
+
+
+def test_policy_allowing_every_action_on_every_resource_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("StarPolicy")) == {"SC-IAM-1"}
+
+
+def test_managed_policy_allowing_all_but_iam_on_every_resource_is_flagged(
+    ev: Checked,
+) -> None:
+    assert ids(ev, at("NotActionManagedPolicy")) == {"SC-IAM-1"}
+
+
+@pytest.mark.parametrize("name", ["L1AdminUser", "L1StarRole", "L1StarGroup"])
+def test_l1_administrator_is_flagged(ev: Checked, name: str) -> None:
+    assert ids(ev, at(name)) == {"SC-IAM-1"}
+
+
+@pytest.mark.parametrize("name", ["EscAdmin", "EscStarAction"])
+def test_administrator_made_by_override_is_flagged(ev: Checked, name: str) -> None:
+    assert outcomes(ev, at(name)) == {("SC-IAM-1", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["ParamAction", "ParamResource", "ParamManagedPolicy"])
+def test_action_resource_or_managed_policy_from_parameter_cannot_be_verified(
+    ev: Checked, name: str
+) -> None:
+    assert outcomes(ev, at(name)) == {("SC-IAM-1", CANNOT_VERIFY)}
+
+
+@pytest.mark.parametrize("name", ["IfAction", "IfManagedPolicy"])
+def test_administrator_under_a_condition_cannot_be_verified(ev: Checked, name: str) -> None:
+    assert outcomes(ev, at(name)) == {("SC-IAM-1", CANNOT_VERIFY)}
+
+
+def test_narrow_actions_in_both_branches_are_compliant(ev: Checked) -> None:
+    assert ids(ev, at("IfActionBoth")) == set()

@@ -1,0 +1,163 @@
+"""SC-LOGS-1..2 on log groups built from L2s, raw L1s, escape hatches and tokens.
+
+One app is synthesized for the module: stack ``Logs`` holds one log group per case
+(construct id = case name), stack ``LogsKeys`` a key that ``Logs`` uses through a
+cross-stack reference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+
+from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, Switch, cfn, check_app, ids, outcomes
+
+LITERAL_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+AWS_MANAGED_ALIAS_ARN = "arn:aws:kms:eu-west-1:123456789012:alias/aws/logs"
+
+
+def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    other_key = kms.Key(stack, "OtherKey", enable_key_rotation=True)
+    setting = cdk.CfnParameter(stack, "Setting", default="x").value_as_string
+    days = cdk.CfnParameter(stack, "Days", type="Number", default=30).value_as_number
+    switch = Switch(stack)
+
+    def group(construct_id: str, **overrides: Any) -> logs.LogGroup:
+        props: dict[str, Any] = {
+            "encryption_key": key,
+            "retention": logs.RetentionDays.ONE_YEAR,
+        }
+        props.update(overrides)
+        return logs.LogGroup(stack, construct_id, **props)
+
+    def l1(construct_id: str, **overrides: Any) -> logs.CfnLogGroup:
+        props: dict[str, Any] = {"kms_key_id": key.key_arn, "retention_in_days": 30}
+        props.update(overrides)
+        return logs.CfnLogGroup(stack, construct_id, **props)
+
+    # Compliant references.
+    group("Secure")
+    l1("L1Secure")
+
+    # SC-LOGS-1 encryption and the key reference policy.
+    group("Unencrypted", encryption_key=None)
+    l1("L1Unencrypted", kms_key_id=None)
+    cfn(group("EscUnencrypted")).add_property_deletion_override("KmsKeyId")
+    cfn(group("ParamKey")).add_property_override("KmsKeyId", setting)
+    cfn(group("IfKey")).add_property_override(
+        "KmsKeyId", switch.pick(key.key_arn, cdk.Aws.NO_VALUE)
+    )
+    cfn(group("IfTwoKeys")).add_property_override(
+        "KmsKeyId", switch.pick(key.key_arn, other_key.key_arn)
+    )
+    group("ForeignKey", encryption_key=foreign_key)
+    l1("LiteralKey", kms_key_id=LITERAL_KEY_ARN)
+    l1("AwsManagedKey", kms_key_id=AWS_MANAGED_ALIAS_ARN)
+
+    # SC-LOGS-2 retention.
+    group("KeptForever", retention=logs.RetentionDays.INFINITE)
+    l1("L1KeptForever", retention_in_days=None)
+    cfn(group("EscKeptForever")).add_property_deletion_override("RetentionInDays")
+    cfn(group("ParamRetention")).add_property_override("RetentionInDays", days)
+    cfn(group("IfRetention")).add_property_override(
+        "RetentionInDays", switch.pick(30, cdk.Aws.NO_VALUE)
+    )
+    cfn(group("IfRetentionBoth")).add_property_override("RetentionInDays", switch.pick(30, 90))
+
+
+@pytest.fixture(scope="module")
+def ev() -> Checked:
+    app = cdk.App()
+    keys = cdk.Stack(app, "LogsKeys")
+    _build(cdk.Stack(app, "Logs"), kms.Key(keys, "SharedKey", enable_key_rotation=True))
+    return check_app(app)
+
+
+def at(name: str) -> str:
+    return f"Logs/{name}"
+
+
+# -- compliant references ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Secure", "L1Secure"])
+def test_hardened_log_group_has_no_finding(ev: Checked, name: str) -> None:
+    assert ids(ev, at(name)) == set()
+
+
+# -- SC-LOGS-1 encryption ----------------------------------------------------------------
+
+
+def test_log_group_without_key_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("Unencrypted")) == {"SC-LOGS-1"}
+
+
+def test_l1_log_group_without_key_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("L1Unencrypted")) == {"SC-LOGS-1"}
+
+
+def test_key_removed_by_override_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("EscUnencrypted")) == {("SC-LOGS-1", NON_COMPLIANT)}
+
+
+def test_key_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("ParamKey")) == {("SC-LOGS-1", CANNOT_VERIFY)}
+
+
+def test_key_removed_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("IfKey")) == {("SC-LOGS-1", CANNOT_VERIFY)}
+
+
+def test_choosing_between_two_keys_of_the_app_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("IfTwoKeys")) == set()
+
+
+def test_key_of_another_stack_is_followed_through_the_import(ev: Checked) -> None:
+    resources = ev.templates["Logs"]["Resources"]
+    (group,) = (v for k, v in resources.items() if k.startswith("ForeignKey"))
+    assert set(group["Properties"]["KmsKeyId"]) == {"Fn::ImportValue"}
+    assert ids(ev, at("ForeignKey")) == set()
+
+
+def test_literal_key_arn_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("LiteralKey")) == set()
+
+
+def test_aws_managed_key_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("AwsManagedKey")) == {"SC-LOGS-1"}
+
+
+def test_keys_of_the_app_have_no_finding(ev: Checked) -> None:
+    assert ids(ev, at("Key")) | ids(ev, at("OtherKey")) | ids(ev, "LogsKeys") == set()
+
+
+# -- SC-LOGS-2 retention -----------------------------------------------------------------
+
+
+def test_log_group_kept_forever_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("KeptForever")) == {"SC-LOGS-2"}
+
+
+def test_l1_log_group_without_retention_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("L1KeptForever")) == {"SC-LOGS-2"}
+
+
+def test_retention_removed_by_override_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("EscKeptForever")) == {("SC-LOGS-2", NON_COMPLIANT)}
+
+
+def test_retention_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("ParamRetention")) == {("SC-LOGS-2", CANNOT_VERIFY)}
+
+
+def test_retention_removed_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("IfRetention")) == {("SC-LOGS-2", CANNOT_VERIFY)}
+
+
+def test_finite_retention_in_both_branches_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("IfRetentionBoth")) == set()
