@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -299,23 +299,49 @@ class AppIndex:
 
     @cached_property
     def log_targets(self) -> dict[ResourceKey, str]:
-        """Buckets that receive S3 server access logs or ALB access logs -> from whom."""
+        """Buckets that receive S3 server access logs or ALB logs in every case -> from whom.
+
+        Fails closed: a bucket that receives logs only under some conditions (an ``Fn::If``
+        or a ``Condition`` on the source) is not exempt from the data-bucket rules.
+        """
         out: dict[ResourceKey, str] = {}
-        for tpl, logical_id, props in self._each("AWS::S3::Bucket"):
-            target = (props.get("LoggingConfiguration") or {}).get("DestinationBucketName")
-            for ref in self.resources_mentioned(target, tpl):
-                if ref.key != (tpl.path, logical_id):
-                    out.setdefault(ref.key, f"S3 server access logs of {logical_id}")
-        for tpl, logical_id, props in self._each("AWS::ElasticLoadBalancingV2::LoadBalancer"):
-            for attribute in as_list(props.get("LoadBalancerAttributes")):
-                if isinstance(attribute, Mapping) and attribute.get("Key") in (
-                    "access_logs.s3.bucket",
-                    "connection_logs.s3.bucket",
-                    "health_check_logs.s3.bucket",
-                ):
-                    for ref in self.resources_mentioned(attribute.get("Value"), tpl):
-                        out.setdefault(ref.key, f"load balancer logs of {logical_id}")
+        for tpl, logical_id in self._each_id("AWS::S3::Bucket"):
+            for key in self._always_mentioned(tpl, logical_id, _bucket_log_destinations):
+                if key != (tpl.path, logical_id):
+                    out.setdefault(key, f"S3 server access logs of {logical_id}")
+        for tpl, logical_id in self._each_id("AWS::ElasticLoadBalancingV2::LoadBalancer"):
+            for key in self._always_mentioned(tpl, logical_id, _load_balancer_log_destinations):
+                out.setdefault(key, f"load balancer logs of {logical_id}")
         return out
+
+    def _each_id(self, resource_type: str) -> Iterator[tuple[TemplateIndex, str]]:
+        for tpl in self.templates:
+            for logical_id in tpl.by_type.get(resource_type, ()):
+                yield tpl, logical_id
+
+    def _always_mentioned(
+        self,
+        tpl: TemplateIndex,
+        logical_id: str,
+        values: Callable[[Mapping[str, Any]], Iterable[Any]],
+    ) -> set[ResourceKey]:
+        """Resources that ``values(properties)`` refers to in every variant of a resource."""
+        resource = tpl.resources[logical_id]
+        if "Condition" in resource:
+            return set()
+        try:
+            expanded = [variant for _choice, variant in variants(resource)]
+        except CannotVerify:
+            return set()
+        found = [
+            {
+                ref.key
+                for value in values(variant.get("Properties") or {})
+                for ref in self.resources_mentioned(value, tpl)
+            }
+            for variant in expanded
+        ]
+        return set.intersection(*found) if found else set()
 
     @cached_property
     def flow_logged_vpcs(self) -> set[ResourceKey]:
@@ -372,6 +398,26 @@ class AppIndex:
             why = f"the flow log {logical_id} exists only when {resource['Condition']} is true"
         certain = set.intersection(*sure) if exact else set()
         return certain, possible, why
+
+
+def _bucket_log_destinations(props: Mapping[str, Any]) -> list[Any]:
+    logging = props.get("LoggingConfiguration")
+    return [logging.get("DestinationBucketName")] if isinstance(logging, Mapping) else []
+
+
+_LOG_BUCKET_ATTRIBUTES = (
+    "access_logs.s3.bucket",
+    "connection_logs.s3.bucket",
+    "health_check_logs.s3.bucket",
+)
+
+
+def _load_balancer_log_destinations(props: Mapping[str, Any]) -> list[Any]:
+    return [
+        attribute.get("Value")
+        for attribute in as_list(props.get("LoadBalancerAttributes"))
+        if isinstance(attribute, Mapping) and attribute.get("Key") in _LOG_BUCKET_ATTRIBUTES
+    ]
 
 
 def _branches(value: Any) -> Iterator[Any]:

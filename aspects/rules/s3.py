@@ -74,6 +74,10 @@ def _policy_variants(r: ResourceView) -> list[tuple[str, dict[str, bool], list[M
         for choice, variant in variants(resource):
             document = dig(variant, "Properties", "PolicyDocument")
             out.append((logical_id, choice, statements(document)))
+        condition = resource.get("Condition")
+        if isinstance(condition, str):
+            # The policy is only deployed when its condition holds: without it, no statement.
+            out.append((logical_id, {condition: False}, []))
     return out
 
 
