@@ -13,6 +13,7 @@ from constructs import Construct
 
 from aspects.errors import Issue, SecureConstructsError
 from secure_constructs._defaults import s3 as defaults
+from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 
 #: Warning ids (acknowledge with ``Annotations.of(scope).acknowledge_warning(id)``).
@@ -134,11 +135,10 @@ class SecureBucket(Construct):
         )
         destroy = removal_policy == cdk.RemovalPolicy.DESTROY
 
-        self.encryption_key: kms.IKey = encryption_key or kms.Key(
+        self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
             self,
             "Key",
             description=f"Encrypts the objects of {self.node.path}",
-            enable_key_rotation=True,
             removal_policy=removal_policy,
         )
 

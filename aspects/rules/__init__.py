@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from aspects.model import Pillar, Rule
-from aspects.rules import ec2, iam, kms, logs, s3
+from aspects.rules import (
+    awslambda,
+    ec2,
+    iam,
+    kms,
+    logs,
+    rds,
+    s3,
+    secretsmanager,
+    sns,
+    sqs,
+    ssm,
+)
 
 ALL_RULES: tuple[Rule, ...] = (
     *s3.RULES,
@@ -11,6 +23,12 @@ ALL_RULES: tuple[Rule, ...] = (
     *logs.RULES,
     *ec2.RULES,
     *iam.RULES,
+    *awslambda.RULES,
+    *sqs.RULES,
+    *sns.RULES,
+    *secretsmanager.RULES,
+    *ssm.RULES,
+    *rds.RULES,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}

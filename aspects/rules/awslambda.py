@@ -1,0 +1,7 @@
+"""AWS Lambda guardrails (issue: SecureFunction)."""
+
+from __future__ import annotations
+
+from aspects.model import Rule
+
+RULES: tuple[Rule, ...] = ()

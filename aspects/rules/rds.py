@@ -1,0 +1,7 @@
+"""Amazon RDS and Aurora guardrails."""
+
+from __future__ import annotations
+
+from aspects.model import Rule
+
+RULES: tuple[Rule, ...] = ()

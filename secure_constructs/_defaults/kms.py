@@ -1,0 +1,63 @@
+"""Customer-managed keys and their grants to AWS services, shared by every construct."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+
+def customer_managed_key(
+    scope: Construct,
+    construct_id: str,
+    *,
+    description: str,
+    removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
+) -> kms.Key:
+    """A symmetric key with yearly rotation, retained by default (SC-KMS-1, SC-KMS-3).
+
+    CDK's default key policy gives the account root full control, so IAM policies decide
+    who uses it; construct grants add exactly the actions a grantee needs.
+    """
+    return kms.Key(
+        scope,
+        construct_id,
+        description=description,
+        enable_key_rotation=True,
+        removal_policy=removal_policy,
+    )
+
+
+def allow_cloudwatch_logs(key: kms.IKey) -> None:
+    """Let CloudWatch Logs in the key's region use *key* for log groups of this account.
+
+    Scoped by the ``kms:EncryptionContext:aws:logs:arn`` condition to log groups of the
+    stack's account and region (an imported key is left unchanged: its policy is not ours).
+    """
+    stack = cdk.Stack.of(key)
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowCloudWatchLogsOfThisAccount",
+            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+            actions=[
+                "kms:Encrypt*",
+                "kms:Decrypt*",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+                "kms:Describe*",
+            ],
+            resources=["*"],
+            conditions={
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                        service="logs",
+                        resource="log-group",
+                        resource_name="*",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                }
+            },
+        ),
+        allow_no_op=True,
+    )

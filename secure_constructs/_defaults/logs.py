@@ -1,0 +1,54 @@
+"""Log groups as every construct creates them: KMS-encrypted, finite retention, retained."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from aspects.errors import Issue, SecureConstructsError
+from secure_constructs._defaults.kms import allow_cloudwatch_logs
+
+#: How long construct-created log groups keep logs unless told otherwise (SC-LOGS-2).
+DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+
+def encrypted_log_group(
+    scope: Construct,
+    construct_id: str,
+    *,
+    encryption_key: kms.IKey,
+    retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+    removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
+    log_group_name: str | None = None,
+) -> logs.LogGroup:
+    """A log group encrypted with *encryption_key* (SC-LOGS-1), finite retention (SC-LOGS-2).
+
+    The key policy is extended so CloudWatch Logs can use the key; without that the log
+    group fails to create.
+    """
+    if retention == logs.RetentionDays.INFINITE:
+        raise SecureConstructsError(
+            scope.node.path,
+            [
+                Issue(
+                    "SC-LOGS-RETENTION",
+                    "retention",
+                    "RetentionDays.INFINITE keeps logs forever (guardrail SC-LOGS-2).",
+                    "pick a finite RetentionDays value, e.g. ONE_YEAR.",
+                )
+            ],
+        )
+    allow_cloudwatch_logs(encryption_key)
+    group = logs.LogGroup(
+        scope,
+        construct_id,
+        encryption_key=encryption_key,
+        retention=retention,
+        removal_policy=removal_policy,
+        log_group_name=log_group_name,
+    )
+    # The key policy must exist before CloudWatch Logs tries to use the key.
+    group.node.add_dependency(encryption_key)
+    return group
