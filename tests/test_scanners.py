@@ -7,33 +7,31 @@ A plain ``s3.Bucket`` goes through the same harness to show the scanners do bite
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
-from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
+from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks
 
 from aspects.testing import check
 from secure_constructs import bucket as bucket_module
 from secure_constructs._scanners import accept_cdk_nag, cdk_nag_acknowledgment_id
 from secure_constructs.bucket import SecureBucket
+from tests.scanner_harness import (
+    COMPLIANCE_PACKS,
+    PACK_NAMES,
+    PACKS,
+    Scanned,
+    checkov_failures,
+    finish_cfn_lint,
+    scan,
+    start_cfn_lint,
+    suppressed,
+    violations,
+)
 
 pytestmark = pytest.mark.e2e
-
-PACKS = (AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks)
-PACK_NAMES = frozenset({"AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"})
-COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
-
-_BIN = Path(sys.executable).parent
-# No network: no Prisma Cloud policy download/mapping, no PyPI version check.
-_CHECKOV_ENV = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
 
 # What SecureBucket acknowledges on purpose, and nothing else: (rule, construct path).
 DATA = "Stack/Data/Bucket/Resource"
@@ -48,124 +46,6 @@ EXPECTED_NAG_ACKS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Scanned:
-    """One app synthesized with the cdk-nag packs, and its template run through the CLIs."""
-
-    stack: cdk.Stack
-    synth_error: str | None
-    report: dict[str, Any]
-    template_path: Path
-    template: dict[str, Any]
-    checkov: dict[str, Any]
-    cfn_lint: list[dict[str, Any]]
-
-    def plugin_reports(self) -> dict[str, dict[str, Any]]:
-        return {r["pluginName"]: r for r in self.report["pluginReports"]}
-
-    def logical_id(self, path: str) -> str:
-        """The logical id of the L1 at *path* below the stack (e.g. ``Data/Bucket``)."""
-        node = self.stack.node.find_child(path.split("/")[0])
-        for part in path.split("/")[1:]:
-            node = node.node.find_child(part)
-        cfn = node.node.default_child
-        assert isinstance(cfn, cdk.CfnElement)
-        return str(self.stack.resolve(cfn.logical_id))
-
-
-def _violations(report: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Unsuppressed (plugin, rule, construct path) triples, warnings included."""
-    return [
-        (r["pluginName"], v["ruleName"], c["constructPath"])
-        for r in report["pluginReports"]
-        for v in r["violations"]
-        for c in v["violatingConstructs"]
-    ]
-
-
-def _suppressed(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Acknowledged violations, one per violating construct, with id, place and reason."""
-    return [
-        {**v, "pluginName": r["pluginName"], "constructPath": c["constructPath"]}
-        for r in report["pluginReports"]
-        for v in r.get("suppressedViolations") or []
-        for c in v["violatingConstructs"]
-    ]
-
-
-def _start_checkov(template: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            str(_BIN / "checkov"),
-            "--file",
-            str(template),
-            "--framework",
-            "cloudformation",
-            "--output",
-            "json",
-            "--skip-download",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_CHECKOV_ENV,
-    )
-
-
-def _start_cfn_lint(*templates: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(_BIN / "cfn-lint"), "--format", "json", *map(str, templates)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _finish_checkov(proc: subprocess.Popen[str]) -> dict[str, Any]:
-    out, err = proc.communicate(timeout=300)
-    # Exit code 1 = failed checks (judged by the tests); anything else is a crash.
-    assert proc.returncode in (0, 1), f"checkov crashed ({proc.returncode}):\n{err}"
-    result = json.loads(out)
-    if isinstance(result, list):  # one entry per framework when several ran
-        (result,) = (r for r in result if r.get("check_type") == "cloudformation")
-    assert result.get("check_type") == "cloudformation", f"checkov scanned nothing: {out}"
-    return dict(result)
-
-
-def _finish_cfn_lint(proc: subprocess.Popen[str]) -> list[dict[str, Any]]:
-    out, err = proc.communicate(timeout=300)
-    # Exit code is a bit mask of error (2), warning (4), informational (8); 1 = crash.
-    assert proc.returncode & 1 == 0, f"cfn-lint crashed ({proc.returncode}):\n{err}"
-    return list(json.loads(out))
-
-
-def _scan(outdir: Path, build: Callable[[cdk.Stack], object]) -> Scanned:
-    app = cdk.App(outdir=str(outdir))
-    stack = cdk.Stack(app, "Stack")
-    build(stack)
-    cdk.Validations.of(app).add_plugins(*(pack(app) for pack in PACKS))
-    synth_error: str | None = None
-    try:
-        app.synth()
-    except RuntimeError as exc:  # cdk-nag violations fail synthesis
-        if "ValidationFailed" not in str(exc):
-            raise
-        synth_error = str(exc)
-    report = json.loads((outdir / "validation-report.json").read_text())
-    template_path = outdir / "Stack.template.json"
-    checkov = _start_checkov(template_path)
-    cfn_lint = _start_cfn_lint(template_path)
-    return Scanned(
-        stack=stack,
-        synth_error=synth_error,
-        report=report,
-        template_path=template_path,
-        template=json.loads(template_path.read_text()),
-        checkov=_finish_checkov(checkov),
-        cfn_lint=_finish_cfn_lint(cfn_lint),
-    )
-
-
 def _build_secure(stack: cdk.Stack) -> None:
     SecureBucket(stack, "Data")
 
@@ -176,19 +56,12 @@ def _build_plain(stack: cdk.Stack) -> None:
 
 @pytest.fixture(scope="module")
 def secure(tmp_path_factory: pytest.TempPathFactory) -> Scanned:
-    return _scan(tmp_path_factory.mktemp("secure"), _build_secure)
+    return scan(tmp_path_factory.mktemp("secure"), _build_secure)
 
 
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory: pytest.TempPathFactory) -> Scanned:
-    return _scan(tmp_path_factory.mktemp("plain"), _build_plain)
-
-
-def _checkov_failures(result: dict[str, Any]) -> list[str]:
-    return [
-        f"{c['check_id']} {c['resource']}: {c['check_name']}"
-        for c in result["results"]["failed_checks"]
-    ]
+    return scan(tmp_path_factory.mktemp("plain"), _build_plain)
 
 
 # -- SecureBucket with default props ----------------------------------------------------
@@ -196,14 +69,14 @@ def _checkov_failures(result: dict[str, Any]) -> list[str]:
 
 def test_cdk_nag_packs_pass_synthesis(secure: Scanned) -> None:
     assert secure.synth_error is None, secure.synth_error
-    assert _violations(secure.report) == []
+    assert violations(secure.report) == []
     assert all(r["conclusion"] == "success" for r in secure.report["pluginReports"])
 
 
 def test_cdk_nag_acknowledgments_are_exactly_the_inherent_ones(secure: Scanned) -> None:
-    suppressed = _suppressed(secure.report)
-    assert {(s["ruleName"], s["constructPath"]) for s in suppressed} == EXPECTED_NAG_ACKS
-    for s in suppressed:
+    acks = suppressed(secure.report)
+    assert {(s["ruleName"], s["constructPath"]) for s in acks} == EXPECTED_NAG_ACKS
+    for s in acks:
         # Qualified id, recorded on the one L1 resource (never the stack), with a reason.
         assert s["acknowledgedId"] == f"{s['pluginName']}::{s['ruleName']}"
         assert s["acknowledgedAt"] == s["constructPath"]
@@ -212,7 +85,7 @@ def test_cdk_nag_acknowledgments_are_exactly_the_inherent_ones(secure: Scanned) 
 
 def test_checkov_passes_every_check(secure: Scanned) -> None:
     summary = secure.checkov["summary"]
-    assert _checkov_failures(secure.checkov) == []
+    assert checkov_failures(secure.checkov) == []
     assert summary["parsing_errors"] == 0
     assert summary["resource_count"] == len(secure.template["Resources"])
     assert summary["passed"] >= 15, summary
@@ -260,7 +133,7 @@ def test_plain_bucket_fails_every_cdk_nag_pack(plain: Scanned) -> None:
     for name in PACK_NAMES:
         assert reports[name]["conclusion"] == "failure"
         assert reports[name]["violations"], name
-    rules = {rule for _, rule, path in _violations(plain.report) if path == "Stack/Plain/Resource"}
+    rules = {rule for _, rule, path in violations(plain.report) if path == "Stack/Plain/Resource"}
     assert {"AwsSolutions-S1", "AwsSolutions-S10"} <= rules
     for pack in COMPLIANCE_PACKS:
         assert {
@@ -268,12 +141,12 @@ def test_plain_bucket_fails_every_cdk_nag_pack(plain: Scanned) -> None:
             f"{pack}-S3DefaultEncryptionKMS",
             f"{pack}-S3BucketVersioningEnabled",
         } <= rules
-    assert _suppressed(plain.report) == []
+    assert suppressed(plain.report) == []
 
 
 def test_plain_bucket_fails_checkov(plain: Scanned) -> None:
     failed = {c["check_id"] for c in plain.checkov["results"]["failed_checks"]}
-    assert {"CKV_AWS_18", "CKV_AWS_21"} <= failed, _checkov_failures(plain.checkov)
+    assert {"CKV_AWS_18", "CKV_AWS_21"} <= failed, checkov_failures(plain.checkov)
     assert plain.checkov["summary"]["failed"] == len(plain.checkov["results"]["failed_checks"])
 
 
@@ -285,7 +158,7 @@ def test_cfn_lint_reports_an_invalid_template(plain: Scanned) -> None:
     bucket.setdefault("Properties", {})["VersioningConfiguration"] = {"Status": "On"}
     broken_path = plain.template_path.with_name("Broken.template.json")
     broken_path.write_text(json.dumps(broken))
-    matches = _finish_cfn_lint(_start_cfn_lint(broken_path))
+    matches = finish_cfn_lint(start_cfn_lint(broken_path))
     assert any(m["Level"] == "Error" for m in matches), matches
 
 
@@ -325,12 +198,12 @@ def test_accept_cdk_nag_suppresses_one_resource_with_its_reason(tmp_path: Path) 
         app.synth()  # everything else still fails
     report = json.loads((tmp_path / "validation-report.json").read_text())
     acked_path, other_path = "Stack/Acked/Resource", "Stack/Other/Resource"
-    suppressed = {(s["ruleName"], s["constructPath"], s["reason"]) for s in _suppressed(report)}
-    assert suppressed == {
+    acks = {(s["ruleName"], s["constructPath"], s["reason"]) for s in suppressed(report)}
+    assert acks == {
         ("AwsSolutions-S1", acked_path, "test reason"),
         ("NIST.800.53.R5-S3BucketLoggingEnabled", acked_path, "test reason"),
     }
-    violations = {(rule, path) for _, rule, path in _violations(report)}
-    assert ("AwsSolutions-S1", acked_path) not in violations
-    assert ("AwsSolutions-S1", other_path) in violations  # scoped to the one resource
-    assert ("AwsSolutions-S10", acked_path) in violations  # only the named rules
+    open_findings = {(rule, path) for _, rule, path in violations(report)}
+    assert ("AwsSolutions-S1", acked_path) not in open_findings
+    assert ("AwsSolutions-S1", other_path) in open_findings  # scoped to the one resource
+    assert ("AwsSolutions-S10", acked_path) in open_findings  # only the named rules
