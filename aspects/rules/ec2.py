@@ -51,11 +51,18 @@ def _ingress_rules(r: ResourceView) -> Iterator[tuple[str, Mapping[str, Any]]]:
             yield f"Properties.SecurityGroupIngress[{i}]", rule
 
 
+#: Prefixes shorter than these span a large part of the internet (an IPv4 /7 is 33 million
+#: addresses; no organisation's own range is that wide), so they count as "the internet":
+#: ``0.0.0.0/1`` plus ``128.0.0.0/1`` must not slip past a check for ``0.0.0.0/0``.
+_WORLD_PREFIX = {4: 8, 6: 16}
+
+
 def _is_world(cidr: str, what: str) -> bool:
     try:
-        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+        network = ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         raise CannotVerify(f"{what} is {cidr!r}, which is not a CIDR", what) from None
+    return network.prefixlen < _WORLD_PREFIX[network.version]
 
 
 def _is_web_port(r: ResourceView, rule: Mapping[str, Any], path: str) -> bool:

@@ -79,13 +79,28 @@ def _no_admin(r: ResourceView) -> Iterator[Problem]:
             if statement.get("Effect") != "Allow":
                 continue
             what = f"{where}.Statement[{i}]"
+            granted = {
+                a.lower() for a in _literal_list(r, statement.get("Action"), f"{what}.Action")
+            }
+            if "NotResource" in statement and {"*", "*:*"} & granted:
+                yield Problem(
+                    f"{what} allows Action '*' on every resource except "
+                    f"{statement['NotResource']!r}, which is administrator in all but name",
+                    f"Properties.{what}",
+                )
+                continue
             resources = _resource_list(r, statement.get("Resource"), f"{what}.Resource")
             if "*" not in resources:
                 continue
-            granted = _literal_list(r, statement.get("Action"), f"{what}.Action")
-            if {"*", "*:*"} & set(granted):
+            if {"*", "*:*"} & granted:
                 yield Problem(
                     f"{what} allows Action '*' on Resource '*' (full administrator)",
+                    f"Properties.{what}",
+                )
+            elif "iam:*" in granted:
+                yield Problem(
+                    f"{what} allows 'iam:*' on Resource '*': the principal can grant itself "
+                    "any permission, which makes it administrator",
                     f"Properties.{what}",
                 )
             elif "NotAction" in statement:

@@ -86,6 +86,9 @@ def _build(stack: cdk.Stack) -> None:
 
     group("SshFromAnywhere", ec2.Peer.any_ipv4(), ec2.Port.tcp(22))
     group("SshFromIpv6", ec2.Peer.any_ipv6(), ec2.Port.tcp(22))
+    group("SshFromHalfTheInternet", ec2.Peer.ipv4("0.0.0.0/1"), ec2.Port.tcp(22))
+    group("SshFromGlobalIpv6", ec2.Peer.ipv6("2000::/3"), ec2.Port.tcp(22))
+    group("SshFromOneSlash16", ec2.Peer.ipv4("198.51.0.0/16"), ec2.Port.tcp(22))
     group("AllTcpFromAnywhere", ec2.Peer.any_ipv4(), ec2.Port.all_tcp())
     group("AllTrafficFromIpv6", ec2.Peer.any_ipv6(), ec2.Port.all_traffic())
     group("UdpHttpsFromAnywhere", ec2.Peer.any_ipv4(), ec2.Port.udp(443))
@@ -173,6 +176,10 @@ def test_tcp_web_ports_open_to_the_internet_are_compliant(ev: Checked, name: str
     assert ids(ev, at(name)) == set()
 
 
+def test_ssh_from_one_organisation_sized_range_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("SshFromOneSlash16")) == set()
+
+
 def test_ssh_from_a_private_range_is_compliant(ev: Checked) -> None:
     assert ids(ev, at("SshFromCorp")) == set()
 
@@ -194,6 +201,8 @@ def test_cidr_of_a_vpc_whose_block_is_a_parameter_cannot_be_verified(ev: Checked
     [
         "SshFromAnywhere",
         "SshFromIpv6",
+        "SshFromHalfTheInternet",
+        "SshFromGlobalIpv6",
         "AllTcpFromAnywhere",
         "AllTrafficFromIpv6",
         "UdpHttpsFromAnywhere",

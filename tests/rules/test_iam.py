@@ -54,6 +54,8 @@ def _build(stack: cdk.Stack) -> None:
     # Non-compliant L2s.
     role("AdminRole", managed_policies=[admin])
     policy("StarPolicy", actions=["*"], resources=["*"])
+    policy("IamStarPolicy", actions=["iam:*"], resources=["*"])
+    policy("StarExceptOneBucket", actions=["*"], not_resources=["arn:aws:s3:::audit"])
     iam.ManagedPolicy(
         stack,
         "NotActionManagedPolicy",
@@ -160,6 +162,14 @@ def test_role_with_administrator_access_is_flagged(ev: Checked) -> None:
 
 def test_policy_allowing_every_action_on_every_resource_is_flagged(ev: Checked) -> None:
     assert ids(ev, at("StarPolicy")) == {"SC-IAM-1"}
+
+
+def test_iam_star_on_every_resource_is_flagged_as_self_escalation(ev: Checked) -> None:
+    assert ids(ev, at("IamStarPolicy")) == {"SC-IAM-1"}
+
+
+def test_every_action_on_all_but_one_resource_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("StarExceptOneBucket")) == {"SC-IAM-1"}
 
 
 def test_managed_policy_allowing_all_but_iam_on_every_resource_is_flagged(
