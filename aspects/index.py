@@ -21,6 +21,7 @@ from aspects.values import (
     as_bool,
     as_int,
     as_list,
+    conditions_used,
     describe_intrinsic,
     intrinsic_name,
     literal,
@@ -297,6 +298,76 @@ class AppIndex:
                 out[ref.key].append((tpl, logical_id))
         return out
 
+    def _policies_of(
+        self, sources: tuple[tuple[str, str], ...]
+    ) -> dict[ResourceKey, list[tuple[TemplateIndex, str]]]:
+        """Target -> the policy resources that name it in ``(policy type, property)``."""
+        out: dict[ResourceKey, list[tuple[TemplateIndex, str]]] = defaultdict(list)
+        for resource_type, prop in sources:
+            for tpl, logical_id, props in self._each(resource_type):
+                for value in _list_items(props.get(prop)):
+                    for ref in self.resources_mentioned(value, tpl):
+                        if (tpl, logical_id) not in out[ref.key]:
+                            out[ref.key].append((tpl, logical_id))
+        return out
+
+    @cached_property
+    def queue_policies(self) -> dict[ResourceKey, list[tuple[TemplateIndex, str]]]:
+        """Queue -> the ``AWS::SQS::QueuePolicy``/``QueueInlinePolicy`` resources for it."""
+        return self._policies_of(
+            (("AWS::SQS::QueuePolicy", "Queues"), ("AWS::SQS::QueueInlinePolicy", "Queue"))
+        )
+
+    @cached_property
+    def topic_policies(self) -> dict[ResourceKey, list[tuple[TemplateIndex, str]]]:
+        """Topic -> the ``AWS::SNS::TopicPolicy``/``TopicInlinePolicy`` resources for it."""
+        return self._policies_of(
+            (("AWS::SNS::TopicPolicy", "Topics"), ("AWS::SNS::TopicInlinePolicy", "TopicArn"))
+        )
+
+    @cached_property
+    def log_groups_by_name(self) -> dict[str, ResourceKey]:
+        """Log groups of the app with a literal ``LogGroupName`` (and no ``Condition``)."""
+        out: dict[str, ResourceKey] = {}
+        for tpl, logical_id, props in self._each("AWS::Logs::LogGroup"):
+            name = props.get("LogGroupName")
+            if isinstance(name, str) and "Condition" not in tpl.resources[logical_id]:
+                out.setdefault(name, (tpl.path, logical_id))
+        return out
+
+    @cached_property
+    def lambda_log_groups(self) -> dict[ResourceKey, ResourceKey]:
+        """Function -> the log group of the app named ``/aws/lambda/<function name>``.
+
+        The name is either a literal matching the function's literal ``FunctionName`` or
+        ``/aws/lambda/`` joined with a ``Ref`` to the function (what CDK writes). Fails
+        closed: a log group with a ``Condition`` or an ``Fn::If`` in its name does not count.
+        """
+        prefix = "/aws/lambda/"
+        named: dict[tuple[str, str], ResourceKey] = {}
+        for tpl, logical_id, props in self._each("AWS::Lambda::Function"):
+            name = props.get("FunctionName")
+            if isinstance(name, str):
+                named[(tpl.path, name)] = (tpl.path, logical_id)
+        out: dict[ResourceKey, ResourceKey] = {}
+        for tpl, logical_id, props in self._each("AWS::Logs::LogGroup"):
+            raw = props.get("LogGroupName")
+            if "Condition" in tpl.resources[logical_id] or conditions_used(raw):
+                continue
+            text = _joined_text(raw)
+            if text is None or not text.startswith(prefix):
+                continue
+            rest = text.removeprefix(prefix)
+            function: ResourceKey | None = named.get((tpl.path, rest))
+            if rest.startswith("${") and rest.endswith("}"):
+                target = rest[2:-1]
+                resource = tpl.resources.get(target) or {}
+                if resource.get("Type") == "AWS::Lambda::Function":
+                    function = (tpl.path, target)
+            if function is not None:
+                out.setdefault(function, (tpl.path, logical_id))
+        return out
+
     @cached_property
     def log_targets(self) -> dict[ResourceKey, str]:
         """Buckets that receive S3 server access logs or ALB logs in every case -> from whom.
@@ -342,6 +413,35 @@ class AppIndex:
             for variant in expanded
         ]
         return set.intersection(*found) if found else set()
+
+    @cached_property
+    def web_acl_associations(self) -> dict[ResourceKey, list[tuple[str, bool]]]:
+        """Protected resource -> (WebACLAssociation logical id, only under a condition?)."""
+        out: dict[ResourceKey, list[tuple[str, bool]]] = defaultdict(list)
+        for tpl, logical_id in self._each_id("AWS::WAFv2::WebACLAssociation"):
+            resource = tpl.resources[logical_id]
+            always = self._always_mentioned(tpl, logical_id, lambda p: [p.get("ResourceArn")])
+            props = resource.get("Properties") or {}
+            for ref in self.resources_mentioned(props.get("ResourceArn"), tpl):
+                out[ref.key].append((logical_id, ref.key not in always))
+        return out
+
+    @cached_property
+    def associated_web_acls(self) -> set[ResourceKey]:
+        """WebACLs that some WebACLAssociation of the app attaches to a resource."""
+        out: set[ResourceKey] = set()
+        for tpl, _lid, props in self._each("AWS::WAFv2::WebACLAssociation"):
+            out.update(ref.key for ref in self.resources_mentioned(props.get("WebACLArn"), tpl))
+        return out
+
+    @cached_property
+    def waf_logging(self) -> dict[ResourceKey, list[tuple[TemplateIndex, str]]]:
+        """WebACL -> the ``AWS::WAFv2::LoggingConfiguration`` resources for it."""
+        out: dict[ResourceKey, list[tuple[TemplateIndex, str]]] = defaultdict(list)
+        for tpl, logical_id, props in self._each("AWS::WAFv2::LoggingConfiguration"):
+            for ref in self.resources_mentioned(props.get("ResourceArn"), tpl):
+                out[ref.key].append((tpl, logical_id))
+        return out
 
     @cached_property
     def flow_logged_vpcs(self) -> set[ResourceKey]:
@@ -399,6 +499,97 @@ class AppIndex:
         certain = set.intersection(*sure) if exact else set()
         return certain, possible, why
 
+    # -- relations of the RDS rules (aspects/rules/rds.py) ---------------------------------
+
+    @cached_property
+    def db_cluster_members(self) -> dict[ResourceKey, list[tuple[TemplateIndex, str]]]:
+        """DB cluster -> the ``AWS::RDS::DBInstance`` resources that join it in every case.
+
+        An instance joins by ``DBClusterIdentifier``: a ``Ref`` to the cluster, an import of
+        it, or the cluster's literal identifier in the same template. Fails closed: an
+        instance with a ``Condition``, or naming the cluster only under some ``Fn::If``
+        conditions, is not counted.
+        """
+        names: dict[tuple[str, str], ResourceKey] = {}
+        for tpl, logical_id, props in self._each("AWS::RDS::DBCluster"):
+            name = props.get("DBClusterIdentifier")
+            if isinstance(name, str):
+                names.setdefault((tpl.path, name.lower()), (tpl.path, logical_id))
+        out: dict[ResourceKey, list[tuple[TemplateIndex, str]]] = defaultdict(list)
+        for tpl, logical_id in self._each_id("AWS::RDS::DBInstance"):
+            resource = tpl.resources[logical_id]
+            keys = self._always_mentioned(tpl, logical_id, _db_cluster_identifier)
+            raw = (resource.get("Properties") or {}).get("DBClusterIdentifier")
+            if isinstance(raw, str) and "Condition" not in resource:
+                named = names.get((tpl.path, raw.lower()))
+                keys |= {named} if named is not None else set()
+            for key in keys:
+                out[key].append((tpl, logical_id))
+        return out
+
+    @cached_property
+    def db_master_secrets(self) -> dict[ResourceKey, str]:
+        """Secrets that hold the master password of a DB instance or cluster -> whose.
+
+        A secret counts when a DB's ``MasterUserPassword`` refers to it (the
+        ``{{resolve:secretsmanager:...}}`` reference CDK writes) or a
+        ``SecretTargetAttachment`` attaches it to a DB, in any ``Fn::If`` branch: the rules
+        for master secrets apply to every secret that may be one.
+        """
+        out: dict[ResourceKey, str] = {}
+        for db_type in _DB_TYPES:
+            for tpl, logical_id, props in self._each(db_type):
+                for ref in self.resources_mentioned(props.get("MasterUserPassword"), tpl):
+                    if ref.type == "AWS::SecretsManager::Secret":
+                        out.setdefault(ref.key, f"the master password of {logical_id}")
+        for tpl, logical_id, props in self._each("AWS::SecretsManager::SecretTargetAttachment"):
+            if props.get("TargetType") not in _DB_TYPES:
+                continue
+            for ref in self.resources_mentioned(props.get("SecretId"), tpl):
+                if ref.type == "AWS::SecretsManager::Secret":
+                    out.setdefault(ref.key, f"attached to a database by {logical_id}")
+        return out
+
+    @cached_property
+    def secret_rotation_schedules(
+        self,
+    ) -> dict[ResourceKey, list[tuple[TemplateIndex, str, bool]]]:
+        """Secret -> the rotation schedules that name it, directly or via its attachment.
+
+        Entries are ``(template, schedule logical id, always)``. ``always`` is False when
+        the schedule (or the ``SecretTargetAttachment`` it names) points at the secret only
+        under some ``Fn::If`` conditions or has a ``Condition``: such a schedule cannot prove
+        that the secret rotates.
+        """
+        attached: dict[ResourceKey, tuple[set[ResourceKey], set[ResourceKey]]] = {}
+        for tpl, logical_id, props in self._each("AWS::SecretsManager::SecretTargetAttachment"):
+            maybe = {ref.key for ref in self.resources_mentioned(props.get("SecretId"), tpl)}
+            sure = self._always_mentioned(tpl, logical_id, _secret_id)
+            attached[(tpl.path, logical_id)] = (sure, maybe)
+        out: dict[ResourceKey, list[tuple[TemplateIndex, str, bool]]] = defaultdict(list)
+        for tpl, logical_id, props in self._each("AWS::SecretsManager::RotationSchedule"):
+            sure = self._always_mentioned(tpl, logical_id, _secret_id)
+            for key in {ref.key for ref in self.resources_mentioned(props.get("SecretId"), tpl)}:
+                if key in attached:
+                    sure_secrets, maybe_secrets = attached[key]
+                    for secret in maybe_secrets:
+                        always = key in sure and secret in sure_secrets
+                        out[secret].append((tpl, logical_id, always))
+                else:
+                    out[key].append((tpl, logical_id, key in sure))
+        return out
+
+
+_DB_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
+
+
+def _db_cluster_identifier(props: Mapping[str, Any]) -> list[Any]:
+    return [props.get("DBClusterIdentifier")]
+
+
+def _secret_id(props: Mapping[str, Any]) -> list[Any]:
+    return [props.get("SecretId")]
+
 
 def _bucket_log_destinations(props: Mapping[str, Any]) -> list[Any]:
     logging = props.get("LoggingConfiguration")
@@ -430,6 +621,37 @@ def _branches(value: Any) -> Iterator[Any]:
             return
     if value is not None:
         yield value
+
+
+def _list_items(value: Any) -> Iterator[Any]:
+    """The items of a list property, through ``Fn::If`` branches that are lists."""
+    for branch in _branches(value):
+        if isinstance(branch, list):
+            for item in branch:
+                yield from _list_items(item)
+        else:
+            yield branch
+
+
+def _joined_text(value: Any) -> str | None:
+    """A name built from literals and ``Ref``s (``Fn::Join``/``Fn::Sub``) as ``a/${Ref}``.
+
+    None for anything else (an attribute, an import, a select...).
+    """
+    if isinstance(value, str):
+        return value
+    name = intrinsic_name(value)
+    if name == "Ref" and isinstance(value["Ref"], str):
+        return "${" + value["Ref"] + "}"
+    if name == "Fn::Sub" and isinstance(value["Fn::Sub"], str):
+        return str(value["Fn::Sub"])
+    if name == "Fn::Join":
+        args = value["Fn::Join"]
+        if isinstance(args, list) and len(args) == 2 and isinstance(args[1], list):
+            parts = [_joined_text(part) for part in args[1]]
+            if all(part is not None for part in parts):
+                return str(args[0]).join(p for p in parts if p is not None)
+    return None
 
 
 def _sub_references(text: str) -> Iterator[str]:

@@ -7,12 +7,13 @@ import sys
 import aws_cdk as cdk
 
 from aspects import SecurityGuardrails
-from sample_app.stacks import InsecureStack, StorageStack
+from sample_app.stacks import DataStack, InsecureStack, StorageStack
 
 
 def build(app: cdk.App) -> cdk.App:
     """Add the sample stacks and the guardrails to *app*."""
     StorageStack(app, "SecureStorage")
+    DataStack(app, "SecureData")
     if str(app.node.try_get_context("insecure")).lower() == "true":
         InsecureStack(app, "InsecureStorage")
     cdk.Aspects.of(app).add(SecurityGuardrails())

@@ -13,11 +13,31 @@ from secure_constructs.bucket import (
     WARN_VERSIONING_DISABLED,
     SecureBucket,
 )
+from secure_constructs.database import (
+    WARN_SINGLE_AZ,
+    DatabaseEngine,
+    EngineKind,
+    SecureDatabase,
+)
+from secure_constructs.function import (
+    WARN_FUNCTION_DESTROY_ON_REMOVAL,
+    WARN_PUBLIC_FUNCTION_URL,
+    SecretReference,
+    SecureFunction,
+)
 
 __all__ = [
     "WARN_DESTROY_ON_REMOVAL",
+    "WARN_FUNCTION_DESTROY_ON_REMOVAL",
+    "WARN_PUBLIC_FUNCTION_URL",
+    "WARN_SINGLE_AZ",
     "WARN_VERSIONING_DISABLED",
+    "DatabaseEngine",
+    "EngineKind",
     "Issue",
+    "SecretReference",
     "SecureBucket",
     "SecureConstructsError",
+    "SecureDatabase",
+    "SecureFunction",
 ]

@@ -95,7 +95,9 @@ class SecureBucket(Construct):
         and SC-S3-3 / SC-KMS-3 unless acknowledged); it also applies to the created key
         and log bucket.
     auto_delete_objects:
-        Default False. True needs ``removal_policy=RemovalPolicy.DESTROY``.
+        Default False. True needs ``removal_policy=RemovalPolicy.DESTROY``; CDK then adds
+        its own provider function, which the Lambda guardrails (SC-LAMBDA-6, SC-LAMBDA-7)
+        report like any function without a managed log group and tracing.
     event_bridge_enabled:
         Send S3 events to EventBridge. Default False.
 

@@ -233,10 +233,15 @@ def test_unversioned_bucket_warns_with_an_id_and_the_guardrail_still_flags_it(bu
 
 def test_destroy_policy_warns_and_the_guardrails_flag_bucket_key_and_logs(built: Built) -> None:
     assert any(WARN_DESTROY_ON_REMOVAL in w for w in _warnings(built, built.destroy))
+    provider = "Destroy/Custom::S3AutoDeleteObjectsCustomResourceProvider/Handler"
     assert built.findings("Destroy") == {
         ("SC-S3-3", "Destroy/Data/Bucket/Resource"),
         ("SC-S3-3", "Destroy/Data/AccessLogs/Resource"),
         ("SC-KMS-3", "Destroy/Data/Key/Resource"),
+        # auto_delete_objects deploys CDK's provider function, judged like any function:
+        # no log group of the app, no tracing.
+        ("SC-LAMBDA-6", provider),
+        ("SC-LAMBDA-7", provider),
     }
 
 

@@ -41,12 +41,67 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
     "iam": [
         ("SC-IAM-1", Pillar.PREVENTION, E),
     ],
-    "awslambda": [],
-    "sqs": [],
-    "sns": [],
-    "secretsmanager": [],
-    "ssm": [],
-    "rds": [],
+    "awslambda": [
+        ("SC-LAMBDA-1", Pillar.AT_REST, E),
+        ("SC-LAMBDA-2", Pillar.AT_REST, E),
+        ("SC-LAMBDA-3", Pillar.PREVENTION, E),
+        ("SC-LAMBDA-4", Pillar.PREVENTION, E),
+        ("SC-LAMBDA-5", Pillar.PREVENTION, E),
+        ("SC-LAMBDA-6", Pillar.DETECTION, W),
+        ("SC-LAMBDA-7", Pillar.DETECTION, E),
+    ],
+    "sqs": [
+        ("SC-SQS-1", Pillar.AT_REST, E),
+        ("SC-SQS-2", Pillar.IN_TRANSIT, E),
+        ("SC-SQS-3", Pillar.IN_TRANSIT, W),
+    ],
+    "sns": [
+        ("SC-SNS-1", Pillar.AT_REST, E),
+        ("SC-SNS-2", Pillar.IN_TRANSIT, E),
+        ("SC-SNS-3", Pillar.IN_TRANSIT, W),
+    ],
+    "secretsmanager": [
+        ("SC-SECRETS-1", Pillar.AT_REST, E),
+        ("SC-SECRETS-2", Pillar.AT_REST, E),
+    ],
+    "ssm": [
+        ("SC-SSM-1", Pillar.AT_REST, E),
+    ],
+    "rds": [
+        ("SC-RDS-1", Pillar.AT_REST, E),
+        ("SC-RDS-2", Pillar.AT_REST, E),
+        ("SC-RDS-3", Pillar.AT_REST, E),
+        ("SC-RDS-4", Pillar.AT_REST, E),
+        ("SC-RDS-5", Pillar.AT_REST, E),
+        ("SC-RDS-6", Pillar.AT_REST, W),
+        ("SC-RDS-7", Pillar.IN_TRANSIT, E),
+        ("SC-RDS-8", Pillar.PREVENTION, E),
+        ("SC-RDS-9", Pillar.PREVENTION, E),
+        ("SC-RDS-10", Pillar.PREVENTION, W),
+        ("SC-RDS-11", Pillar.DETECTION, E),
+        ("SC-RDS-12", Pillar.DETECTION, W),
+    ],
+    "elbv2": [
+        ("SC-ELB-1", Pillar.IN_TRANSIT, E),
+        ("SC-ELB-2", Pillar.IN_TRANSIT, E),
+        ("SC-ELB-3", Pillar.PREVENTION, E),
+        ("SC-ELB-4", Pillar.PREVENTION, E),
+        ("SC-ELB-5", Pillar.PREVENTION, W),
+        ("SC-ELB-6", Pillar.DETECTION, E),
+    ],
+    "wafv2": [
+        ("SC-WAF-1", Pillar.PREVENTION, E),
+        ("SC-WAF-2", Pillar.PREVENTION, W),
+        ("SC-WAF-3", Pillar.DETECTION, E),
+    ],
+    "ecs": [
+        ("SC-ECS-1", Pillar.PREVENTION, E),
+        ("SC-ECS-2", Pillar.PREVENTION, E),
+        ("SC-ECS-3", Pillar.AT_REST, E),
+        ("SC-ECS-4", Pillar.DETECTION, E),
+        ("SC-ECS-5", Pillar.DETECTION, W),
+        ("SC-ECS-6", Pillar.PREVENTION, W),
+    ],
 }
 
 

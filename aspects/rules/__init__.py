@@ -6,6 +6,8 @@ from aspects.model import Pillar, Rule
 from aspects.rules import (
     awslambda,
     ec2,
+    ecs,
+    elbv2,
     iam,
     kms,
     logs,
@@ -15,6 +17,7 @@ from aspects.rules import (
     sns,
     sqs,
     ssm,
+    wafv2,
 )
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -29,6 +32,9 @@ ALL_RULES: tuple[Rule, ...] = (
     *secretsmanager.RULES,
     *ssm.RULES,
     *rds.RULES,
+    *elbv2.RULES,
+    *wafv2.RULES,
+    *ecs.RULES,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}

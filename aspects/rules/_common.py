@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from aspects.index import ExternalRef, ResourceView
-from aspects.model import Problem
-from aspects.values import as_list, intrinsic_name
+from aspects.index import ExternalRef, ResourceView, TemplateIndex
+from aspects.model import CannotVerify, Problem
+from aspects.values import as_list, intrinsic_name, variants
 
 #: Condition keys that narrow who can use an ``Allow`` to ``*`` (compared lower-case).
 RESTRICTING_CONDITION_KEYS = frozenset(
@@ -182,3 +183,140 @@ def retention_problems(
                 "survives removal or replacement",
                 attribute,
             )
+
+
+# -- resource policies that must deny something ----------------------------------------------
+
+PolicyVariant = tuple[str, dict[str, bool], list[Mapping[str, Any]]]
+"""(policy logical id, condition choice, statements) of one variant of an attached policy."""
+
+
+def policy_variants(
+    view: ResourceView,
+    attached: Iterable[tuple[TemplateIndex, str]],
+    target_properties: Mapping[str, str],
+) -> list[PolicyVariant]:
+    """Every ``Fn::If`` variant of the policies attached to *view*'s resource.
+
+    *attached* comes from an :class:`~aspects.index.AppIndex` relation (e.g.
+    ``queue_policies``); *target_properties* maps each policy type to its property that
+    names the targets (``{"AWS::SQS::QueuePolicy": "Queues", ...}``). Fails closed: a
+    variant in which the policy does not name this resource, and a policy with a
+    resource-level ``Condition`` (as the variant where it is not deployed), count as a
+    policy without statements.
+    """
+    out: list[PolicyVariant] = []
+    for template, logical_id in attached:
+        resource = template.resources[logical_id]
+        target_property = target_properties.get(str(resource.get("Type")), "")
+        for choice, variant in variants(resource):
+            props = variant.get("Properties") or {}
+            targets = {
+                ref.key
+                for value in as_list(props.get(target_property))
+                for ref in view.app.resources_mentioned(value, template)
+            }
+            document = props.get("PolicyDocument") if view.key in targets else None
+            out.append((logical_id, choice, statements(document)))
+        condition = resource.get("Condition")
+        if isinstance(condition, str):
+            out.append((logical_id, {condition: False}, []))
+    return out
+
+
+def _any_statement(
+    found: list[Mapping[str, Any]], matches: Callable[[Mapping[str, Any]], bool]
+) -> bool | CannotVerify:
+    """Whether a statement matches; if none does but one could not be judged, why not."""
+    unknown: CannotVerify | None = None
+    for statement in found:
+        try:
+            if matches(statement):
+                return True
+        except CannotVerify as exc:
+            unknown = unknown or exc
+    return unknown or False
+
+
+def required_denial(
+    found: list[PolicyVariant],
+    matches: Callable[[Mapping[str, Any]], bool],
+    missing: str,
+    noun: str = "resource policy",
+) -> Iterator[Problem]:
+    """Some attached policy must hold a statement that *matches* in every variant.
+
+    A statement that cannot be judged (an action or condition value from a parameter) does
+    not hide another statement that matches; if none matches, the rule cannot verify.
+    *missing* says what is not denied, *noun* names the policy (``queue policy``); the
+    problems' path is the noun in CamelCase (``QueuePolicy``).
+    """
+    path = noun.title().replace(" ", "")
+    by_policy: dict[str, list[tuple[dict[str, bool], bool | CannotVerify]]] = {}
+    for logical_id, choice, stmts in found:
+        by_policy.setdefault(logical_id, []).append((choice, _any_statement(stmts, matches)))
+    if not by_policy:
+        yield Problem(f"no {noun} is attached, so {missing}", path)
+        return
+    if any(all(ok is True for _, ok in results) for results in by_policy.values()):
+        return
+    for results in by_policy.values():
+        for _choice, ok in results:
+            if isinstance(ok, CannotVerify):
+                raise ok
+    for logical_id, results in by_policy.items():
+        if any(ok is True for _, ok in results):
+            choice = next(choice for choice, ok in results if ok is not True)
+            when = ", ".join(f"{k} is {str(v).lower()}" for k, v in choice.items())
+            raise CannotVerify(
+                f"the {noun} {logical_id} has the required denial only under some conditions "
+                f"(not when {when}), so {missing}",
+                path,
+            )
+    yield Problem(f"the {noun} does not deny them: {missing}", path)
+
+
+def condition_values(
+    view: ResourceView, statement: Mapping[str, Any], operator: str, key: str
+) -> list[Any]:
+    """The literal values of ``Condition[operator][key]`` (case-insensitive names).
+
+    A value from a parameter raises :class:`CannotVerify`.
+    """
+    clause = _lower_keys(_lower_keys(statement.get("Condition")).get(operator.lower()))
+    what = f"PolicyDocument.Statement.Condition.{operator}.{key}"
+    return [view.literal(v, what) for v in as_list(clause.get(key.lower()))]
+
+
+def denies_plain_http(view: ResourceView, statement: Mapping[str, Any]) -> bool:
+    """A ``Deny`` to everyone under ``Bool aws:SecureTransport false`` (actions not judged)."""
+    if statement.get("Effect") != "Deny":
+        return False
+    if not principal_is_everyone(statement, view, "PolicyDocument.Statement"):
+        return False
+    values = condition_values(view, statement, "Bool", "aws:SecureTransport")
+    return any(str(v).lower() == "false" for v in values)
+
+
+def covers(patterns: Iterable[str], forms: Iterable[str]) -> bool:
+    """Whether a ``Resource`` list (flattened) covers one of *forms* of a resource's ARN.
+
+    ``*`` covers everything; ``prefix*`` covers forms that start with the prefix.
+    """
+    wanted = list(forms)
+    for pattern in patterns:
+        if pattern == "*" or pattern in wanted:
+            return True
+        if pattern.endswith("*") and any(f.startswith(pattern[:-1]) for f in wanted):
+            return True
+    return False
+
+
+def action_covers(granted: Iterable[str], action: str) -> bool:
+    """Whether lower-cased ``Action`` entries include *action* (wildcards ``*``/``?``)."""
+    target = action.lower()
+    for pattern in granted:
+        regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        if re.fullmatch(regex, target):
+            return True
+    return False

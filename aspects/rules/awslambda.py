@@ -1,7 +1,370 @@
-"""AWS Lambda guardrails (issue: SecureFunction)."""
+"""AWS Lambda guardrails: secret-free encrypted environments, no public invocation, logs."""
 
 from __future__ import annotations
 
-from aspects.model import Rule
+import re
+from collections.abc import Iterator, Mapping
 
-RULES: tuple[Rule, ...] = ()
+from aspects.index import ExternalRef, ResourceView
+from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.rules._common import flatten, kms_key_problems
+from aspects.secrets_detection import is_secret_name, value_problems
+from aspects.values import dig, intrinsic_name
+
+FUNCTION = ("AWS::Lambda::Function",)
+
+#: When the runtime tables were last compared with Lambda's published runtime schedule
+#: (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). The tables change
+#: with releases of this library, never with the clock, so a template's findings are
+#: reproducible.
+RUNTIMES_REVIEWED = "2026-11-22"
+
+#: Runtime identifier -> the day its end of support (deprecation phase 1: no more patches,
+#: no new functions) began, for every runtime whose end of support had begun on
+#: :data:`RUNTIMES_REVIEWED`.
+DEPRECATED_RUNTIMES: Mapping[str, str] = {
+    "nodejs": "2016-10-31",
+    "nodejs4.3": "2020-03-05",
+    "nodejs4.3-edge": "2019-04-30",
+    "nodejs6.10": "2019-08-12",
+    "nodejs8.10": "2020-03-06",
+    "nodejs10.x": "2021-07-30",
+    "nodejs12.x": "2023-03-31",
+    "nodejs14.x": "2023-12-04",
+    "nodejs16.x": "2024-06-12",
+    "nodejs18.x": "2025-09-01",
+    "nodejs20.x": "2026-04-30",
+    "python2.7": "2021-07-15",
+    "python3.6": "2022-07-18",
+    "python3.7": "2023-12-04",
+    "python3.8": "2024-10-14",
+    "python3.9": "2025-12-15",
+    "java8": "2024-01-08",
+    "dotnetcore1.0": "2019-06-27",
+    "dotnetcore2.0": "2019-05-30",
+    "dotnetcore2.1": "2022-01-05",
+    "dotnetcore3.1": "2023-04-03",
+    "dotnet5.0": "2022-05-10",
+    "dotnet6": "2024-11-12",
+    "dotnet7": "2024-05-14",
+    "dotnet8": "2026-11-10",
+    "dotnet9": "2026-11-10",
+    "go1.x": "2024-01-08",
+    "provided": "2024-01-08",
+    "provided.al2": "2026-07-31",
+    "ruby2.5": "2021-07-30",
+    "ruby2.7": "2023-12-07",
+    "ruby3.2": "2026-03-31",
+}
+
+#: Runtimes Lambda supports for .zip packages on :data:`RUNTIMES_REVIEWED`, newest first
+#: in each family. SecureFunction accepts only these (or a container image).
+SUPPORTED_RUNTIMES: tuple[str, ...] = (
+    "nodejs24.x",
+    "nodejs22.x",
+    "python3.14",
+    "python3.13",
+    "python3.12",
+    "python3.11",
+    "python3.10",
+    "java25",
+    "java21",
+    "java17.al2023",
+    "java17",
+    "java11.al2023",
+    "java11",
+    "java8.al2023",
+    "java8.al2",
+    "dotnet10",
+    "ruby4.0",
+    "ruby3.4",
+    "ruby3.3",
+    "provided.al2023",
+)
+
+_SERVICE_PRINCIPAL = re.compile(r"[a-z0-9.-]+\.amazonaws\.com(\.cn)?")
+_NARROWING = ("SourceArn", "SourceAccount", "PrincipalOrgID")
+
+
+def family(runtime: str) -> str:
+    """``python3.9`` -> ``python``, ``provided.al2`` -> ``provided``, ``go1.x`` -> ``go``."""
+    match = re.match(r"[a-z]+", runtime)
+    return match.group(0) if match else runtime
+
+
+def supported_in_family(runtime: str) -> list[str]:
+    """The supported runtimes of *runtime*'s family (all of them if the family is unknown)."""
+    same = [r for r in SUPPORTED_RUNTIMES if family(r) == family(runtime)]
+    return same or list(SUPPORTED_RUNTIMES)
+
+
+# -- at rest ----------------------------------------------------------------------------------
+
+
+def _variables(r: ResourceView) -> Mapping[str, object]:
+    variables = dig(r.props, "Environment", "Variables")
+    return variables if isinstance(variables, Mapping) else {}
+
+
+def _environment_encrypted(r: ResourceView) -> Iterator[Problem]:
+    variables = dig(r.props, "Environment", "Variables")
+    if not variables:
+        return
+    if r.props.get("KmsKeyArn") is None:
+        yield Problem(
+            "the function has environment variables but no KmsKeyArn, so they are encrypted "
+            "with a key you do not control and anyone with lambda:GetFunctionConfiguration "
+            "reads them",
+            "Properties.KmsKeyArn",
+        )
+        return
+    yield from kms_key_problems(r, r.props["KmsKeyArn"], "KmsKeyArn")
+
+
+def _no_secret_in_environment(r: ResourceView) -> Iterator[Problem]:
+    unknown: CannotVerify | None = None
+    for name, value in _variables(r).items():
+        problems, why = value_problems(
+            r, value, f"Environment.Variables.{name}", secret_name=is_secret_name(str(name))
+        )
+        for problem in problems:
+            yield Problem(
+                f"{problem.message}; pass a Secrets Manager secret or SSM parameter by ARN or "
+                "name (e.g. DB_SECRET_ARN) and read it at run time",
+                problem.path,
+            )
+        unknown = unknown or why
+    if unknown is not None:
+        raise unknown
+
+
+# -- prevention ------------------------------------------------------------------------------
+
+
+def _url_uses_iam(r: ResourceView) -> Iterator[Problem]:
+    auth = r.literal(r.props.get("AuthType"), "AuthType")
+    if auth != "AWS_IAM":
+        yield Problem(
+            f"AuthType is {auth!r}: anyone on the internet who finds the URL can invoke the "
+            "function",
+            "Properties.AuthType",
+        )
+
+
+def _principal_text(r: ResourceView) -> str:
+    principal = r.props.get("Principal")
+    if isinstance(principal, Mapping) and principal.get("Ref") in r.template.parameters:
+        r.literal(principal, "Principal")  # raises CannotVerify naming the parameter
+    return flatten(principal) if intrinsic_name(principal) else str(principal)
+
+
+def _narrowed(r: ResourceView) -> bool:
+    for key in _NARROWING:
+        value = r.props.get(key)
+        if value is None or value in ("", "*"):
+            continue
+        return True
+    return False
+
+
+def _permission_narrowed(r: ResourceView) -> Iterator[Problem]:
+    if _narrowed(r):
+        return
+    principal = _principal_text(r)
+    if principal == "*":
+        via_url = r.props.get("FunctionUrlAuthType") == "NONE" or r.props.get(
+            "InvokedViaFunctionUrl"
+        ) in (True, "true")
+        whom = "everyone on the internet through the function URL" if via_url else "everyone"
+    elif _SERVICE_PRINCIPAL.fullmatch(principal):
+        whom = (
+            f"the service {principal} on behalf of any account (a confused deputy can make it "
+            "invoke the function)"
+        )
+    else:
+        return
+    yield Problem(
+        f"the permission lets {whom}: Principal {principal!r} without SourceArn, "
+        "SourceAccount or PrincipalOrgID",
+        "Properties.Principal",
+    )
+
+
+def _supported_runtime(r: ResourceView) -> Iterator[Problem]:
+    raw = r.props.get("Runtime")
+    if raw is None:
+        return  # a container image: its runtime is chosen in the image
+    runtime = str(r.literal(raw, "Runtime"))
+    since = DEPRECATED_RUNTIMES.get(runtime)
+    if since is not None:
+        yield Problem(
+            f"Runtime {runtime!r} reached end of support on {since}: it gets no security "
+            f"patches; use one of {', '.join(supported_in_family(runtime))}",
+            "Properties.Runtime",
+        )
+
+
+# -- detection -------------------------------------------------------------------------------
+
+
+def _tracing(r: ResourceView) -> Iterator[Problem]:
+    mode = dig(r.props, "TracingConfig", "Mode")
+    if mode is None or r.literal(mode, "TracingConfig.Mode") != "Active":
+        yield Problem(
+            f"TracingConfig.Mode is {mode or 'not set'}, so requests are not traced with X-Ray",
+            "Properties.TracingConfig",
+        )
+
+
+def _log_group_declared(r: ResourceView) -> Iterator[Problem]:
+    configured = dig(r.props, "LoggingConfig", "LogGroup")
+    what = "LoggingConfig.LogGroup"
+    if configured is not None:
+        if isinstance(configured, str):
+            if configured in r.app.log_groups_by_name:
+                return
+            raise CannotVerify(
+                f"{what} is {configured!r}, a log group not declared in the app, so whether "
+                "it is encrypted and expires cannot be verified",
+                what,
+            )
+        ref = r.follow(configured, what)
+        if isinstance(ref, ExternalRef):
+            raise CannotVerify(
+                f"{what} is {ref.description}, a log group not declared in the app, so "
+                "whether it is encrypted and expires cannot be verified",
+                what,
+            )
+        if ref.type != "AWS::Logs::LogGroup":
+            yield Problem(
+                f"{what} refers to {ref.logical_id} ({ref.type}), not a log group",
+                f"Properties.{what}",
+            )
+        return
+    if r.key in r.app.lambda_log_groups:
+        return
+    yield Problem(
+        "no log group is declared for the function (LoggingConfig.LogGroup, or a log group "
+        "named /aws/lambda/<function name>), so Lambda creates one on first invocation "
+        "without encryption and keeps the logs forever",
+        "Properties.LoggingConfig",
+    )
+
+
+RULES = (
+    Rule(
+        id="SC-LAMBDA-1",
+        title="Lambda environment variables are encrypted with a customer-managed KMS key",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=FUNCTION,
+        rationale="Without KmsKeyArn, Lambda encrypts environment variables with a key you "
+        "do not control; with a key you manage, reading the configuration in clear also "
+        "needs kms:Decrypt on it and is recorded by CloudTrail.",
+        fix="Use SecureFunction, or set environment_encryption to a customer-managed key "
+        "(KmsKeyArn).",
+        check=_environment_encrypted,
+        nist_800_53=("SC-28", "SC-12"),
+        checkov=("CKV_AWS_173",),
+    ),
+    Rule(
+        id="SC-LAMBDA-2",
+        title="Lambda environment variables hold no secret values",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=FUNCTION,
+        rationale="Environment variables are shown to anyone who can read the function's "
+        "configuration and are written in the template. A secret-looking name (PASSWORD, "
+        "SECRET, TOKEN, API_KEY, PRIVATE_KEY...) with a literal value, a value that looks "
+        "like a key or token, a {{resolve:secretsmanager}} reference (CloudFormation writes "
+        "the plaintext) or a secret attribute is reported; names ending in _ARN, _NAME, "
+        "_PARAMETER, _ID and similar are references and pass. A secret-looking name whose "
+        "value comes from a parameter cannot be verified.",
+        fix="Keep the secret in Secrets Manager or SSM Parameter Store, pass its ARN or name "
+        "(SecureFunction's secrets= does this and grants read access), and fetch it at run "
+        "time.",
+        check=_no_secret_in_environment,
+        nist_800_53=("IA-5(7)", "SC-28"),
+        checkov=("CKV_AWS_45",),
+    ),
+    Rule(
+        id="SC-LAMBDA-3",
+        title="Lambda function URLs require IAM authentication",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=("AWS::Lambda::Url",),
+        rationale="AuthType NONE makes the function a public, unauthenticated HTTPS "
+        "endpoint; abuse costs money and reaches whatever the function can reach.",
+        fix="Use AuthType AWS_IAM (SecureFunction's default); a public endpoint belongs "
+        "behind API Gateway or CloudFront with WAF, or acknowledge with a reason.",
+        check=_url_uses_iam,
+        nist_800_53=("AC-3", "IA-2"),
+        checkov=("CKV_AWS_258",),
+    ),
+    Rule(
+        id="SC-LAMBDA-4",
+        title="Lambda permissions for everyone or a service are narrowed to a source",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=("AWS::Lambda::Permission",),
+        rationale="Principal '*' without a condition lets any AWS account (or the internet, "
+        "through a function URL) invoke the function; a service principal without "
+        "SourceArn or SourceAccount lets the service invoke it on behalf of any account "
+        "(confused deputy).",
+        fix="Set SourceArn (the triggering resource), SourceAccount or PrincipalOrgID; CDK "
+        "event sources and grant_invoke with a resource do this for you.",
+        check=_permission_narrowed,
+        fsbp=("Lambda.1",),
+        nist_800_53=("AC-3", "AC-6"),
+        cdk_nag=(
+            "NIST.800.53.R5-LambdaFunctionPublicAccessProhibited",
+            "HIPAA.Security-LambdaFunctionPublicAccessProhibited",
+            "PCI.DSS.321-LambdaFunctionPublicAccessProhibited",
+        ),
+        checkov=("CKV_AWS_364",),
+    ),
+    Rule(
+        id="SC-LAMBDA-5",
+        title="Lambda functions use a runtime that is still supported",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=FUNCTION,
+        rationale="A deprecated runtime gets no security patches to its language runtime "
+        "or operating system. The list of deprecated runtimes is data in this module, "
+        f"reviewed on {RUNTIMES_REVIEWED}; container images are not judged.",
+        fix="Move to a supported runtime of the same language (the message names them).",
+        check=_supported_runtime,
+        fsbp=("Lambda.2",),
+        nist_800_53=("SI-2",),
+        cdk_nag=("AwsSolutions-L1",),
+        checkov=("CKV_AWS_363",),
+    ),
+    Rule(
+        id="SC-LAMBDA-6",
+        title="Lambda functions trace requests with X-Ray",
+        pillar=Pillar.DETECTION,
+        severity=Severity.WARNING,
+        resource_types=FUNCTION,
+        rationale="Active tracing records every invocation and its downstream calls, which "
+        "an investigation of unexpected access or behaviour relies on.",
+        fix="Set tracing=Tracing.ACTIVE (SecureFunction's default).",
+        check=_tracing,
+        nist_800_53=("AU-12",),
+        cdk_nag=("Serverless-LambdaTracing",),
+    ),
+    Rule(
+        id="SC-LAMBDA-7",
+        title="Lambda functions log to a log group declared in the app",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=FUNCTION,
+        rationale="A log group the app declares is judged by the log-group rules (KMS "
+        "encryption SC-LOGS-1, finite retention SC-LOGS-2); without one Lambda creates "
+        "/aws/lambda/<name> on first invocation, unencrypted and kept forever. A log group "
+        "named outside the app cannot be verified.",
+        fix="Pass log_group= (LoggingConfig.LogGroup) with an encrypted log group that "
+        "expires (SecureFunction does), or enable @aws-cdk/aws-lambda:useCdkManagedLogGroup.",
+        check=_log_group_declared,
+        nist_800_53=("AU-9", "AU-11"),
+    ),
+)

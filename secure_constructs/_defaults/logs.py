@@ -26,7 +26,7 @@ def encrypted_log_group(
     """A log group encrypted with *encryption_key* (SC-LOGS-1), finite retention (SC-LOGS-2).
 
     The key policy is extended so CloudWatch Logs can use the key; without that the log
-    group fails to create.
+    group fails to create. The group's ``KmsKeyId`` reference orders creation after the key.
     """
     if retention == logs.RetentionDays.INFINITE:
         raise SecureConstructsError(
@@ -41,7 +41,9 @@ def encrypted_log_group(
             ],
         )
     allow_cloudwatch_logs(encryption_key)
-    group = logs.LogGroup(
+    # No explicit dependency on the key: the KmsKeyId reference already makes CloudFormation
+    # create the key (and its policy, part of the same resource) first.
+    return logs.LogGroup(
         scope,
         construct_id,
         encryption_key=encryption_key,
@@ -49,6 +51,3 @@ def encrypted_log_group(
         removal_policy=removal_policy,
         log_group_name=log_group_name,
     )
-    # The key policy must exist before CloudWatch Logs tries to use the key.
-    group.node.add_dependency(encryption_key)
-    return group

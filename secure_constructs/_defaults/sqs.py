@@ -1,0 +1,35 @@
+"""Queues as every construct creates them: customer-managed key, TLS only, retained."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+#: How long a dead-letter queue keeps a failed event (the SQS maximum).
+DEFAULT_DEAD_LETTER_RETENTION = cdk.Duration.days(14)
+
+
+def encrypted_queue(
+    scope: Construct,
+    construct_id: str,
+    *,
+    encryption_key: kms.IKey,
+    retention_period: cdk.Duration = DEFAULT_DEAD_LETTER_RETENTION,
+    removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
+) -> sqs.Queue:
+    """A queue encrypted with *encryption_key* (SC-SQS-1) whose policy denies plain HTTP.
+
+    The TLS denial (SC-SQS-2/3, cdk-nag ``AwsSolutions-SQS4``) covers every action. Kept on
+    stack deletion by default: its messages are the record of what failed.
+    """
+    return sqs.Queue(
+        scope,
+        construct_id,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=encryption_key,
+        enforce_ssl=True,
+        retention_period=retention_period,
+        removal_policy=removal_policy,
+    )

@@ -1,0 +1,205 @@
+"""SC-ECS-1..6 on task definitions, services and clusters.
+
+One app for the module: stack ``Ecs`` holds one task definition, service or cluster per
+case (construct id = case name). Images come from a registry name: no Docker needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_logs as logs
+
+from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, Switch, cfn, check_app, ids, outcomes
+
+IMAGE = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+AWS_KEY_ID = "AKIA" + "Q3EGRIJ5EXAMPLE1"  # the shape of an access key id, not a real one
+
+
+def _build(stack: cdk.Stack) -> None:
+    setting = cdk.CfnParameter(stack, "Setting", default="x").value_as_string
+    switch = Switch(stack)
+    group = logs.LogGroup(stack, "AppLogs", retention=logs.RetentionDays.ONE_MONTH)
+
+    def task(
+        name: str,
+        *,
+        logging: bool = True,
+        read_only: bool = True,
+        privileged: bool | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> ecs.FargateTaskDefinition:
+        definition = ecs.FargateTaskDefinition(stack, name)
+        options: dict[str, Any] = {
+            "image": IMAGE,
+            "readonly_root_filesystem": read_only,
+            "environment": environment,
+        }
+        if logging:
+            options["logging"] = ecs.LogDrivers.aws_logs(stream_prefix="app", log_group=group)
+        if privileged is not None:
+            options["privileged"] = privileged
+        definition.add_container("app", **options)
+        return definition
+
+    good = task(
+        "GoodTask",
+        environment={
+            "DB_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:db",
+            "MODE": "prod",
+        },
+    )
+    task("PrivilegedTask", privileged=True)
+    task("UnloggedTask", logging=False)
+    task("WritableRootTask", read_only=False)
+    task("PasswordEnvTask", environment={"DB_PASSWORD": "correct-horse-battery"})
+    task("AccessKeyEnvTask", environment={"UPSTREAM": AWS_KEY_ID})
+    task(
+        "ReferencesEnvTask",
+        environment={"API_KEY_PARAMETER_NAME": "/app/api-key", "TOKEN_TABLE_NAME": "tokens"},
+    )
+    ecs.CfnTaskDefinition(
+        stack,
+        "L1Task",
+        requires_compatibilities=["FARGATE"],
+        network_mode="awsvpc",
+        cpu="256",
+        memory="512",
+        container_definitions=[
+            ecs.CfnTaskDefinition.ContainerDefinitionProperty(
+                name="app", image="public.ecr.aws/nginx/nginx:1.27", privileged=True
+            )
+        ],
+    )
+    cfn(task("EscPrivilegedTask")).add_property_override("ContainerDefinitions.0.Privileged", True)
+    cfn(task("ParamPrivilegedTask")).add_property_override(
+        "ContainerDefinitions.0.Privileged", setting
+    )
+    cfn(task("IfReadOnlyTask")).add_property_override(
+        "ContainerDefinitions.0.ReadonlyRootFilesystem", switch.pick(True, False)
+    )
+
+    vpc = ec2.Vpc(
+        stack,
+        "Vpc",
+        max_azs=2,
+        nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
+            ec2.SubnetConfiguration(name="App", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        ],
+    )
+    cluster = ecs.Cluster(
+        stack, "InsightsCluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENHANCED
+    )
+    ecs.Cluster(stack, "PlainCluster", vpc=vpc)
+
+    def service(name: str, **props: Any) -> ecs.FargateService:
+        return ecs.FargateService(stack, name, cluster=cluster, task_definition=good, **props)
+
+    service("PrivateService")
+    service(
+        "PublicIpService",
+        assign_public_ip=True,
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+    )
+    cfn(service("EscPublicIpService")).add_property_override(
+        "NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp", "ENABLED"
+    )
+    cfn(service("ParamPublicIpService")).add_property_override(
+        "NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp", setting
+    )
+    cfn(service("IfPublicIpService")).add_property_override(
+        "NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp",
+        switch.pick("DISABLED", "ENABLED"),
+    )
+
+
+@pytest.fixture(scope="module")
+def ev() -> Checked:
+    app = cdk.App()
+    _build(cdk.Stack(app, "Ecs"))
+    return check_app(app)
+
+
+def at(name: str) -> str:
+    return f"Ecs/{name}/Resource"
+
+
+# -- task definitions -----------------------------------------------------------------------
+
+
+def test_logged_read_only_task_with_references_in_environment_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("GoodTask")) == set()
+
+
+def test_reference_names_that_mention_keys_and_tokens_are_not_secrets(ev: Checked) -> None:
+    assert ids(ev, at("ReferencesEnvTask")) == set()
+
+
+def test_privileged_container_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("PrivilegedTask")) == {"SC-ECS-1"}
+
+
+def test_container_without_logs_is_flagged(ev: Checked) -> None:
+    assert ids(ev, at("UnloggedTask")) == {"SC-ECS-4"}
+
+
+def test_writable_root_filesystem_gets_a_warning(ev: Checked) -> None:
+    assert ids(ev, at("WritableRootTask")) == {"SC-ECS-6"}
+
+
+@pytest.mark.parametrize("name", ["PasswordEnvTask", "AccessKeyEnvTask"])
+def test_plaintext_secret_in_environment_is_flagged(ev: Checked, name: str) -> None:
+    assert ids(ev, at(name)) == {"SC-ECS-3"}
+
+
+def test_l1_privileged_container_without_logs_or_read_only_root_is_flagged(ev: Checked) -> None:
+    assert ids(ev, "Ecs/L1Task") == {"SC-ECS-1", "SC-ECS-4", "SC-ECS-6"}
+
+
+def test_privilege_added_by_override_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("EscPrivilegedTask")) == {("SC-ECS-1", NON_COMPLIANT)}
+
+
+def test_privilege_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("ParamPrivilegedTask")) == {("SC-ECS-1", CANNOT_VERIFY)}
+
+
+def test_read_only_root_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("IfReadOnlyTask")) == {("SC-ECS-6", CANNOT_VERIFY)}
+
+
+# -- services and clusters ----------------------------------------------------------------
+
+
+def test_service_in_private_subnets_is_compliant(ev: Checked) -> None:
+    assert ids(ev, "Ecs/PrivateService/Service") == set()
+
+
+def test_service_with_public_ips_is_flagged(ev: Checked) -> None:
+    assert ids(ev, "Ecs/PublicIpService/Service") == {"SC-ECS-2"}
+
+
+def test_public_ip_enabled_by_override_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, "Ecs/EscPublicIpService/Service") == {("SC-ECS-2", NON_COMPLIANT)}
+
+
+def test_public_ip_setting_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, "Ecs/ParamPublicIpService/Service") == {("SC-ECS-2", CANNOT_VERIFY)}
+
+
+def test_public_ip_chosen_by_condition_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, "Ecs/IfPublicIpService/Service") == {("SC-ECS-2", CANNOT_VERIFY)}
+
+
+def test_cluster_with_container_insights_is_compliant(ev: Checked) -> None:
+    assert ids(ev, at("InsightsCluster")) == set()
+
+
+def test_cluster_without_container_insights_gets_a_warning(ev: Checked) -> None:
+    assert ids(ev, at("PlainCluster")) == {"SC-ECS-5"}
