@@ -12,8 +12,8 @@ from sample_app.stacks import DataStack, InsecureStack, StorageStack
 
 def build(app: cdk.App) -> cdk.App:
     """Add the sample stacks and the guardrails to *app*."""
-    StorageStack(app, "SecureStorage")
-    DataStack(app, "SecureData")
+    storage = StorageStack(app, "SecureStorage")
+    DataStack(app, "SecureData", uploads=storage.uploads)
     if str(app.node.try_get_context("insecure")).lower() == "true":
         InsecureStack(app, "InsecureStorage")
     cdk.Aspects.of(app).add(SecurityGuardrails())
