@@ -7,13 +7,26 @@ import sys
 import aws_cdk as cdk
 
 from aspects import SecurityGuardrails
-from sample_app.stacks import DataStack, InsecureStack, StorageStack
+from sample_app.stacks import REGION, DataStack, InsecureStack, StorageStack, WebStack
 
 
 def build(app: cdk.App) -> cdk.App:
     """Add the sample stacks and the guardrails to *app*."""
-    storage = StorageStack(app, "SecureStorage")
-    DataStack(app, "SecureData", uploads=storage.uploads)
+    # One environment for all: ALB access logging needs the region at synthesis, and
+    # stacks that share resources must share an environment.
+    env = cdk.Environment(region=REGION)
+    storage = StorageStack(app, "SecureStorage", env=env)
+    data = DataStack(app, "SecureData", uploads=storage.uploads, env=env)
+    web = WebStack(
+        app,
+        "SecureWeb",
+        vpc=data.vpc,
+        orders=data.orders,
+        secrets_endpoint=data.secrets_endpoint,
+        uploads=storage.uploads,
+        env=env,
+    )
+    web.add_dependency(storage)  # imports the uploads bucket's ARN by its export name
     if str(app.node.try_get_context("insecure")).lower() == "true":
         InsecureStack(app, "InsecureStorage")
     cdk.Aspects.of(app).add(SecurityGuardrails())

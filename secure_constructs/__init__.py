@@ -8,6 +8,18 @@ with hardened defaults, exposes what it creates, and passes the guardrails in
 from __future__ import annotations
 
 from aspects.errors import Issue, SecureConstructsError
+from secure_constructs.alb_service import (
+    WARN_ALB_DELETION_PROTECTION_DISABLED,
+    WARN_ALB_DESTROY_ON_REMOVAL,
+    WARN_ALB_EXECUTE_COMMAND,
+    WARN_ALB_IMAGE_USER,
+    WARN_ALB_WITHOUT_WAF,
+    WARN_ALB_WRITABLE_ROOT_FILESYSTEM,
+    AlarmOptions,
+    DomainOptions,
+    SecureAlbService,
+    WafOptions,
+)
 from secure_constructs.bucket import (
     WARN_DESTROY_ON_REMOVAL,
     WARN_VERSIONING_DISABLED,
@@ -27,17 +39,27 @@ from secure_constructs.function import (
 )
 
 __all__ = [
+    "WARN_ALB_DELETION_PROTECTION_DISABLED",
+    "WARN_ALB_DESTROY_ON_REMOVAL",
+    "WARN_ALB_EXECUTE_COMMAND",
+    "WARN_ALB_IMAGE_USER",
+    "WARN_ALB_WITHOUT_WAF",
+    "WARN_ALB_WRITABLE_ROOT_FILESYSTEM",
     "WARN_DESTROY_ON_REMOVAL",
     "WARN_FUNCTION_DESTROY_ON_REMOVAL",
     "WARN_PUBLIC_FUNCTION_URL",
     "WARN_SINGLE_AZ",
     "WARN_VERSIONING_DISABLED",
+    "AlarmOptions",
     "DatabaseEngine",
+    "DomainOptions",
     "EngineKind",
     "Issue",
     "SecretReference",
+    "SecureAlbService",
     "SecureBucket",
     "SecureConstructsError",
     "SecureDatabase",
     "SecureFunction",
+    "WafOptions",
 ]

@@ -73,11 +73,26 @@ _MONITORING_LOG_STREAM_REASON = (
     "the RDSOSMetrics log group of this account and region."
 )
 _COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security")
-#: The granular AwsSolutions-IAM5 finding of the enhanced monitoring role's policy.
-_MONITORING_STREAM_FINDING = (
-    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:"
-    "<AWS::AccountId>:log-group:RDSOSMetrics:log-stream:*]"
-)
+
+
+def _monitoring_stream_finding(scope: Construct) -> str:
+    """The granular AwsSolutions-IAM5 finding id of the enhanced monitoring role's policy.
+
+    cdk-nag writes the ARN as the template has it: a literal partition, region or account
+    when the stack has one (an ``env``, ``@aws-cdk/core:enablePartitionLiterals``), else the
+    pseudo parameter as ``<AWS::...>``.
+    """
+    stack = cdk.Stack.of(scope)
+
+    def part(value: str, pseudo: str) -> str:
+        return f"<{pseudo}>" if cdk.Token.is_unresolved(value) else value
+
+    arn = (
+        f"arn:{part(stack.partition, 'AWS::Partition')}:logs:"
+        f"{part(stack.region, 'AWS::Region')}:{part(stack.account, 'AWS::AccountId')}"
+        ":log-group:RDSOSMetrics:log-stream:*"
+    )
+    return f"AwsSolutions-IAM5[Resource::{arn}]"
 
 
 @dataclass(frozen=True)
@@ -528,7 +543,9 @@ class SecureDatabase(Construct):
         are an account-level decision). Each is acknowledged on its one L1 resource.
         """
         policy = self.monitoring_role.node.find_child("Policy")
-        accept_cdk_nag(_l1(policy), [_MONITORING_STREAM_FINDING], _MONITORING_LOG_STREAM_REASON)
+        accept_cdk_nag(
+            _l1(policy), [_monitoring_stream_finding(self)], _MONITORING_LOG_STREAM_REASON
+        )
         days = int(backup_retention.to_days(integral=False))
         reason = (
             _AURORA_BACKUP_PLAN_REASON if self.cluster is not None else _INSTANCE_BACKUP_PLAN_REASON

@@ -60,7 +60,7 @@ def test_cli_output_ends_with_the_guardrail_summary(clean: tuple) -> None:
     result, _ = clean
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     (at,) = [i for i, line in enumerate(lines) if line.startswith("SecureConstructs guardrails:")]
-    assert lines[at].startswith("SecureConstructs guardrails: 2 stack(s)")
+    assert lines[at].startswith("SecureConstructs guardrails: 3 stack(s)")
     assert "0 error(s), 0 warning(s), 0 acknowledged" in lines[at]
     assert lines[at + 1].startswith("  report: ")
     # Only the CLI's own closing lines may follow the app's output.
@@ -78,7 +78,7 @@ def test_jsii_runs_on_a_supported_node(clean: tuple) -> None:
 def test_cli_writes_the_findings_report_into_the_assembly(clean: tuple) -> None:
     _, outdir = clean
     report = json.loads((outdir / REPORT_JSON).read_text())
-    assert sorted(report["summary"]["stacks"]) == ["SecureData", "SecureStorage"]
+    assert sorted(report["summary"]["stacks"]) == ["SecureData", "SecureStorage", "SecureWeb"]
     assert report["findings"] == []
 
 

@@ -69,6 +69,7 @@ def test_sample_app_has_the_stacks_we_expect(scanned: Scanned) -> None:
     assert [t.name for t in scanned.templates] == [
         "SecureData.template.json",
         "SecureStorage.template.json",
+        "SecureWeb.template.json",
     ]
 
 
