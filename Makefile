@@ -12,7 +12,7 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup synth synth-insecure test lint typecheck check docs clean
+.PHONY: setup synth synth-insecure test lint typecheck check docs bench clean
 
 setup: .stamp-venv .stamp-node
 
@@ -26,9 +26,11 @@ setup: .stamp-venv .stamp-node
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## Main job: synthesize the sample app with the real CDK CLI; guardrails fail it on errors.
+## Main job: synthesize the sample app with the real CDK CLI (the guardrails fail it on
+## errors), then print the guardrail summary of the cloud assembly by stack.
 synth: setup
 	cdk synth --quiet
+	$(BIN)/secure-constructs scan cdk.out --format table
 
 ## The same app with a deliberately weakened bucket: this must fail.
 synth-insecure: setup
@@ -46,6 +48,10 @@ typecheck: setup
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+## Benchmarks (slow; prints tables, never pass/fail): see docs/performance.md.
+bench: setup
+	$(BIN)/python -m benchmarks.run
 
 ## Regenerate the rule catalogue from the registry (a test fails when it is stale).
 docs: setup

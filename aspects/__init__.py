@@ -1,25 +1,46 @@
 """Guardrails for AWS CDK apps: Aspects that fail synthesis on insecure infrastructure.
 
 >>> Aspects.of(app).add(SecurityGuardrails())
+
+The names that need CDK (the Aspects and :func:`acknowledge`) are imported on first use, so
+``import aspects`` and the ``secure-constructs`` command line never start jsii's Node
+process unless those names are used.
 """
 
 from __future__ import annotations
 
-from aspects.acknowledge import acknowledge
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from aspects.constants import PLUGIN_NAME, REPORT_JSON, REPORT_SARIF, VERSION
 from aspects.engine import Evaluation, evaluate
 from aspects.errors import Issue, SecureConstructsError
-from aspects.guardrails import (
-    AtRestGuardrails,
-    DetectionGuardrails,
-    InTransitGuardrails,
-    PreventionGuardrails,
-    SecurityGuardrails,
-)
 from aspects.model import Finding, Pillar, Rule, Severity, Status
 from aspects.rules import ALL_RULES, RULES_BY_ID
 
+if TYPE_CHECKING:
+    from aspects.acknowledge import acknowledge
+    from aspects.guardrails import (
+        AtRestGuardrails,
+        DetectionGuardrails,
+        InTransitGuardrails,
+        PreventionGuardrails,
+        SecurityGuardrails,
+    )
+
 __version__ = VERSION
+
+#: Public name -> the module that defines it; imported (with aws_cdk) on first access.
+_LAZY = {
+    "acknowledge": "aspects.acknowledge",
+    "AtRestGuardrails": "aspects.guardrails",
+    "DetectionGuardrails": "aspects.guardrails",
+    "InTransitGuardrails": "aspects.guardrails",
+    "PreventionGuardrails": "aspects.guardrails",
+    "SecurityGuardrails": "aspects.guardrails",
+}
 
 __all__ = [
     "ALL_RULES",
@@ -44,3 +65,33 @@ __all__ = [
     "acknowledge",
     "evaluate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a CDK-dependent public name on first access (PEP 562)."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    setattr(sys.modules[__name__], name, value)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """Keeps ``aspects.acknowledge`` the function when the submodule of that name loads.
+
+    Importing a submodule sets it as an attribute of its package; for ``acknowledge`` (a
+    function named like its module) that would replace the public function by the module.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

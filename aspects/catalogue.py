@@ -9,18 +9,46 @@ from __future__ import annotations
 from aspects.constants import PLUGIN_NAME
 from aspects.model import Pillar
 from aspects.rules import ALL_RULES
+from aspects.rules._examples import EXAMPLES
 
 
 def _cell(values: tuple[str, ...]) -> str:
     return ", ".join(f"`{v}`" for v in values) if values else "-"
 
 
+def _examples(rule_id: str) -> list[str]:
+    example = EXAMPLES.get(rule_id)
+    if example is None:
+        return ["", "No example yet."]
+    return [
+        "",
+        "Compliant:",
+        "",
+        "```yaml",
+        example.compliant.rstrip("\n"),
+        "```",
+        "",
+        "Non-compliant:",
+        "",
+        "```yaml",
+        example.non_compliant.rstrip("\n"),
+        "```",
+    ]
+
+
 def render_markdown() -> str:
-    """Every rule, grouped by pillar: why, fix, mapped controls and the acknowledgment id."""
+    """Every rule, grouped by pillar: why, fix, controls, acknowledgment id and examples.
+
+    The examples come from :mod:`aspects.rules._examples`, which a test runs through the
+    engine (compliant: no finding; non-compliant: a finding).
+    """
     out = [
         "# Guardrail rule catalogue",
         "",
         "Generated from `aspects/rules/` by `python -m aspects.catalogue`; do not edit by hand.",
+        "Every example below is checked by the test suite: the engine accepts the compliant "
+        "template and reports the non-compliant one. Check your own templates with "
+        "`secure-constructs scan` (see [cli.md](cli.md)).",
         f"Acknowledge a finding with `acknowledge(scope, rule_id, reason)` or natively with "
         f"`Validations.of(scope).acknowledge(Acknowledgment(id='{PLUGIN_NAME}::<rule id>', "
         "reason=...))`.",
@@ -49,6 +77,7 @@ def render_markdown() -> str:
                 f"- cdk-nag: {_cell(r.cdk_nag)}",
                 f"- checkov: {_cell(r.checkov)}",
                 f"- Acknowledgment id: `{r.acknowledgment_id}`",
+                *_examples(r.id),
             ]
     return "\n".join(out) + "\n"
 

@@ -15,6 +15,7 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 
+from aspects.assembly import with_nested
 from aspects.constants import PLUGIN_NAME, VERSION
 from aspects.engine import Evaluation, evaluate
 from aspects.index import StackTemplate
@@ -67,9 +68,11 @@ class GuardrailsPlugin:
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         """Run the rules; CDK fails synthesis if an error is not acknowledged."""
+        # CDK hands over the templates of stacks, not of their NestedStacks: load those too.
         stacks = [
-            StackTemplate.load(t.stack_construct_path, t.template_path)
+            stack
             for t in context.stack_templates
+            for stack in with_nested(StackTemplate.load(t.stack_construct_path, t.template_path))
         ]
         evaluation = evaluate(stacks, self.rules_for)
         self.last_evaluation = evaluation

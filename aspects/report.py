@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from aspects.constants import PLUGIN_NAME, REPORT_JSON, REPORT_SARIF, VERSION
 from aspects.engine import Evaluation
 from aspects.model import Finding, Rule, Severity
+from aspects.rules import RULES_BY_ID
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/secure-constructs/secure-constructs"
@@ -36,7 +37,8 @@ def rule_metadata(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _relative(path: str, base: Path) -> str:
+def relative_path(path: str, base: Path) -> str:
+    """*path* relative to *base*, with forward slashes (``../`` when outside it)."""
     return Path(os.path.relpath(path, base)).as_posix()
 
 
@@ -51,7 +53,7 @@ def finding_data(finding: Finding, base: Path) -> dict[str, Any]:
         "message": finding.message,
         "fix": finding.rule.fix,
         "stack": finding.stack_path,
-        "template": _relative(finding.template_path, base),
+        "template": relative_path(finding.template_path, base),
         "logicalId": finding.logical_id,
         "resourceType": finding.resource_type,
         "constructPath": finding.construct_path,
@@ -61,9 +63,15 @@ def finding_data(finding: Finding, base: Path) -> dict[str, Any]:
     }
 
 
-def to_json(evaluation: Evaluation, base: Path) -> dict[str, Any]:
-    """The machine-readable findings report."""
-    return {
+def to_json(
+    evaluation: Evaluation, base: Path, *, skipped: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The machine-readable findings report.
+
+    *skipped* (rule id -> why it did not run) adds ``skippedRules``, so a rule left out of a
+    scan is visible in the report rather than silently absent.
+    """
+    report: dict[str, Any] = {
         "tool": {"name": PLUGIN_NAME, "version": VERSION},
         "summary": {
             "stacks": list(evaluation.stacks),
@@ -76,29 +84,103 @@ def to_json(evaluation: Evaluation, base: Path) -> dict[str, Any]:
         "findings": [finding_data(f, base) for f in evaluation.findings],
         "rules": [rule_metadata(r) for r in evaluation.rules],
     }
+    if skipped is not None:
+        report["skippedRules"] = [{"id": rid, "reason": why} for rid, why in skipped.items()]
+    return report
 
 
 @cache
-def _template_lines(path: str) -> tuple[str, ...]:
+def _template_text(path: str) -> str:
     try:
-        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
-    except OSError:
-        return ()
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
-def _line_of(finding: Finding) -> int:
-    pattern = re.compile(r'^\s*"' + re.escape(finding.logical_id) + r'"\s*:\s*\{')
-    for number, line in enumerate(_template_lines(finding.template_path), start=1):
-        if pattern.match(line):
-            return number
-    return 1
+_NAME = r"""(?:"([^"\n]+)"|'([^'\n]+)'|([\w:.-]+))"""
+_RESOURCES = re.compile(r"""^([ \t]*)["']?Resources["']?[ \t]*:""", re.MULTILINE)
+_FIRST_KEY = re.compile(rf"^([ \t]*){_NAME}[ \t]*:", re.MULTILINE)
 
 
-def to_sarif(evaluation: Evaluation, base: Path) -> dict[str, Any]:
-    """SARIF 2.1.0: one run, our rules as the driver's rules, acknowledgments as suppressions."""
-    _template_lines.cache_clear()
-    rules = list(evaluation.rules)
-    index = {rule.id: i for i, rule in enumerate(rules)}
+@cache
+def _resource_lines(path: str) -> dict[str, int]:
+    """Logical id -> line of its key under ``Resources``, for JSON and YAML templates.
+
+    The first key after ``Resources`` sets the indentation of resource keys; the section
+    ends at the next key indented no deeper than ``Resources``. Only keys at exactly that
+    indentation are matched (by a regular expression over the whole text, so the cost is
+    the size of the file, not one Python step per line).
+    """
+    text = _template_text(path)
+    start = _RESOURCES.search(text)
+    if start is None:
+        return {}
+    top = len(start.group(1))
+    first = _FIRST_KEY.search(text, start.end())
+    if first is None or len(first.group(1)) <= top:
+        return {}
+    depth = len(first.group(1))
+    section_end = re.compile(rf"^[ \t]{{0,{top}}}{_NAME}[ \t]*:", re.MULTILINE)
+    end = section_end.search(text, first.end())
+    keys = re.compile(rf"^[ \t]{{{depth}}}{_NAME}[ \t]*:", re.MULTILINE)
+    out: dict[str, int] = {}
+    line, last = text.count("\n", 0, first.start()) + 1, first.start()
+    for match in keys.finditer(text, first.start(), end.start() if end else len(text)):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        out.setdefault(match.group(1) or match.group(2) or match.group(3), line)
+    return out
+
+
+def template_line(finding: Finding) -> int:
+    """The line of the resource's key in its template, JSON or YAML (1 if not found)."""
+    return _resource_lines(finding.template_path).get(finding.logical_id, 1)
+
+
+@cache
+def _artifact_location(path: str, base: Path, base_id: str) -> dict[str, str]:
+    """A template's location: relative to the base if inside it, else an absolute URI."""
+    relative = relative_path(path, base)
+    if relative.startswith("../"):
+        return {"uri": Path(path).resolve().as_uri()}
+    return {"uri": relative, "uriBaseId": base_id}
+
+
+def to_sarif(
+    evaluation: Evaluation,
+    base: Path,
+    *,
+    rules: Sequence[Rule] | None = None,
+    skipped: Mapping[str, str] | None = None,
+    base_id: str = "CDK_OUT",
+    base_description: str = "The cloud assembly directory.",
+) -> dict[str, Any]:
+    """SARIF 2.1.0: one run, our rules as the driver's rules, acknowledgments as suppressions.
+
+    Parameters
+    ----------
+    evaluation:
+        What the engine found.
+    base:
+        Template locations are given relative to this directory (``uriBaseId`` *base_id*).
+    rules:
+        The rules to describe (default: those of the evaluation). Rules in *skipped* are
+        added when missing.
+    skipped:
+        Rule id -> why it did not run. Each becomes a ``ruleConfigurationOverrides`` entry
+        that disables the rule, with the reason, so a skipped rule stays visible.
+    base_id, base_description:
+        The name and meaning of the base directory in ``originalUriBaseIds``.
+    """
+    _template_text.cache_clear()
+    _resource_lines.cache_clear()
+    _artifact_location.cache_clear()
+    described = list(evaluation.rules if rules is None else rules)
+    skipped = dict(skipped or {})
+    if skipped:
+        known = {rule.id for rule in described}
+        described += [RULES_BY_ID[rid] for rid in skipped if rid not in known]
+    index = {rule.id: i for i, rule in enumerate(described)}
     results = []
     for finding in evaluation.findings:
         result: dict[str, Any] = {
@@ -109,11 +191,10 @@ def to_sarif(evaluation: Evaluation, base: Path) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {
-                            "uri": _relative(finding.template_path, base),
-                            "uriBaseId": "CDK_OUT",
-                        },
-                        "region": {"startLine": _line_of(finding)},
+                        "artifactLocation": dict(
+                            _artifact_location(finding.template_path, base, base_id)
+                        ),
+                        "region": {"startLine": template_line(finding)},
                     },
                     "logicalLocations": [
                         {
@@ -131,26 +212,33 @@ def to_sarif(evaluation: Evaluation, base: Path) -> dict[str, Any]:
                 {"kind": "external", "justification": finding.acknowledged_reason}
             ]
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": PLUGIN_NAME,
-                        "version": VERSION,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_sarif_rule(rule) for rule in rules],
-                    }
-                },
-                "originalUriBaseIds": {
-                    "CDK_OUT": {"description": {"text": "The cloud assembly directory."}}
-                },
-                "results": results,
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": PLUGIN_NAME,
+                "version": VERSION,
+                "informationUri": INFORMATION_URI,
+                "rules": [_sarif_rule(rule) for rule in described],
             }
-        ],
+        },
+        "originalUriBaseIds": {base_id: {"description": {"text": base_description}}},
+        "results": results,
     }
+    if skipped:
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "ruleConfigurationOverrides": [
+                    {
+                        "descriptor": {"id": rid, "index": index[rid]},
+                        "configuration": {"enabled": False},
+                        "properties": {"skipped": True, "reason": reason},
+                    }
+                    for rid, reason in skipped.items()
+                ],
+            }
+        ]
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
@@ -174,11 +262,15 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
 
 
 def write_reports(evaluation: Evaluation, directory: Path) -> tuple[Path, Path]:
-    """Write the JSON and SARIF reports into *directory* (the cloud assembly)."""
+    """Write the JSON and SARIF reports into *directory* (the cloud assembly).
+
+    One JSON document per line (no indentation): Python's C encoder only runs without
+    indentation, which keeps writing the reports of a large app off the synthesis time.
+    """
     json_path = directory / REPORT_JSON
     sarif_path = directory / REPORT_SARIF
-    json_path.write_text(json.dumps(to_json(evaluation, directory), indent=2) + "\n", "utf-8")
-    sarif_path.write_text(json.dumps(to_sarif(evaluation, directory), indent=2) + "\n", "utf-8")
+    json_path.write_text(json.dumps(to_json(evaluation, directory)) + "\n", "utf-8")
+    sarif_path.write_text(json.dumps(to_sarif(evaluation, directory)) + "\n", "utf-8")
     return json_path, sarif_path
 
 

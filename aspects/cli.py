@@ -1,0 +1,267 @@
+"""``secure-constructs``: scan cloud assemblies and CloudFormation templates from any CI.
+
+``secure-constructs scan [PATH ...]`` runs the guardrail rules on a ``cdk.out`` directory
+(of a CDK app in any language) or on template files, and prints a table, JSON, SARIF 2.1.0
+or JUnit XML. ``secure-constructs rules`` lists the rule catalogue.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 violations at or above ``--fail-on``;
+2 a usage error or input that cannot be read (one line on stderr naming file and problem).
+
+This module imports neither ``aws_cdk`` nor ``jsii``: the command starts in a fraction of
+a second and needs no Node.js.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from aspects.assembly import InputError, load_paths
+from aspects.constants import VERSION
+from aspects.engine import evaluate
+from aspects.formats import (
+    FORMATS,
+    SKIPPED_BY_OPTION,
+    Scan,
+    render_json,
+    render_junit,
+    render_rules,
+    render_sarif,
+    render_table,
+)
+from aspects.model import Pillar, Rule
+from aspects.rules import ALL_RULES, RULES_BY_ID
+
+PROG = "secure-constructs"
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_USAGE = 2
+FAIL_ON = ("error", "warning", "never")
+_BY_SUFFIX = {".sarif": "sarif", ".xml": "junit", ".json": "json"}
+
+
+class UsageError(Exception):
+    """A bad command line: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line instead of usage + error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Check CDK cloud assemblies and CloudFormation templates against the "
+        "secure-constructs guardrails.",
+        epilog="Exit codes: 0 clean (nothing at or above --fail-on), 1 violations at or above "
+        "--fail-on, 2 usage error or unreadable input.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {VERSION}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = commands.add_parser(
+        "scan",
+        help="scan cdk.out directories and template files",
+        description="Scan a cloud assembly (all stacks, nested stages and nested stacks) or "
+        "CloudFormation templates (JSON or YAML).",
+        epilog="Exit codes: 0 clean, 1 violations at or above --fail-on, 2 usage error or "
+        "unreadable input.",
+    )
+    scan.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a cdk.out directory, its manifest.json, or a template file (default: cdk.out)",
+    )
+    scan.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        help="output format (default: from the --output suffix .sarif/.xml/.json, else table "
+        "on a terminal and json otherwise)",
+    )
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    scan.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="exit 1 if an unacknowledged finding has this severity or higher (default: error)",
+    )
+    scan.add_argument(
+        "--pillar",
+        action="append",
+        default=[],
+        metavar="PILLAR",
+        help=f"run only the rules of this pillar ({', '.join(p.value for p in Pillar)}); "
+        "repeat or comma-separate",
+    )
+    scan.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only this rule; repeat or comma-separate",
+    )
+    scan.add_argument(
+        "--skip-rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="do not run this rule (reported as skipped); repeat or comma-separate",
+    )
+
+    rules = commands.add_parser(
+        "rules",
+        help="list the rule catalogue",
+        description="List every rule: id, pillar, severity, title and equivalent controls.",
+    )
+    rules.add_argument("-f", "--format", choices=("table", "json", "markdown"), default="table")
+    rules.add_argument("--pillar", action="append", default=[], metavar="PILLAR")
+    return parser
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _pillars(values: Sequence[str]) -> set[Pillar]:
+    chosen = set()
+    for value in _split(values):
+        try:
+            chosen.add(Pillar(value))
+        except ValueError:
+            allowed = ", ".join(p.value for p in Pillar)
+            raise UsageError(f"unknown pillar {value!r} (choose from {allowed})") from None
+    return chosen
+
+
+def _rule_ids(values: Sequence[str], option: str) -> list[str]:
+    ids = _split(values)
+    unknown = [rid for rid in ids if rid not in RULES_BY_ID]
+    if unknown:
+        raise UsageError(
+            f"{option}: unknown rule id {unknown[0]!r} (see `{PROG} rules` for the ids)"
+        )
+    return ids
+
+
+def select_rules(
+    pillars: set[Pillar], only: Sequence[str], skip: Sequence[str]
+) -> tuple[tuple[Rule, ...], dict[str, str]]:
+    """The rules to run and, for every other rule, why it is skipped."""
+    run: list[Rule] = []
+    skipped: dict[str, str] = {}
+    for rule in ALL_RULES:
+        if rule.id in skip:
+            skipped[rule.id] = SKIPPED_BY_OPTION
+        elif only and rule.id not in only:
+            skipped[rule.id] = "not selected by --rule"
+        elif pillars and rule.pillar not in pillars:
+            chosen = ", ".join(sorted(p.value for p in pillars))
+            skipped[rule.id] = f"pillar {rule.pillar} not selected by --pillar {chosen}"
+        else:
+            run.append(rule)
+    return tuple(run), skipped
+
+
+def exit_code(scan: Scan, fail_on: str) -> int:
+    """1 if an unacknowledged finding reaches *fail_on*, else 0."""
+    evaluation = scan.evaluation
+    if fail_on == "error" and evaluation.errors:
+        return EXIT_VIOLATIONS
+    if fail_on == "warning" and (evaluation.errors or evaluation.warnings):
+        return EXIT_VIOLATIONS
+    return EXIT_OK
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output:
+        name = Path(args.output).name.lower()
+        for suffix, fmt in _BY_SUFFIX.items():
+            if name.endswith(suffix) or name.endswith(suffix + ".json"):
+                return fmt
+        return "table"
+    return "table" if sys.stdout.isatty() else "json"
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    """The ``scan`` command."""
+    pillars = _pillars(args.pillar)
+    only = _rule_ids(args.rule, "--rule")
+    skip = _rule_ids(args.skip_rule, "--skip-rule")
+    rules, skipped = select_rules(pillars, only, skip)
+    if not args.paths and not Path("cdk.out").exists():
+        raise InputError("cdk.out", "no such directory: run `cdk synth` first, or name the paths")
+    stacks = tuple(load_paths(args.paths or ["cdk.out"]))
+    evaluation = evaluate(stacks, lambda _stack: rules)
+    scan = Scan(stacks, rules, skipped, evaluation, Path.cwd())
+    fmt = _format(args)
+    fail_on = str(args.fail_on)
+
+    def table(scan: Scan) -> str:
+        return render_table(scan, fail_on=fail_on)
+
+    renderers: dict[str, Callable[[Scan], str]] = {
+        "json": render_json,
+        "sarif": render_sarif,
+        "junit": render_junit,
+        "table": table,
+    }
+    text = renderers[fmt](scan)
+    code = exit_code(scan, args.fail_on)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(args.output, f"cannot be written ({exc.strerror})") from None
+        print(
+            f"{PROG}: {len(evaluation.errors)} error(s), {len(evaluation.warnings)} warning(s), "
+            f"{len(evaluation.acknowledged)} acknowledged in {len(stacks)} stack(s); "
+            f"{fmt} report written to {args.output}",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(text)
+    return code
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    """The ``rules`` command."""
+    pillars = _pillars(args.pillar)
+    rules = tuple(r for r in ALL_RULES if not pillars or r.pillar in pillars)
+    sys.stdout.write(render_rules(rules, args.format))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it).
+
+    Parameters
+    ----------
+    argv:
+        The arguments without the program name (default: ``sys.argv[1:]``).
+    """
+    try:
+        args = _parser().parse_args(argv)
+        return run_scan(args) if args.command == "scan" else run_rules(args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `secure-constructs scan | head`
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,374 @@
+"""A compliant and a non-compliant template per rule, for the catalogue (``docs/rules.md``).
+
+Kept apart from the rule modules so the examples can grow without touching the rules. A
+test runs the engine on every snippet (``tests/test_catalogue_examples.py``): the compliant
+one must give no finding of its rule and the non-compliant one at least one, so the docs
+cannot drift from what the rules decide. Snippets are CloudFormation YAML with short-form
+tags, as people write them; ``secure-constructs scan`` reads them as they are.
+"""
+
+from __future__ import annotations
+
+from aspects.rules._example_base import _KEY, _TLS_POLICY, _TLS_VERSION_STATEMENT, Example
+from aspects.rules._examples_rds import RDS_EXAMPLES
+from aspects.rules._examples_serverless import SERVERLESS_EXAMPLES
+from aspects.rules._examples_web import WEB_EXAMPLES
+
+EXAMPLES: dict[str, Example] = {
+    "SC-S3-1": Example(
+        compliant="Resources:\n"
+        + _KEY
+        + """\
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault:
+              SSEAlgorithm: aws:kms
+              KMSMasterKeyID: !GetAtt DataKey.Arn
+            BucketKeyEnabled: true
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault:
+              SSEAlgorithm: AES256
+""",
+    ),
+    "SC-S3-2": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      VersioningConfiguration:
+        Status: Enabled
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      VersioningConfiguration:
+        Status: Suspended
+""",
+    ),
+    "SC-S3-3": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: Delete
+    UpdateReplacePolicy: Delete
+""",
+    ),
+    "SC-S3-4": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+"""
+        + _TLS_POLICY,
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+""",
+    ),
+    "SC-S3-5": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+"""
+        + _TLS_POLICY
+        + _TLS_VERSION_STATEMENT,
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+"""
+        + _TLS_POLICY,
+    ),
+    "SC-S3-6": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+        RestrictPublicBuckets: true
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: false
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+        RestrictPublicBuckets: true
+""",
+    ),
+    "SC-S3-7": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      OwnershipControls:
+        Rules:
+          - ObjectOwnership: BucketOwnerEnforced
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: PublicRead
+""",
+    ),
+    "SC-S3-8": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+  DataPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Data
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: s3:GetObject
+            Resource: !Sub "${Data.Arn}/*"
+            Condition:
+              StringEquals: {aws:PrincipalOrgID: o-exampleorgid}
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+  DataPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Data
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: s3:GetObject
+            Resource: !Sub "${Data.Arn}/*"
+""",
+    ),
+    "SC-S3-9": Example(
+        compliant="""\
+Resources:
+  AccessLogs:
+    Type: AWS::S3::Bucket
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration:
+        DestinationBucketName: !Ref AccessLogs
+        LogFilePrefix: data/
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+""",
+    ),
+    "SC-KMS-1": Example(
+        compliant="""\
+Resources:
+  DataKey:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+""",
+        non_compliant="""\
+Resources:
+  DataKey:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: false
+""",
+    ),
+    "SC-KMS-2": Example(
+        compliant="""\
+Resources:
+  DataKey:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+            Action: kms:*
+            Resource: "*"
+""",
+        non_compliant="""\
+Resources:
+  DataKey:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: "*"
+            Action: kms:Decrypt
+            Resource: "*"
+""",
+    ),
+    "SC-KMS-3": Example(
+        compliant="""\
+Resources:
+  DataKey:
+    Type: AWS::KMS::Key
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+""",
+        non_compliant="""\
+Resources:
+  DataKey:
+    Type: AWS::KMS::Key
+    DeletionPolicy: Delete
+    UpdateReplacePolicy: Delete
+""",
+    ),
+    "SC-LOGS-1": Example(
+        compliant="Resources:\n"
+        + _KEY
+        + """\
+  AppLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      KmsKeyId: !GetAtt DataKey.Arn
+""",
+        non_compliant="""\
+Resources:
+  AppLogs:
+    Type: AWS::Logs::LogGroup
+""",
+    ),
+    "SC-LOGS-2": Example(
+        compliant="""\
+Resources:
+  AppLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      RetentionInDays: 365
+""",
+        non_compliant="""\
+Resources:
+  AppLogs:
+    Type: AWS::Logs::LogGroup
+""",
+    ),
+    "SC-EC2-1": Example(
+        compliant="""\
+Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: HTTPS from the internet
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 0.0.0.0/0
+""",
+        non_compliant="""\
+Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: SSH from the internet
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+""",
+    ),
+    "SC-EC2-2": Example(
+        compliant="""\
+Resources:
+  Network:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  NetworkFlowLog:
+    Type: AWS::EC2::FlowLog
+    Properties:
+      ResourceId: !Ref Network
+      ResourceType: VPC
+      TrafficType: ALL
+      LogDestinationType: s3
+      LogDestination: arn:aws:s3:::example-flow-logs
+""",
+        non_compliant="""\
+Resources:
+  Network:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+""",
+    ),
+    "SC-IAM-1": Example(
+        compliant="""\
+Resources:
+  ReadReports:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: [s3:GetObject]
+            Resource: arn:aws:s3:::example-reports/*
+""",
+        non_compliant="""\
+Resources:
+  Everything:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: "*"
+            Resource: "*"
+""",
+    ),
+}
+
+EXAMPLES.update(SERVERLESS_EXAMPLES)
+EXAMPLES.update(RDS_EXAMPLES)
+EXAMPLES.update(WEB_EXAMPLES)
+
+__all__ = ["EXAMPLES", "Example"]
