@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from aspects.index import AppIndex, ResourceView, StackTemplate, TemplateIndex
 from aspects.model import CannotVerify, Finding, Rule, Status
@@ -62,20 +63,36 @@ def evaluate(stacks: Iterable[StackTemplate], rules_for: RulesFor) -> Evaluation
         for resource_type, type_rules in by_type.items():
             for logical_id in template.by_type.get(resource_type, ()):
                 count += 1
+                expanded = _expand(template.resources[logical_id])
                 for rule in type_rules:
-                    findings.extend(_check(rule, app, template, logical_id))
+                    findings.extend(_check(rule, app, template, logical_id, expanded))
     return Evaluation(tuple(findings), tuple(checked_stacks), count, tuple(used.values()))
 
 
 Outcome = tuple[Status, str, str]  # status, message, property path
 
 
-def _check(rule: Rule, app: AppIndex, template: TemplateIndex, logical_id: str) -> list[Finding]:
-    resource = template.resources[logical_id]
+Variants = list[tuple[dict[str, bool], Mapping[str, Any]]]
+
+
+def _expand(resource: Mapping[str, Any]) -> Variants | CannotVerify:
+    """The variants of a resource, computed once for all the rules that check it."""
     try:
-        expanded = list(variants(resource))
+        return list(variants(resource))
     except CannotVerify as exc:
-        return [_finding(rule, template, logical_id, (Status.CANNOT_VERIFY, exc.message, exc.path))]
+        return exc
+
+
+def _check(
+    rule: Rule,
+    app: AppIndex,
+    template: TemplateIndex,
+    logical_id: str,
+    expanded: Variants | CannotVerify,
+) -> list[Finding]:
+    if isinstance(expanded, CannotVerify):
+        outcome = (Status.CANNOT_VERIFY, expanded.message, expanded.path)
+        return [_finding(rule, template, logical_id, outcome)]
     per_variant: list[tuple[dict[str, bool], list[Outcome]]] = []
     for choice, variant in expanded:
         view = ResourceView(logical_id, variant, template, app, choice)

@@ -79,12 +79,34 @@ def _substitute(value: Any, choice: Mapping[str, bool]) -> Any:
     return value
 
 
-def variants(resource: Mapping[str, Any]) -> Iterator[tuple[dict[str, bool], dict[str, Any]]]:
+def _expandable(value: Any) -> bool:
+    """Whether *value* holds an ``Fn::If`` or ``{"Ref": "AWS::NoValue"}`` anywhere."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict or isinstance(item, Mapping):
+            if len(item) == 1:
+                ((key, arg),) = item.items()
+                if key == "Fn::If" or (key == "Ref" and arg == "AWS::NoValue"):
+                    return True
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return False
+
+
+def variants(
+    resource: Mapping[str, Any],
+) -> Iterator[tuple[dict[str, bool], Mapping[str, Any]]]:
     """Yield ``(condition choice, resource)`` for every combination of its conditions.
 
-    A resource without ``Fn::If`` yields itself once (with ``AWS::NoValue`` removed).
+    A resource without ``Fn::If`` yields itself once (with ``AWS::NoValue`` removed); one
+    with neither is yielded as it is, without a copy (rules only read it).
     Raises :class:`CannotVerify` when it uses more than :data:`MAX_CONDITIONS` conditions.
     """
+    if not _expandable(resource):
+        yield {}, resource
+        return
     names = sorted(conditions_used(resource))
     if len(names) > MAX_CONDITIONS:
         raise CannotVerify(
