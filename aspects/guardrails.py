@@ -31,6 +31,19 @@ class SecurityGuardrails:
         self._scopes: list[str] = []
         self._whole_app = False
 
+    @classmethod
+    def apply(cls, scope: IConstruct) -> None:
+        """Put these guardrails on *scope* without an Aspect: the same checks, faster.
+
+        ``Aspects.of(scope).add(SecurityGuardrails())`` makes CDK call back into Python
+        once per construct (about 0.25 ms each through jsii, ~1 s for a 2000-resource
+        app) although only the first visit matters. ``SecurityGuardrails.apply(scope)``
+        registers the same validation plugin and scope directly. Call it once the scope
+        exists; stacks added below it later are covered too (the plugin runs after
+        synthesis).
+        """
+        plugin_of(scope).add_scope(scope.node.path, cls.pillars)
+
     def visit(self, node: IConstruct) -> None:
         """Register the scope on the first visit; later visits below it return at once."""
         if self._whole_app:

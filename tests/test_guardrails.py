@@ -296,3 +296,34 @@ def test_assert_clean_passes_a_secure_stack_and_lists_findings_of_an_insecure_on
     with pytest.raises(AssertionError, match=r"5 guardrail finding\(s\):\n  SC-S3-1 Bad/Plain"):
         assert_clean(bad)
     assert {f.rule.id for f in check(bad).findings} == PLAIN_BUCKET_IDS
+
+
+# -- the fast path without an Aspect -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    outdir = tmp_path_factory.mktemp("applied")
+    app = cdk.App(outdir=str(outdir))
+    SecureBucket(cdk.Stack(app, "Good"), "Data")
+    SecurityGuardrails.apply(app)  # before the Stage exists: it is covered all the same
+    inner = cdk.Stack(cdk.Stage(app, "Prod"), "Inner")
+    plain_bucket(inner)
+    return synth(app, outdir)
+
+
+def test_apply_checks_the_same_as_the_aspect(applied: Synth, staged: Synth) -> None:
+    assert applied.error is not None
+    assert applied.found() == staged.found()
+
+
+def test_pillar_apply_registers_only_its_pillar(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "OnlyTransit")
+    plain_bucket(stack)
+    InTransitGuardrails.apply(stack)
+    result = synth(app, tmp_path)
+    assert result.found() == {
+        ("SC-S3-4", "OnlyTransit/Plain/Resource"),
+        ("SC-S3-5", "OnlyTransit/Plain/Resource"),
+    }
