@@ -8,15 +8,19 @@ from typing import Any
 from aspects.index import ResourceRef, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.rules._common import (
+    PolicyVariant,
     actions,
+    condition_values,
+    covers,
     flatten,
     has_restricting_condition,
     kms_key_problems,
+    policy_variants,
     principal_is_everyone,
+    required_denial,
     retention_problems,
-    statements,
 )
-from aspects.values import as_list, dig, variants
+from aspects.values import as_list, dig
 
 BUCKET = ("AWS::S3::Bucket",)
 _ENCRYPTION = "BucketEncryption.ServerSideEncryptionConfiguration"
@@ -66,19 +70,13 @@ def _retained(r: ResourceView) -> Iterator[Problem]:
     yield from retention_problems(r)
 
 
-def _policy_variants(r: ResourceView) -> list[tuple[str, dict[str, bool], list[Mapping[str, Any]]]]:
-    """(policy logical id, condition choice, statements) for every attached policy variant."""
-    out = []
-    for template, logical_id in r.app.bucket_policies.get(r.key, ()):
-        resource = template.resources[logical_id]
-        for choice, variant in variants(resource):
-            document = dig(variant, "Properties", "PolicyDocument")
-            out.append((logical_id, choice, statements(document)))
-        condition = resource.get("Condition")
-        if isinstance(condition, str):
-            # The policy is only deployed when its condition holds: without it, no statement.
-            out.append((logical_id, {condition: False}, []))
-    return out
+#: Which property of a policy resource names the bucket it is attached to.
+_POLICY_TARGETS = {"AWS::S3::BucketPolicy": "Bucket"}
+
+
+def _policy_variants(r: ResourceView) -> list[PolicyVariant]:
+    """Every ``Fn::If`` variant of the bucket policies attached to this bucket."""
+    return policy_variants(r, r.app.bucket_policies.get(r.key, ()), _POLICY_TARGETS)
 
 
 def _bucket_resource_forms(r: ResourceView) -> tuple[set[str], set[str]]:
@@ -90,15 +88,6 @@ def _bucket_resource_forms(r: ResourceView) -> tuple[set[str], set[str]]:
     if isinstance(name, str):
         buckets |= {f"arn:aws:s3:::{name}", f"arn:${{AWS::Partition}}:s3:::{name}"}
     return buckets, {b + "/*" for b in buckets}
-
-
-def _covers(patterns: list[str], forms: set[str]) -> bool:
-    for pattern in patterns:
-        if pattern == "*" or pattern in forms:
-            return True
-        if pattern.endswith("*") and any(f.startswith(pattern[:-1]) for f in forms):
-            return True
-    return False
 
 
 def _deny_statement(
@@ -114,79 +103,24 @@ def _deny_statement(
         if not {"*", "s3:*"} & set(actions(statement, r, "PolicyDocument.Statement")):
             return False
         resources = [flatten(x) for x in as_list(statement.get("Resource"))]
-        if not (_covers(resources, bucket_forms) and _covers(resources, object_forms)):
+        if not (covers(resources, bucket_forms) and covers(resources, object_forms)):
             return False
-        condition = statement.get("Condition") or {}
-        return matches_condition(r, {str(k).lower(): v for k, v in condition.items()})
+        return matches_condition(r, statement)
 
     return matches
-
-
-def _any_match(
-    statements_: list[Mapping[str, Any]], matches: Callable[[Mapping[str, Any]], bool]
-) -> bool | CannotVerify:
-    """Whether a statement matches; if none does but one could not be judged, why not."""
-    unknown: CannotVerify | None = None
-    for statement in statements_:
-        try:
-            if matches(statement):
-                return True
-        except CannotVerify as exc:
-            unknown = unknown or exc
-    return unknown or False
-
-
-def _required_denial(
-    r: ResourceView, matches: Callable[[Mapping[str, Any]], bool], missing: str
-) -> Iterator[Problem]:
-    """Some attached policy must hold a matching statement in every variant.
-
-    A statement that cannot be judged (an action or condition value from a parameter) does
-    not hide another statement that matches; if none matches, the rule cannot verify.
-    """
-    by_policy: dict[str, list[tuple[dict[str, bool], bool | CannotVerify]]] = {}
-    for lid, choice, stmts in _policy_variants(r):
-        by_policy.setdefault(lid, []).append((choice, _any_match(stmts, matches)))
-    if not by_policy:
-        yield Problem(f"no bucket policy is attached, so {missing}", "BucketPolicy")
-        return
-    if any(all(ok is True for _, ok in found) for found in by_policy.values()):
-        return
-    for found in by_policy.values():
-        for _choice, ok in found:
-            if isinstance(ok, CannotVerify):
-                raise ok
-    for lid, found in by_policy.items():
-        if any(ok is True for _, ok in found):
-            choice = next(choice for choice, ok in found if ok is not True)
-            raise CannotVerify(
-                f"the bucket policy {lid} has the required denial only under some conditions "
-                f"(not when {_conditions_text(choice)}), so {missing}",
-                "BucketPolicy",
-            )
-    yield Problem(f"the bucket policy does not deny them: {missing}", "BucketPolicy")
 
 
 def _conditions_text(choice: Mapping[str, bool]) -> str:
     return ", ".join(f"{name} is {str(value).lower()}" for name, value in choice.items())
 
 
-def _condition_values(
-    r: ResourceView, condition: Mapping[str, Any], operator: str, key: str
-) -> list[Any]:
-    """The literal values of ``Condition[operator][key]``; a parameter raises CannotVerify."""
-    clause = {str(k).lower(): v for k, v in (condition.get(operator.lower()) or {}).items()}
-    what = f"PolicyDocument.Statement.Condition.{operator}.{key}"
-    return [r.literal(v, what) for v in as_list(clause.get(key.lower()))]
-
-
-def _secure_transport_false(r: ResourceView, condition: Mapping[str, Any]) -> bool:
-    values = _condition_values(r, condition, "Bool", "aws:SecureTransport")
+def _secure_transport_false(r: ResourceView, statement: Mapping[str, Any]) -> bool:
+    values = condition_values(r, statement, "Bool", "aws:SecureTransport")
     return any(str(v).lower() == "false" for v in values)
 
 
-def _tls_below_1_2(r: ResourceView, condition: Mapping[str, Any]) -> bool:
-    for value in _condition_values(r, condition, "NumericLessThan", "s3:TlsVersion"):
+def _tls_below_1_2(r: ResourceView, statement: Mapping[str, Any]) -> bool:
+    for value in condition_values(r, statement, "NumericLessThan", "s3:TlsVersion"):
         try:
             if float(value) >= 1.2:
                 return True
@@ -196,20 +130,22 @@ def _tls_below_1_2(r: ResourceView, condition: Mapping[str, Any]) -> bool:
 
 
 def _tls_only(r: ResourceView) -> Iterator[Problem]:
-    yield from _required_denial(
-        r,
+    yield from required_denial(
+        _policy_variants(r),
         _deny_statement(r, _secure_transport_false),
         "requests over plain HTTP (aws:SecureTransport=false) to the bucket and its objects "
         "are not denied",
+        "bucket policy",
     )
 
 
 def _tls_version(r: ResourceView) -> Iterator[Problem]:
-    yield from _required_denial(
-        r,
+    yield from required_denial(
+        _policy_variants(r),
         _deny_statement(r, _tls_below_1_2),
         "requests with TLS below 1.2 (NumericLessThan s3:TlsVersion 1.2) to the bucket and "
         "its objects are not denied",
+        "bucket policy",
     )
 
 
