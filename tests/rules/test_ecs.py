@@ -76,6 +76,16 @@ def _build(stack: cdk.Stack) -> None:
         ],
     )
     cfn(task("EscPrivilegedTask")).add_property_override("ContainerDefinitions.0.Privileged", True)
+    cfn(task("EscSecretEnvTask")).add_property_override(
+        "ContainerDefinitions.0.Environment",
+        [{"Name": "DB_PASSWORD", "Value": "correct-horse-battery"}],
+    )
+    cfn(task("EscNoLogsTask")).add_property_deletion_override(
+        "ContainerDefinitions.0.LogConfiguration"
+    )
+    cfn(task("EscWritableTask")).add_property_override(
+        "ContainerDefinitions.0.ReadonlyRootFilesystem", False
+    )
     cfn(task("ParamPrivilegedTask")).add_property_override(
         "ContainerDefinitions.0.Privileged", setting
     )
@@ -97,6 +107,14 @@ def _build(stack: cdk.Stack) -> None:
         stack, "InsightsCluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENHANCED
     )
     ecs.Cluster(stack, "PlainCluster", vpc=vpc)
+    cfn(
+        ecs.Cluster(
+            stack,
+            "EscInsightsCluster",
+            vpc=vpc,
+            container_insights_v2=ecs.ContainerInsights.ENABLED,
+        )
+    ).add_property_override("ClusterSettings", [{"Name": "containerInsights", "Value": "disabled"}])
 
     def service(name: str, **props: Any) -> ecs.FargateService:
         return ecs.FargateService(stack, name, cluster=cluster, task_definition=good, **props)
@@ -203,3 +221,16 @@ def test_cluster_with_container_insights_is_compliant(ev: Checked) -> None:
 
 def test_cluster_without_container_insights_gets_a_warning(ev: Checked) -> None:
     assert ids(ev, at("PlainCluster")) == {"SC-ECS-5"}
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("EscSecretEnvTask", "SC-ECS-3"),
+        ("EscNoLogsTask", "SC-ECS-4"),
+        ("EscWritableTask", "SC-ECS-6"),
+        ("EscInsightsCluster", "SC-ECS-5"),
+    ],
+)
+def test_weakening_by_override_is_flagged(ev: Checked, name: str, rule: str) -> None:
+    assert outcomes(ev, at(name)) == {(rule, NON_COMPLIANT)}

@@ -94,6 +94,25 @@ def _build(stack: cdk.Stack) -> None:
             {"Key": "access_logs.s3.bucket", "Value": logs.bucket_name},
         ],
     )
+    cfn(alb("EscMonitorLb", desync=elbv2.DesyncMitigationMode.STRICTEST)).add_property_override(
+        "LoadBalancerAttributes",
+        [
+            {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+            {"Key": "routing.http.desync_mitigation_mode", "Value": "monitor"},
+            {"Key": "access_logs.s3.enabled", "Value": "true"},
+            {"Key": "access_logs.s3.bucket", "Value": logs.bucket_name},
+        ],
+    )
+    elsewhere = alb("EscWafElsewhereLb", waf=False)
+    wafv2.CfnWebACLAssociation(
+        stack,
+        "EscWafElsewhereLbWaf",
+        resource_arn=elsewhere.load_balancer_arn,
+        web_acl_arn=acl.attr_arn,
+    ).add_property_override(
+        "ResourceArn",
+        "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/other/1",
+    )
     conditional = alb("ConditionalWafLb", waf=False)
     association = wafv2.CfnWebACLAssociation(
         stack,
@@ -319,3 +338,11 @@ PUBLISHED_POLICIES = {
 @pytest.mark.parametrize(("policy", "tls12_only"), sorted(PUBLISHED_POLICIES.items()))
 def test_tls_policy_allow_list_classifies_published_policies(policy: str, tls12_only: bool) -> None:
     assert policy.startswith(TLS12_POLICY_PREFIXES) is tls12_only
+
+
+def test_desync_mode_set_to_monitor_by_override_gets_a_warning(ev: Checked) -> None:
+    assert outcomes(ev, lb("EscMonitorLb")) == {("SC-ELB-5", NON_COMPLIANT)}
+
+
+def test_waf_association_pointed_elsewhere_by_override_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, lb("EscWafElsewhereLb")) == {("SC-ELB-3", NON_COMPLIANT)}

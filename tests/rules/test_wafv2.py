@@ -111,6 +111,12 @@ def _build(stack: cdk.Stack) -> None:
             "arn:aws:logs:eu-west-1:111111111111:log-group:aws-waf-logs-central"
         ],
     )
+    acl("EscLogNameAcl", GOOD_RULES)
+    logging = stack.node.find_child("EscLogNameAclLogging")
+    assert isinstance(logging, wafv2.CfnLoggingConfiguration)
+    logging.add_property_override(
+        "LogDestinationConfigs", ["arn:aws:logs:eu-west-1:111111111111:log-group:app-logs"]
+    )
     escaped = acl("EscRulesAcl", GOOD_RULES)
     escaped.add_property_override("Rules", [])
     acl(
@@ -199,3 +205,7 @@ def test_managed_group_chosen_by_condition_cannot_be_verified(ev: Checked) -> No
 
 def test_rate_limit_in_both_branches_is_compliant(ev: Checked) -> None:
     assert ids(ev, at("IfTwoRateLimitsAcl")) == set()
+
+
+def test_log_destination_renamed_by_override_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("EscLogNameAcl")) == {("SC-WAF-3", NON_COMPLIANT)}
