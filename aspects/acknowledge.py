@@ -5,11 +5,11 @@ from __future__ import annotations
 import aws_cdk as cdk
 from constructs import IConstruct
 
+from aspects.constants import MIN_REASON_LENGTH
 from aspects.errors import Issue, SecureConstructsError
 from aspects.rules import RULES_BY_ID
 
-#: Shorter reasons are rejected: "ok", "n/a" and "TODO" explain nothing to an auditor.
-MIN_REASON_LENGTH = 20
+__all__ = ["MIN_REASON_LENGTH", "acknowledge"]
 
 
 def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
@@ -20,7 +20,7 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
     Parameters
     ----------
     scope:
-        A construct (covers its children) or a whole stack.
+        A construct (covers its children) or a whole stack; not an App or Stage.
     rule_id:
         A rule id such as ``"SC-S3-2"`` (see ``aspects.ALL_RULES``).
     reason:
@@ -30,10 +30,12 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
     Raises
     ------
     SecureConstructsError
-        If the rule id is unknown or the reason is too short.
+        If the rule id is unknown, the reason is missing or too short, or *scope* is an
+        App or a Stage (acknowledge on a stack or construct: the guardrails honour
+        nothing above a stack, see ``docs/guardrails.md``).
     """
     issues = []
-    if rule_id not in RULES_BY_ID:
+    if not isinstance(rule_id, str) or rule_id not in RULES_BY_ID:
         issues.append(
             Issue(
                 "SC-ACK-1",
@@ -42,7 +44,7 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
                 f"use one of: {', '.join(sorted(RULES_BY_ID))}.",
             )
         )
-    if len(reason.strip()) < MIN_REASON_LENGTH:
+    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
         issues.append(
             Issue(
                 "SC-ACK-2",
@@ -51,8 +53,34 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
                 f"write why the risk is acceptable (at least {MIN_REASON_LENGTH} characters).",
             )
         )
+    node = getattr(scope, "node", None)
+    where = getattr(node, "path", None)
+    if not isinstance(where, str):
+        raise SecureConstructsError(
+            "acknowledge()",
+            [
+                *issues,
+                Issue(
+                    "SC-ACK-3",
+                    "scope",
+                    f"{scope!r} is not a construct.",
+                    "pass the construct (or stack) whose finding you accept.",
+                ),
+            ],
+        )
+    if isinstance(scope, cdk.Stage):
+        issues.append(
+            Issue(
+                "SC-ACK-4",
+                "scope",
+                f"{where or '<app>'!r} is an App or Stage: an acknowledgment there would "
+                "silence a rule for every stack, and the guardrails do not honour it.",
+                "acknowledge on the stack or the construct that holds the finding.",
+            )
+        )
     if issues:
-        raise SecureConstructsError(f"acknowledge({scope.node.path or '<app>'!r})", issues)
+        raise SecureConstructsError(f"acknowledge({where or '<app>'!r})", issues)
+    assert isinstance(reason, str)  # noqa: S101 - narrowed by the checks above
     cdk.Validations.of(scope).acknowledge(
         cdk.Acknowledgment(id=RULES_BY_ID[rule_id].acknowledgment_id, reason=reason.strip())
     )

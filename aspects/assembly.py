@@ -392,11 +392,13 @@ def _restrict(stack: StackTemplate, own_path: str, owners: list[str]) -> StackTe
     )
 
 
-def _ack_data(meta: Any) -> dict[str, str] | None:
+def _ack_data(meta: Any) -> dict[str, Any] | None:
+    # Reasons are kept as written: the index judges them (a null, 0 or blank reason is not
+    # a reason, and str() would turn it into one).
     data = meta.get(ACKNOWLEDGED_RULES_METADATA) if isinstance(meta, Mapping) else None
     if not isinstance(data, Mapping):
         return None
-    return {(str(k) if "::" in str(k) else f"{PLUGIN_NAME}::{k}"): str(v) for k, v in data.items()}
+    return {(str(k) if "::" in str(k) else f"{PLUGIN_NAME}::{k}"): v for k, v in data.items()}
 
 
 def _with_template_acknowledgments(stack: StackTemplate) -> StackTemplate:

@@ -12,6 +12,12 @@ REPORT_SARIF = "secure-constructs-report.sarif"
 #: Metadata key under which CDK records ``Validations.of(scope).acknowledge(...)``.
 ACKNOWLEDGED_RULES_METADATA = "aws:cdk:acknowledged-rules"
 
+#: An acknowledgment needs a written reason of at least this many characters (blanks not
+#: counted): "ok", "n/a" and "TODO" explain nothing to an auditor. The same bar holds for
+#: :func:`aspects.acknowledge`, CDK's native ``Validations.of(x).acknowledge`` and metadata
+#: written into a template by hand.
+MIN_REASON_LENGTH = 20
+
 
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version

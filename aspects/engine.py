@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aspects.index import AppIndex, ResourceView, StackTemplate, TemplateIndex
-from aspects.model import CannotVerify, Finding, Rule, Status
+from aspects.model import CannotVerify, Finding, IgnoredAcknowledgment, Rule, Status
 from aspects.values import variants
 
 
@@ -19,6 +19,7 @@ class Evaluation:
     stacks: tuple[str, ...]
     resources_checked: int
     rules: tuple[Rule, ...] = field(default=())
+    ignored_acknowledgments: tuple[IgnoredAcknowledgment, ...] = field(default=())
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -36,37 +37,93 @@ class Evaluation:
         return tuple(f for f in self.findings if f.acknowledged)
 
 
-RulesFor = Callable[[StackTemplate], Sequence[Rule]]
+@dataclass(frozen=True)
+class Selection:
+    """The rules for one stack: for all of it, and for subtrees of constructs in it.
+
+    ``Aspects.of(construct).add(SecurityGuardrails())`` on a construct inside a stack
+    judges exactly the resources at or below that construct: ``subtrees`` holds
+    ``(construct path, rules)`` for such scopes. A resource is judged by ``whole`` plus the
+    rules of every subtree that holds it (by its construct path).
+    """
+
+    whole: tuple[Rule, ...] = ()
+    subtrees: tuple[tuple[str, tuple[Rule, ...]], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.whole or self.subtrees)
+
+    def rules_at(self, construct_path: str | None) -> tuple[Rule, ...]:
+        """The rules for a resource at *construct_path*."""
+        if not self.subtrees or construct_path is None:
+            return self.whole
+        chosen = {rule.id: rule for rule in self.whole}
+        for scope, rules in self.subtrees:
+            if construct_path == scope or construct_path.startswith(scope + "/"):
+                chosen.update((rule.id, rule) for rule in rules)
+        return tuple(chosen.values())
 
 
-def evaluate(stacks: Iterable[StackTemplate], rules_for: RulesFor) -> Evaluation:
+RulesFor = Callable[[StackTemplate], Sequence[Rule] | Selection]
+
+
+def evaluate(
+    stacks: Iterable[StackTemplate],
+    rules_for: RulesFor,
+    *,
+    ignored_acknowledgments: Iterable[IgnoredAcknowledgment] = (),
+) -> Evaluation:
     """Check every stack with the rules ``rules_for(stack)`` returns (empty = out of scope).
 
     All *stacks* are indexed (so references into stacks out of scope still resolve); only
-    stacks with rules are checked.
+    stacks with rules are checked. The engine never raises on a template: a rule that
+    fails on a malformed resource gives a *cannot verify* finding on that resource.
+    *ignored_acknowledgments* (found by the caller, e.g. on an App or Stage) are reported
+    with those of the templates' metadata.
     """
     app = AppIndex(stacks)
     findings: list[Finding] = []
     checked_stacks: list[str] = []
     used: dict[str, Rule] = {}
+    ignored = list(ignored_acknowledgments)
     count = 0
     for template in app.templates:
-        rules = rules_for(template.stack)
-        if not rules:
+        selected = rules_for(template.stack)
+        if not selected:
             continue
+        selection = selected if isinstance(selected, Selection) else Selection(tuple(selected))
         checked_stacks.append(template.stack.stack_path)
+        ignored.extend(template.ignored_acknowledgments)
+        candidates = {r.id: r for r in selection.whole}
+        for _scope, scoped in selection.subtrees:
+            candidates.update((r.id, r) for r in scoped)
+        used.update(candidates)
         by_type: dict[str, list[Rule]] = {}
-        for rule in rules:
-            used[rule.id] = rule
+        for rule in candidates.values():
             for resource_type in rule.resource_types:
                 by_type.setdefault(resource_type, []).append(rule)
         for resource_type, type_rules in by_type.items():
             for logical_id in template.by_type.get(resource_type, ()):
+                if selection.subtrees:
+                    allowed = {
+                        r.id for r in selection.rules_at(template.construct_path(logical_id))
+                    }
+                    type_rules_here = [r for r in type_rules if r.id in allowed]
+                else:
+                    type_rules_here = type_rules
+                if not type_rules_here:
+                    continue
                 count += 1
                 expanded = _expand(template.resources[logical_id])
-                for rule in type_rules:
+                for rule in type_rules_here:
                     findings.extend(_check(rule, app, template, logical_id, expanded))
-    return Evaluation(tuple(findings), tuple(checked_stacks), count, tuple(used.values()))
+    return Evaluation(
+        tuple(findings),
+        tuple(checked_stacks),
+        count,
+        tuple(used.values()),
+        tuple(dict.fromkeys(ignored)),
+    )
 
 
 Outcome = tuple[Status, str, str]  # status, message, property path
@@ -81,6 +138,8 @@ def _expand(resource: Mapping[str, Any]) -> Variants | CannotVerify:
         return list(variants(resource))
     except CannotVerify as exc:
         return exc
+    except Exception as exc:  # a malformed resource must not stop the check
+        return CannotVerify(_malformed(exc))
 
 
 def _check(
@@ -103,6 +162,8 @@ def _check(
                 outcomes.append((Status.NON_COMPLIANT, problem.message, problem.path))
         except CannotVerify as exc:
             outcomes.append((Status.CANNOT_VERIFY, exc.message, exc.path))
+        except Exception as exc:  # fail closed on what the rule cannot read
+            outcomes.append((Status.CANNOT_VERIFY, _malformed(exc), ""))
         per_variant.append((choice, outcomes))
     if len(per_variant) == 1:
         merged = per_variant[0][1]
@@ -123,8 +184,18 @@ def _check(
     return [_finding(rule, template, logical_id, outcome) for outcome in unique]
 
 
+def _malformed(exc: Exception) -> str:
+    """Why a resource the rule could not read is *cannot verify*, in one line."""
+    detail = " ".join(str(exc).split())[:200]
+    return (
+        "the resource is malformed where this rule reads it, so it cannot be verified "
+        f"({type(exc).__name__}: {detail})"
+    )
+
+
 def _finding(rule: Rule, template: TemplateIndex, logical_id: str, outcome: Outcome) -> Finding:
     status, message, path = outcome
+    reason, ignored = template.acknowledgment(logical_id, rule.acknowledgment_id)
     return Finding(
         rule=rule,
         status=status,
@@ -135,5 +206,6 @@ def _finding(rule: Rule, template: TemplateIndex, logical_id: str, outcome: Outc
         resource_type=str(template.resources[logical_id].get("Type")),
         construct_path=template.construct_path(logical_id),
         property_path=path,
-        acknowledged_reason=template.acknowledgment(logical_id, rule.acknowledgment_id),
+        acknowledged_reason=reason,
+        ignored_acknowledgment=ignored,
     )

@@ -15,8 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from aspects.constants import ACKNOWLEDGED_RULES_METADATA
-from aspects.model import CannotVerify
+from aspects.constants import ACKNOWLEDGED_RULES_METADATA, MIN_REASON_LENGTH, PLUGIN_NAME
+from aspects.model import CannotVerify, IgnoredAcknowledgment
+from aspects.resolve import Context, Text, literal_text, possible_texts
 from aspects.values import (
     as_bool,
     as_int,
@@ -69,23 +70,45 @@ class TemplateIndex:
 
     def __init__(self, stack: StackTemplate) -> None:
         self.stack = stack
-        self.resources: Mapping[str, Mapping[str, Any]] = stack.template.get("Resources") or {}
-        self.parameters: Mapping[str, Any] = stack.template.get("Parameters") or {}
+        self.resources: Mapping[str, Mapping[str, Any]] = _section(stack.template, "Resources")
+        self.parameters: Mapping[str, Any] = _section(stack.template, "Parameters")
+        self.mappings: Mapping[str, Any] = _section(stack.template, "Mappings")
         self.by_type: dict[str, list[str]] = defaultdict(list)
         for logical_id, resource in self.resources.items():
             if isinstance(resource, Mapping):
                 self.by_type[str(resource.get("Type"))].append(logical_id)
         self._paths: dict[str, str] = {}
         self._acks: dict[str, dict[str, str]] = {}
+        self._ignored: dict[str, dict[str, IgnoredAcknowledgment]] = {}
         for path, entries in stack.metadata.items():
             for entry in entries or ():
+                if not isinstance(entry, Mapping):
+                    continue
                 kind = entry.get("type")
                 if kind == "aws:cdk:logicalId" and isinstance(entry.get("data"), str):
                     self._paths[entry["data"]] = path.lstrip("/")
                 elif kind == ACKNOWLEDGED_RULES_METADATA and isinstance(entry.get("data"), dict):
-                    self._acks.setdefault(path.lstrip("/"), {}).update(
-                        {str(k): str(v) for k, v in entry["data"].items()}
-                    )
+                    self._add_acknowledgments(path.lstrip("/"), entry["data"])
+
+    def _add_acknowledgments(self, path: str, data: Mapping[Any, Any]) -> None:
+        """Keep the acknowledgments with a written reason; remember the others as ignored."""
+        for raw_id, reason in data.items():
+            ack_id = normalise_ack_id(str(raw_id))
+            if isinstance(reason, str) and len(reason.strip()) >= MIN_REASON_LENGTH:
+                self._acks.setdefault(path, {})[ack_id] = reason.strip()
+            else:
+                self._ignored.setdefault(path, {})[ack_id] = IgnoredAcknowledgment(
+                    path,
+                    ack_id,
+                    repr(reason),
+                    f"an acknowledgment needs a written reason of at least {MIN_REASON_LENGTH} "
+                    "characters, so the finding stays",
+                )
+
+    @property
+    def ignored_acknowledgments(self) -> list[IgnoredAcknowledgment]:
+        """Acknowledgments in this template's metadata that are not honoured."""
+        return [ack for acks in self._ignored.values() for ack in acks.values()]
 
     @property
     def path(self) -> str:
@@ -100,17 +123,37 @@ class TemplateIndex:
         path = (resource.get("Metadata") or {}).get("aws:cdk:path")
         return str(path) if isinstance(path, str) else None
 
-    def acknowledgment(self, logical_id: str, ack_id: str) -> str | None:
-        """The reason of an acknowledgment of *ack_id* on the resource or an ancestor."""
+    def acknowledgment(
+        self, logical_id: str, ack_id: str
+    ) -> tuple[str | None, IgnoredAcknowledgment | None]:
+        """The reason of a valid acknowledgment of *ack_id* on the resource or an ancestor.
+
+        Also returns the nearest ignored acknowledgment (no reason, too short) when no valid
+        one covers the resource, so the report can say why the finding stays.
+        """
         path = self.construct_path(logical_id)
         if path is None:
-            return None
+            return None, None
         parts = path.split("/")
+        ignored: IgnoredAcknowledgment | None = None
         for end in range(len(parts), -1, -1):
-            reason = self._acks.get("/".join(parts[:end]), {}).get(ack_id)
+            prefix = "/".join(parts[:end])
+            reason = self._acks.get(prefix, {}).get(ack_id)
             if reason is not None:
-                return reason
-        return None
+                return reason, None
+            ignored = ignored or self._ignored.get(prefix, {}).get(ack_id)
+        return None, ignored
+
+
+def _section(template: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """A top-level section of a template; empty if absent or not a mapping."""
+    value = template.get(name) if isinstance(template, Mapping) else None
+    return value if isinstance(value, Mapping) else {}
+
+
+def normalise_ack_id(ack_id: str) -> str:
+    """An acknowledged id as CDK matches it: ``SC-S3-2`` means ``SecureConstructs::SC-S3-2``."""
+    return ack_id if "::" in ack_id else f"{PLUGIN_NAME}::{ack_id}"
 
 
 @dataclass(frozen=True)
@@ -151,16 +194,32 @@ class AppIndex:
     def __init__(self, stacks: Iterable[StackTemplate]) -> None:
         self.templates = [TemplateIndex(s) for s in stacks]
         self.exports: dict[str, tuple[TemplateIndex, Any]] = {}
+        self._contexts: dict[str, Context] = {}
         self._bucket_names: dict[str, ResourceKey] = {}
         for tpl in self.templates:
-            for output in (tpl.stack.template.get("Outputs") or {}).values():
-                name = (output.get("Export") or {}).get("Name")
+            for output in _section(tpl.stack.template, "Outputs").values():
+                export = output.get("Export") if isinstance(output, Mapping) else None
+                name = export.get("Name") if isinstance(export, Mapping) else None
                 if isinstance(name, str):
                     self.exports[name] = (tpl, output.get("Value"))
             for logical_id in tpl.by_type.get("AWS::S3::Bucket", ()):
                 name = (tpl.resources[logical_id].get("Properties") or {}).get("BucketName")
                 if isinstance(name, str):
                     self._bucket_names[name] = (tpl.path, logical_id)
+
+    def context(self, template: TemplateIndex) -> Context:
+        """What :mod:`aspects.resolve` needs of a template, exports of the app included."""
+        found = self._contexts.get(template.path)
+        if found is None:
+            found = Context(
+                template.parameters, template.mappings, template.resources, self._export
+            )
+            self._contexts[template.path] = found
+        return found
+
+    def _export(self, name: str) -> tuple[Context, Any] | None:
+        entry = self.exports.get(name)
+        return None if entry is None else (self.context(entry[0]), entry[1])
 
     # -- references ----------------------------------------------------------------------
 
@@ -693,17 +752,40 @@ class ResourceView:
         """The resource's identity across the app."""
         return (self.template.path, self.logical_id)
 
+    def texts(self, value: Any) -> list[Text]:
+        """Every string *value* may become at deploy time (:mod:`aspects.resolve`)."""
+        return possible_texts(value, self.app.context(self.template))
+
     def literal(self, value: Any, what: str) -> Any:
-        """*value* if literal, else :class:`CannotVerify` naming *what*."""
+        """The deployed value of a setting, or :class:`CannotVerify` naming *what*.
+
+        A literal is returned as it is. An expression is evaluated as far as synthesis
+        allows (``Fn::FindInMap``, ``Fn::Select``, ``Fn::Join``, ``Fn::Sub`` of literals...):
+        if it always gives the same literal, that is the value; if it may give several, or
+        depends on a parameter, an import or a resource, it cannot be verified.
+        """
+        if intrinsic_name(value) is None:
+            return value
+        texts = self.texts(value)
+        values = {literal_text(text) for text in texts}
+        if None not in values:
+            if len(values) == 1:
+                return values.pop()
+            shown = ", ".join(repr(v) for v in sorted(v for v in values if v is not None))
+            raise CannotVerify(
+                f"{what} is set by {describe_intrinsic(value)} that may give any of "
+                f"{shown} at deploy time, so its value cannot be verified",
+                what,
+            )
         return literal(value, what, parameters=self.template.parameters)
 
     def bool(self, value: Any, what: str) -> bool:
         """A CloudFormation boolean, or :class:`CannotVerify`."""
-        return as_bool(value, what, parameters=self.template.parameters)
+        return as_bool(self.literal(value, what), what)
 
     def int(self, value: Any, what: str) -> int:
         """A CloudFormation integer, or :class:`CannotVerify`."""
-        return as_int(value, what, parameters=self.template.parameters)
+        return as_int(self.literal(value, what), what)
 
     def follow(self, value: Any, what: str) -> ResourceRef | ExternalRef:
         """Resolve a reference-valued property (see :meth:`AppIndex.follow`)."""

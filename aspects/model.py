@@ -117,6 +117,7 @@ class Finding:
     construct_path: str | None = None
     property_path: str = ""
     acknowledged_reason: str | None = None
+    ignored_acknowledgment: IgnoredAcknowledgment | None = None
 
     @property
     def acknowledged(self) -> bool:
@@ -132,3 +133,31 @@ class Finding:
     def location(self) -> str:
         """The construct path if known, else ``stack/logicalId``."""
         return self.construct_path or f"{self.stack_path}/{self.logical_id}"
+
+
+@dataclass(frozen=True)
+class IgnoredAcknowledgment:
+    """An acknowledgment the guardrails do not honour, and why.
+
+    CDK itself may still suppress the violation it names; the guardrails then keep the
+    finding and fail synthesis through their own gate (see ``docs/guardrails.md``).
+
+    Parameters
+    ----------
+    where:
+        The construct path the acknowledgment is attached to (``""`` is the App).
+    ack_id:
+        The acknowledged id, e.g. ``SecureConstructs::SC-S3-2``.
+    reason:
+        The reason as written (``repr`` of whatever was there).
+    why:
+        Why it is ignored.
+    """
+
+    where: str
+    ack_id: str
+    reason: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.ack_id} at {self.where or '<app>'} (reason {self.reason}): {self.why}"

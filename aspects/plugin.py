@@ -7,7 +7,6 @@ serves an app; each Aspect adds the scopes (construct paths) and pillars it cove
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,27 @@ import aws_cdk as cdk
 import jsii
 
 from aspects.assembly import with_nested
-from aspects.constants import PLUGIN_NAME, VERSION
-from aspects.engine import Evaluation, evaluate
-from aspects.index import StackTemplate
-from aspects.model import Finding, Pillar, Rule, Severity, Status
+from aspects.constants import (
+    ACKNOWLEDGED_RULES_METADATA,
+    PLUGIN_NAME,
+    REPORT_JSON,
+    REPORT_SARIF,
+    VERSION,
+)
+from aspects.engine import Evaluation, Selection, evaluate
+from aspects.errors import Issue, SecureConstructsError
+from aspects.index import StackTemplate, normalise_ack_id
+from aspects.model import Finding, IgnoredAcknowledgment, Pillar, Severity, Status
 from aspects.report import summary, write_reports
 from aspects.rules import ALL_RULES, rules_for
+
+#: The rule name of the one violation that fails synthesis whenever the guardrails found
+#: an unacknowledged error (see :func:`gate_violation`).
+GATE_RULE = "SC-GATE"
+#: How many blocking findings the gate violation names before it says "and N more".
+GATE_LISTED = 25
+#: The logical id the gate violation names: no template holds it (see gate_violation).
+GATE_LOGICAL_ID = "SecureConstructsGuardrailsGate"
 
 _ATTRIBUTE = "_secure_constructs_guardrails_plugin"
 
@@ -58,33 +72,162 @@ class GuardrailsPlugin:
         """Check stacks at or below *scope_path* against the rules of *pillars*."""
         self._scopes.setdefault(scope_path, set()).update(pillars)
 
-    def rules_for(self, stack: StackTemplate) -> tuple[Rule, ...]:
-        """The rules that apply to a stack: the union over the scopes containing it."""
-        pillars: set[Pillar] = set()
+    def rules_for(self, stack: StackTemplate) -> Selection:
+        """The rules for a stack: the scopes that contain it, and scopes inside it."""
+        whole: set[Pillar] = set()
+        inside: dict[str, set[Pillar]] = {}
         for scope_path, scope_pillars in self._scopes.items():
             if in_scope(stack.stack_path, scope_path):
-                pillars |= scope_pillars
-        return rules_for(frozenset(pillars)) if pillars else ()
+                whole |= scope_pillars
+            elif scope_path.startswith(stack.stack_path + "/"):
+                inside.setdefault(scope_path, set()).update(scope_pillars)
+        subtrees = tuple(
+            (path, rules_for(frozenset(pillars)))
+            for path, pillars in sorted(inside.items())
+            if not pillars <= whole
+        )
+        return Selection(rules_for(frozenset(whole)) if whole else (), subtrees)
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
-        """Run the rules; CDK fails synthesis if an error is not acknowledged."""
+        """Run the rules; synthesis fails on any unacknowledged error.
+
+        CDK's own pass/fail is not enough on its own: the CDK CLI only fails for violations
+        in the stacks it selected (never those of nested Stages), and CDK suppresses on
+        acknowledgments the guardrails do not honour (no reason; on an App or Stage). So
+        every blocking result also raises one *fatal* violation that names no resource
+        (:func:`gate_violation`): CDK never suppresses a fatal violation and the CLI keeps
+        violations without resources whatever stacks it selected.
+        """
+        root = context.app_construct
+        outdir = Path(str(getattr(root, "outdir", "") or "."))
+        remove_stale_reports(outdir)
         # CDK hands over the templates of stacks, not of their NestedStacks: load those too.
         stacks = [
             stack
             for t in context.stack_templates
             for stack in with_nested(StackTemplate.load(t.stack_construct_path, t.template_path))
         ]
-        evaluation = evaluate(stacks, self.rules_for)
-        self.last_evaluation = evaluation
-        reports: tuple[Path, ...] = ()
-        if stacks:
-            outdir = Path(os.path.commonpath([Path(s.template_path).parent for s in stacks]))
-            reports = write_reports(evaluation, outdir)
-        print(summary(evaluation, reports), file=sys.stderr, flush=True)
-        return cdk.PolicyValidationPluginReport(
-            success=not evaluation.errors,
-            violations=[_violation(f) for f in evaluation.findings],
+        above = acknowledgments_above_stacks(
+            root, [t.stack_construct_path for t in context.stack_templates]
         )
+        evaluation = evaluate(stacks, self.rules_for, ignored_acknowledgments=above)
+        self.last_evaluation = evaluation
+        reports = write_reports(evaluation, outdir) if stacks else ()
+        print(
+            summary(evaluation, reports, _maybe_hidden(evaluation, outdir)),
+            file=sys.stderr,
+            flush=True,
+        )
+        violations = [_violation(f) for f in evaluation.findings]
+        if evaluation.errors:
+            violations.append(gate_violation(evaluation, stacks[0].template_path))
+        return cdk.PolicyValidationPluginReport(
+            success=not evaluation.errors, violations=violations
+        )
+
+
+def _maybe_hidden(evaluation: Evaluation, outdir: Path) -> list[Finding]:
+    """Blocking findings the CDK CLI may not print.
+
+    Its report shows only the violations of the stacks it selected (never those of a
+    nested Stage), and none that CDK suppressed.
+    """
+    waived = {ack.ack_id for ack in evaluation.ignored_acknowledgments}
+    top = outdir.resolve()
+    return [
+        f
+        for f in evaluation.errors
+        if Path(f.template_path).resolve().parent != top
+        or f.ignored_acknowledgment is not None
+        or f.rule.acknowledgment_id in waived
+    ]
+
+
+def remove_stale_reports(outdir: Path) -> None:
+    """Delete last run's reports first, so a crash cannot leave an old "0 errors" behind."""
+    for name in (REPORT_JSON, REPORT_SARIF):
+        (outdir / name).unlink(missing_ok=True)
+
+
+def gate_violation(evaluation: Evaluation, template_path: str) -> cdk.PolicyViolation:
+    """One fatal violation without resources that fails synthesis on every path.
+
+    It lists the blocking findings (so the message is whole even where CDK filtered or
+    suppressed the per-finding violations) and the acknowledgments that were not honoured.
+    """
+    errors = evaluation.errors
+    lines = [
+        f"{len(errors)} unacknowledged guardrail error(s) in {len(evaluation.stacks)} "
+        "stack(s); synthesis fails until each is fixed or acknowledged with a reason on its "
+        "stack or construct:"
+    ]
+    lines += [f"  {f.rule.id} {f.location}: {f.message}" for f in errors[:GATE_LISTED]]
+    if len(errors) > GATE_LISTED:
+        lines.append(f"  ... and {len(errors) - GATE_LISTED} more (see the report files)")
+    if evaluation.ignored_acknowledgments:
+        lines.append("Acknowledgments not honoured:")
+        lines += [f"  {ack}" for ack in evaluation.ignored_acknowledgments]
+    return cdk.PolicyViolation(
+        rule_name=GATE_RULE,
+        description="\n".join(lines),
+        fix="Fix each finding listed (each has its own fix above), or acknowledge it with "
+        "aspects.acknowledge(construct_or_stack, rule_id, reason).",
+        severity="fatal",
+        # CDK prints a violation once per violating resource, so the gate needs one; a
+        # logical id no template holds gets no construct path, and the CLI keeps a violation
+        # without a construct path whichever stacks it selected.
+        violating_resources=[
+            cdk.PolicyViolatingResource(
+                resource_logical_id=GATE_LOGICAL_ID,
+                template_path=template_path,
+                locations=["Resources"],
+            )
+        ],
+    )
+
+
+def acknowledgments_above_stacks(root: Any, stack_paths: list[str]) -> list[IgnoredAcknowledgment]:
+    """Our acknowledgments on the App, a Stage or any construct that holds stacks.
+
+    CDK honours them for every stack below; the guardrails do not (a rule silenced for a
+    whole app or stage is a blanket waiver, and ``secure-constructs scan`` cannot see them
+    in the cloud assembly), so they are reported and the findings stay.
+    """
+    seen: set[str] = set()
+    out: list[IgnoredAcknowledgment] = []
+    for stack_path in stack_paths:
+        parts = stack_path.strip("/").split("/")
+        node = root
+        for depth in range(len(parts)):
+            path = "/".join(parts[:depth])
+            if node is None:
+                break
+            if path not in seen:
+                seen.add(path)
+                out.extend(_ours(node, path))
+            node = node.node.try_find_child(parts[depth])
+    return out
+
+
+def _ours(construct: Any, path: str) -> list[IgnoredAcknowledgment]:
+    out = []
+    for entry in construct.node.metadata:
+        if entry.type != ACKNOWLEDGED_RULES_METADATA or not isinstance(entry.data, dict):
+            continue
+        for raw_id, reason in entry.data.items():
+            ack_id = normalise_ack_id(str(raw_id))
+            if ack_id.startswith(f"{PLUGIN_NAME}::"):
+                kind = "the App" if path == "" else "a construct that holds stacks"
+                out.append(
+                    IgnoredAcknowledgment(
+                        path,
+                        ack_id,
+                        repr(reason),
+                        f"it is on {kind}; the guardrails honour acknowledgments on a stack "
+                        "or a construct inside one",
+                    )
+                )
+    return out
 
 
 def _violation(finding: Finding) -> cdk.PolicyViolation:
@@ -107,7 +250,32 @@ def _violation(finding: Finding) -> cdk.PolicyViolation:
 
 def plugin_of(node: Any) -> GuardrailsPlugin:
     """The app's guardrails plugin, registered with CDK on first use."""
+    path = getattr(getattr(node, "node", None), "path", None)
+    if not isinstance(path, str):
+        raise SecureConstructsError(
+            "SecurityGuardrails",
+            [
+                Issue(
+                    "SC-GUARD-1",
+                    "scope",
+                    f"{node!r} is not a construct.",
+                    "pass the App, a Stage, a Stack or a construct inside one.",
+                )
+            ],
+        )
     root = node.node.root
+    if not isinstance(root, cdk.Stage):
+        raise SecureConstructsError(
+            "SecurityGuardrails",
+            [
+                Issue(
+                    "SC-GUARD-2",
+                    "scope",
+                    f"{path!r} is not inside a cdk.App, so nothing would ever be checked.",
+                    "create the construct under a cdk.App (or Stage) and add the guardrails there.",
+                )
+            ],
+        )
     plugin = getattr(root, _ATTRIBUTE, None)
     if plugin is None:
         plugin = GuardrailsPlugin()

@@ -60,6 +60,9 @@ def finding_data(finding: Finding, base: Path) -> dict[str, Any]:
         "propertyPath": finding.property_path,
         "acknowledged": finding.acknowledged,
         "acknowledgmentReason": finding.acknowledged_reason,
+        "ignoredAcknowledgment": (
+            str(finding.ignored_acknowledgment) if finding.ignored_acknowledgment else None
+        ),
     }
 
 
@@ -83,6 +86,10 @@ def to_json(
         },
         "findings": [finding_data(f, base) for f in evaluation.findings],
         "rules": [rule_metadata(r) for r in evaluation.rules],
+        "ignoredAcknowledgments": [
+            {"id": a.ack_id, "at": a.where, "reason": a.reason, "why": a.why}
+            for a in evaluation.ignored_acknowledgments
+        ],
     }
     if skipped is not None:
         report["skippedRules"] = [{"id": rid, "reason": why} for rid, why in skipped.items()]
@@ -274,8 +281,15 @@ def write_reports(evaluation: Evaluation, directory: Path) -> tuple[Path, Path]:
     return json_path, sarif_path
 
 
-def summary(evaluation: Evaluation, reports: Iterable[Path] = ()) -> str:
-    """A few lines for the terminal: counts, then every acknowledgment with its reason."""
+def summary(
+    evaluation: Evaluation, reports: Iterable[Path] = (), listed: Sequence[Finding] = ()
+) -> str:
+    """A few lines for the terminal: counts, acknowledgments, and what CDK may not show.
+
+    Every acknowledgment with its reason, every acknowledgment not honoured, and the
+    findings in *listed* (those the CDK CLI may not show itself: in nested Stages, or
+    suppressed by an acknowledgment CDK accepts).
+    """
     lines = [
         f"{PLUGIN_NAME} guardrails: {len(evaluation.stacks)} stack(s), "
         f"{evaluation.resources_checked} resource(s), {len(evaluation.rules)} rule(s): "
@@ -286,6 +300,15 @@ def summary(evaluation: Evaluation, reports: Iterable[Path] = ()) -> str:
         lines.append(
             f"  acknowledged {finding.rule.id} on {finding.location}: {finding.acknowledged_reason}"
         )
+    for ack in evaluation.ignored_acknowledgments:
+        lines.append(f"  acknowledgment not honoured: {ack}")
+    for finding in listed[:25]:
+        lines.append(
+            f"  error {finding.rule.id} on {finding.location} ({finding.logical_id}): "
+            f"{finding.message}. Fix: {finding.rule.fix}"
+        )
+    if len(listed) > 25:
+        lines.append(f"  ... and {len(listed) - 25} more errors (see the report)")
     names = [str(p) for p in reports]
     if names:
         lines.append(f"  report: {', '.join(names)}")

@@ -109,7 +109,11 @@ def test_violations_appear_in_cdk_validation_report(staged: Synth) -> None:
     (ours,) = [p for p in report["pluginReports"] if p["pluginName"] == "SecureConstructs"]
     assert ours["conclusion"] == "failure"
     rules = {v["ruleName"] for v in ours["violations"]}
-    assert rules == PLAIN_BUCKET_IDS
+    assert rules == PLAIN_BUCKET_IDS | {"SC-GATE"}
+    (gate,) = [v for v in ours["violations"] if v["ruleName"] == "SC-GATE"]
+    # Fatal and naming no construct: CDK never suppresses it and the CLI never filters it.
+    assert gate["severity"] == "fatal"
+    assert [bool(c.get("constructPath")) for c in gate["violatingConstructs"]] == [False]
 
 
 def test_findings_report_lists_every_violation(staged: Synth) -> None:
