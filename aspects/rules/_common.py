@@ -6,9 +6,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from aspects.index import ExternalRef, ResourceView, TemplateIndex
+from aspects.index import ExternalRef, ResourceRef, ResourceView, TemplateIndex
 from aspects.model import CannotVerify, Problem
-from aspects.values import as_list, intrinsic_name, variants
+from aspects.resolve import (
+    Placeholder,
+    Text,
+    literal_text,
+    may_be_exactly,
+    render,
+    unknown_sources,
+)
+from aspects.values import as_list, describe_intrinsic, intrinsic_name, variants
 
 #: Condition keys that narrow who can use an ``Allow`` to ``*`` (compared lower-case).
 RESTRICTING_CONDITION_KEYS = frozenset(
@@ -34,10 +42,31 @@ RESTRICTING_CONDITION_KEYS = frozenset(
 
 
 def statements(document: Any) -> list[Mapping[str, Any]]:
-    """The statements of a policy document (``Statement`` may be one or a list)."""
-    if not isinstance(document, Mapping):
+    """The statements of a policy document (``Statement`` may be one or a list).
+
+    Fails closed: a document, a ``Statement`` or a statement that is an intrinsic function
+    (a parameter, an import, ``Fn::FindInMap``...) becomes a statement whose ``Effect`` is
+    that expression, so every rule that asks :func:`effect` gets *cannot verify* for it
+    instead of skipping what it might grant.
+    """
+    if document is None:
         return []
-    return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping)]
+    if intrinsic_name(document) is not None or not isinstance(document, Mapping):
+        return [{"Effect": _opaque(document)}]
+    raw = document.get("Statement")
+    if intrinsic_name(raw) is not None:
+        return [{"Effect": raw}]
+    return [
+        item
+        if isinstance(item, Mapping) and intrinsic_name(item) is None
+        else {"Effect": _opaque(item)}
+        for item in as_list(raw)
+    ]
+
+
+def _opaque(value: Any) -> Any:
+    """An unreadable statement as an expression :func:`effect` cannot resolve."""
+    return value if intrinsic_name(value) is not None else {"Fn::NotAStatement": [value]}
 
 
 def _lower_keys(value: Any) -> Any:
@@ -47,37 +76,50 @@ def _lower_keys(value: Any) -> Any:
 def principal_is_everyone(statement: Mapping[str, Any], view: ResourceView, what: str) -> bool:
     """Whether ``Principal`` is ``*`` / ``{AWS: "*"}`` (or ``NotPrincipal`` is used).
 
-    A principal that comes from a parameter cannot be verified and raises.
+    Fails closed: a principal that may be ``*`` at deploy time (a parameter, an import, an
+    ``Fn::Sub``/``Fn::Join``/``Fn::Select``/``Fn::FindInMap`` that may give ``*``) raises
+    :class:`CannotVerify`; an ARN built around a parameter (``arn:aws:iam::${P}:root``)
+    cannot be ``*`` and is not everyone.
     """
     if "NotPrincipal" in statement:
         return True
     stack = [statement.get("Principal")]
+    deferred = Deferred()
     while stack:
         item = stack.pop()
-        if item == "*":
-            return True
         if isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, Mapping):
-            name = intrinsic_name(item)
-            if name == "Ref" and item["Ref"] in view.template.parameters:
-                view.literal(item, f"{what}.Principal")  # raises CannotVerify
-            elif name is None:
-                stack.extend(item.values())
+        elif isinstance(item, Mapping) and intrinsic_name(item) is None:
+            stack.extend(item.values())
+        else:
+            with deferred:
+                if may_be_wildcard(view, item, f"{what}.Principal"):
+                    return True
+    deferred.raise_first()
     return False
 
 
-def has_restricting_condition(statement: Mapping[str, Any]) -> bool:
+def has_restricting_condition(
+    statement: Mapping[str, Any], view: ResourceView | None = None, what: str = "Statement"
+) -> bool:
     """A positive condition on a key that narrows the caller (account, org, source...).
 
     Negated operators (``StringNotEquals``...) and ``...IfExists`` do not count: they let
-    a caller without the key through.
+    a caller without the key through. With *view*, a condition value that may be ``*`` at
+    deploy time (a parameter, an import...) raises :class:`CannotVerify`.
     """
     for operator, clauses in _lower_keys(statement.get("Condition")).items():
         if "not" in operator or operator.endswith("ifexists"):
             continue
         for key, value in _lower_keys(clauses).items():
-            if key in RESTRICTING_CONDITION_KEYS and "*" not in as_list(value):
+            if key not in RESTRICTING_CONDITION_KEYS:
+                continue
+            items = as_list(value)
+            if view is not None:
+                where = f"{what}.Condition.{key}"
+                if not any(may_be_wildcard(view, item, where) for item in items):
+                    return True
+            elif "*" not in items:
                 return True
     return False
 
@@ -116,34 +158,203 @@ def flatten(value: Any) -> str:
 # -- KMS key references --------------------------------------------------------------------
 
 
+def may_be_wildcard(view: ResourceView, value: Any, what: str) -> bool:
+    """Whether a policy value (a principal, a resource, an action) is ``*``.
+
+    True if it is ``*`` whatever happens at deploy time, False if it cannot be; raises
+    :class:`CannotVerify` if it may be (a parameter, an import, an ``Fn::Select`` or
+    ``Fn::FindInMap`` with ``*`` among its values...).
+    """
+    if intrinsic_name(value) is None:
+        return bool(value == "*")
+    texts = view.texts(value)
+    answers = [may_be_exactly(text, "*") for text in texts]
+    if all(answer is True for answer in answers):
+        return True
+    if all(answer is False for answer in answers):
+        return False
+    sources = unknown_sources(texts) or [f"{describe_intrinsic(value)} that may give '*'"]
+    raise CannotVerify(
+        f"{what} comes from {sources[0]}, which may be '*' at deploy time", f"Properties.{what}"
+    )
+
+
+class Deferred:
+    """Collects :class:`CannotVerify` raised inside ``with`` blocks, to raise it at the end.
+
+    A rule that loops over statements (or other items) must not stop at the first one it
+    cannot verify: the problems of the others are still real. ``with deferred:`` around
+    each item's check, then ``deferred.raise_first()`` after the loop.
+    """
+
+    def __init__(self) -> None:
+        self.first: CannotVerify | None = None
+
+    def __enter__(self) -> Deferred:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, _tb: object) -> bool:
+        if isinstance(exc, CannotVerify):
+            self.first = self.first or exc
+            return True
+        return False
+
+    def raise_first(self) -> None:
+        """Raise the first deferred :class:`CannotVerify`, if any."""
+        if self.first is not None:
+            raise self.first
+
+
+def effect(statement: Mapping[str, Any], view: ResourceView, what: str) -> str | None:
+    """The statement's ``Effect`` (``Allow``/``Deny``); :class:`CannotVerify` if not literal.
+
+    An ``Effect`` from a parameter decides whether the statement grants or denies, so a
+    rule cannot skip it as "not an Allow".
+    """
+    raw = statement.get("Effect")
+    if raw is None:
+        return None
+    value = view.literal(raw, f"{what}.Effect")
+    return str(value)
+
+
+# -- KMS key references --------------------------------------------------------------------
+
+
+_PARTITION = r"(?:aws[a-z-]*|\$\{AWS::Partition\})"
+_REGION = r"(?:[a-z]{2}(?:-[a-z]+)+-\d|\$\{AWS::Region\})"
+_ACCOUNT = r"(?:\d{12}|\$\{AWS::AccountId\})"
+_KEY_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+_ALIAS = r"alias/[A-Za-z0-9/_-]+"
+#: The customer-managed forms a literal key reference may take: a key id, a key ARN, an
+#: alias name or an alias ARN (AWS managed aliases, ``alias/aws/...``, are refused first).
+CUSTOMER_KEY = re.compile(
+    rf"{_KEY_ID}|{_ALIAS}|arn:{_PARTITION}:kms:{_REGION}:{_ACCOUNT}:(?:key/{_KEY_ID}|{_ALIAS})"
+)
+
+
 def _aws_managed(text: str) -> bool:
-    return "alias/aws/" in text
+    """``alias/aws/...`` in any spelling, and ``aws/...`` (what some services accept)."""
+    lowered = text.strip().lower()
+    return "alias/aws/" in lowered or lowered.startswith("aws/")
 
 
 def kms_key_problems(view: ResourceView, value: Any, what: str) -> Iterator[Problem]:
     """Problems with a property that must name a customer-managed KMS key.
 
-    A key of the app (``Ref``/``GetAtt``/an import of another stack) passes here and is
-    judged by the KMS rules; an alias of the app is followed to its target key. A literal
-    ARN or a foreign import passes, except an AWS managed key (``alias/aws/...``), whose
-    policy and rotation you cannot control.
+    The one place that decides what a customer-managed key is, for every at-rest rule:
+
+    * a ``Ref``/``Fn::GetAtt`` to an ``AWS::KMS::Key`` of the app, or to an alias of the
+      app that targets one (the key itself is judged by the KMS rules);
+    * a literal key id, key ARN, alias or alias ARN of the customer-managed form
+      (:data:`CUSTOMER_KEY`; pseudo parameters may stand for partition, region, account);
+    * non-compliant: an AWS managed key (``alias/aws/...``, ``aws/...``, any case, as an
+      alias ARN too), an empty or blank value, anything that is not a key reference;
+    * cannot verify: a parameter, an import from outside the app, or an expression
+      (``Fn::FindInMap``, ``Fn::Select``...) whose possible values are not all
+      customer-managed keys.
     """
     path = f"Properties.{what}"
     if value is None:
         yield Problem(f"{what} is not set, so no customer-managed KMS key protects it", path)
         return
     ref = view.follow(value, what)
-    if isinstance(ref, ExternalRef):
-        # An alias ARN built from pseudo parameters (kms.Alias.from_alias_name) is a
-        # Fn::Join without a literal: judge its text.
-        text = ref.literal if ref.literal is not None else flatten(value)
-        if _aws_managed(text):
-            yield Problem(
-                f"{what} is the AWS managed key {text!r}: its key policy and rotation "
-                "are not yours to control; use a customer-managed key",
-                path,
-            )
+    if isinstance(ref, ResourceRef):
+        yield from _app_key_problems(view, ref, what, path)
         return
+    texts = view.texts(value)
+    problems: list[str] = []
+    unknown: list[str] = []
+    for text in texts:
+        shown = render(text, unknown="${?}")
+        literal = literal_text(text)
+        if _aws_managed(render(text, unknown="")):
+            problems.append(
+                f"{what} is the AWS managed key {shown!r}: its key policy and rotation are "
+                "not yours to control; use a customer-managed key"
+            )
+        elif any(isinstance(p, Placeholder) and p.kind == "unknown" for p in text):
+            unknown.extend(unknown_sources([text]))
+        elif literal is not None and not literal.strip():
+            problems.append(f"{what} is empty, so no customer-managed KMS key protects it")
+        elif not CUSTOMER_KEY.fullmatch(render(text)):
+            problems.append(
+                f"{what} is {shown!r}, which is not a KMS key id, key ARN or alias of a "
+                "customer-managed key"
+            )
+    if problems and len(problems) == len(texts):
+        yield from (Problem(message, path) for message in dict.fromkeys(problems))
+    elif problems:
+        raise CannotVerify(f"{problems[0]} (for some of the values it may take)", path)
+    elif unknown:
+        raise CannotVerify(
+            f"{what} comes from {unknown[0]}, so whether a customer-managed key protects it "
+            "is only known at deploy time",
+            path,
+        )
+
+
+def kms_encrypted(view: ResourceView, value: Any, what: str) -> bool:
+    """Whether a KMS key property names *some* KMS key (AWS managed ones included).
+
+    False when it is absent, empty or blank; :class:`CannotVerify` when it is only known at
+    deploy time. Services such as SQS and SNS behave differently once any KMS key is set
+    (they then require TLS), which is what this answers; :func:`kms_key_problems` judges
+    whether the key is one you control.
+    """
+    if value is None:
+        return False
+    texts = view.texts(value)
+    blank = [
+        literal_text(text) is not None and not str(literal_text(text)).strip() for text in texts
+    ]
+    if all(blank):
+        return False
+    if any(blank) or unknown_sources(texts):
+        raise CannotVerify(
+            f"{what} may be empty at deploy time, so whether a KMS key encrypts the resource "
+            "is not known",
+            f"Properties.{what}",
+        )
+    return True
+
+
+def _is_blank(text: Text) -> bool:
+    literal = literal_text(text)
+    return literal is not None and not literal.strip()
+
+
+def split_by_encryption(
+    view: ResourceView,
+    value: Any,
+    what: str,
+    *,
+    when_encrypted: bool,
+    problems: Callable[[], Iterator[Problem]],
+) -> Iterator[Problem]:
+    """*problems* of a rule that applies only with (or only without) a KMS key.
+
+    Fails closed where the key is unknown: the rule for unencrypted resources then reports
+    its problems as *cannot verify*; the one for encrypted resources stays silent (its
+    twin already says it).
+    """
+    try:
+        encrypted: bool | None = kms_encrypted(view, value, what)
+    except CannotVerify:
+        encrypted = None
+    if encrypted is when_encrypted:
+        yield from problems()
+    elif encrypted is None and not when_encrypted:
+        found = list(problems())
+        if found:
+            raise CannotVerify(
+                f"{found[0].message}, and {what} may be empty at deploy time", found[0].path
+            )
+
+
+def _app_key_problems(
+    view: ResourceView, ref: ResourceRef, what: str, path: str
+) -> Iterator[Problem]:
     if ref.type == "AWS::KMS::Key":
         return
     if ref.type == "AWS::KMS::Alias":
@@ -155,8 +366,20 @@ def kms_key_problems(view: ResourceView, value: Any, what: str) -> Iterator[Prob
             )
             return
         target = view.app.follow(alias_props.get("TargetKeyId"), ref.template, "TargetKeyId")
-        if isinstance(target, ExternalRef) or target.type == "AWS::KMS::Key":
+        if isinstance(target, ResourceRef) and target.type == "AWS::KMS::Key":
             return
+        if (
+            isinstance(target, ExternalRef)
+            and target.literal is not None
+            and CUSTOMER_KEY.fullmatch(target.literal)
+        ):
+            return
+        raise CannotVerify(
+            f"{what} is the alias {ref.logical_id}, whose target key "
+            f"({target.logical_id if isinstance(target, ResourceRef) else target.description}) "
+            "cannot be verified as a customer-managed key",
+            path,
+        )
     yield Problem(f"{what} refers to {ref.logical_id} ({ref.type}), which is not a KMS key", path)
 
 
@@ -290,7 +513,7 @@ def condition_values(
 
 def denies_plain_http(view: ResourceView, statement: Mapping[str, Any]) -> bool:
     """A ``Deny`` to everyone under ``Bool aws:SecureTransport false`` (actions not judged)."""
-    if statement.get("Effect") != "Deny":
+    if effect(statement, view, "PolicyDocument.Statement") != "Deny":
         return False
     if not principal_is_everyone(statement, view, "PolicyDocument.Statement"):
         return False

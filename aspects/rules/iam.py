@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aspects.index import ExternalRef, ResourceRef, ResourceView
+from aspects.index import ExternalRef, ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
-from aspects.rules._common import flatten, statements
+from aspects.rules._common import Deferred, effect, flatten, may_be_wildcard, statements
 from aspects.values import as_list, intrinsic_name
 
 POLICY_HOLDERS = (
@@ -25,15 +24,14 @@ def _documents(r: ResourceView) -> Iterator[tuple[str, Any]]:
     if "PolicyDocument" in r.props:
         yield "PolicyDocument", r.props["PolicyDocument"]
     for i, policy in enumerate(as_list(r.props.get("Policies"))):
-        if isinstance(policy, Mapping):
+        if isinstance(policy, Mapping) and intrinsic_name(policy) is None:
             yield f"Policies[{i}].PolicyDocument", policy.get("PolicyDocument")
+        else:  # a policy from a parameter or an import: judged as unknown statements
+            yield f"Policies[{i}]", policy
 
 
 def _literal_list(r: ResourceView, value: Any, what: str) -> list[str]:
     return [str(r.literal(item, what)) for item in as_list(value)]
-
-
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 
 
 def _resource_list(r: ResourceView, value: Any, what: str) -> list[str]:
@@ -41,19 +39,10 @@ def _resource_list(r: ResourceView, value: Any, what: str) -> list[str]:
 
     An ARN of a resource of the app (``Fn::GetAtt``, ``Ref``, an import of another stack)
     or an ARN built around literal text (``arn:aws:s3:::${Param}/*``) is never ``*``; a
-    parameter or an import from outside the app might be.
+    parameter, an import from outside the app, or an ``Fn::Select``/``Fn::FindInMap`` with
+    ``*`` among its values might be.
     """
-    out = []
-    for item in as_list(value):
-        if intrinsic_name(item) is None:
-            out.append(str(item))
-            continue
-        text = flatten(item)
-        if _PLACEHOLDER.sub("", text).strip("*") or isinstance(r.follow(item, what), ResourceRef):
-            out.append(text)
-        else:
-            r.literal(item, what)  # raises CannotVerify naming the source
-    return out
+    return ["*" if may_be_wildcard(r, item, what) else flatten(item) for item in as_list(value)]
 
 
 def _managed_policy_problems(r: ResourceView) -> Iterator[Problem]:
@@ -74,42 +63,47 @@ def _managed_policy_problems(r: ResourceView) -> Iterator[Problem]:
 
 
 def _no_admin(r: ResourceView) -> Iterator[Problem]:
+    deferred = Deferred()
     for where, document in _documents(r):
         for i, statement in enumerate(statements(document)):
-            if statement.get("Effect") != "Allow":
-                continue
-            what = f"{where}.Statement[{i}]"
-            granted = {
-                a.lower() for a in _literal_list(r, statement.get("Action"), f"{what}.Action")
-            }
-            if "NotResource" in statement and {"*", "*:*"} & granted:
-                yield Problem(
-                    f"{what} allows Action '*' on every resource except "
-                    f"{statement['NotResource']!r}, which is administrator in all but name",
-                    f"Properties.{what}",
-                )
-                continue
-            resources = _resource_list(r, statement.get("Resource"), f"{what}.Resource")
-            if "*" not in resources:
-                continue
-            if {"*", "*:*"} & granted:
-                yield Problem(
-                    f"{what} allows Action '*' on Resource '*' (full administrator)",
-                    f"Properties.{what}",
-                )
-            elif "iam:*" in granted:
-                yield Problem(
-                    f"{what} allows 'iam:*' on Resource '*': the principal can grant itself "
-                    "any permission, which makes it administrator",
-                    f"Properties.{what}",
-                )
-            elif "NotAction" in statement:
-                yield Problem(
-                    f"{what} allows every action except {statement['NotAction']!r} on "
-                    "Resource '*', which is administrator in all but name",
-                    f"Properties.{what}",
-                )
-    yield from _managed_policy_problems(r)
+            with deferred:
+                yield from _admin_statement(r, statement, f"{where}.Statement[{i}]")
+    with deferred:
+        yield from _managed_policy_problems(r)
+    deferred.raise_first()
+
+
+def _admin_statement(r: ResourceView, statement: Mapping[str, Any], what: str) -> Iterator[Problem]:
+    if effect(statement, r, what) != "Allow":
+        return
+    granted = {a.lower() for a in _literal_list(r, statement.get("Action"), f"{what}.Action")}
+    if "NotResource" in statement and {"*", "*:*"} & granted:
+        yield Problem(
+            f"{what} allows Action '*' on every resource except "
+            f"{statement['NotResource']!r}, which is administrator in all but name",
+            f"Properties.{what}",
+        )
+        return
+    resources = _resource_list(r, statement.get("Resource"), f"{what}.Resource")
+    if "*" not in resources:
+        return
+    if {"*", "*:*"} & granted:
+        yield Problem(
+            f"{what} allows Action '*' on Resource '*' (full administrator)",
+            f"Properties.{what}",
+        )
+    elif "iam:*" in granted:
+        yield Problem(
+            f"{what} allows 'iam:*' on Resource '*': the principal can grant itself "
+            "any permission, which makes it administrator",
+            f"Properties.{what}",
+        )
+    elif "NotAction" in statement:
+        yield Problem(
+            f"{what} allows every action except {statement['NotAction']!r} on "
+            "Resource '*', which is administrator in all but name",
+            f"Properties.{what}",
+        )
 
 
 RULES = (

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from aspects.index import ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
 from aspects.rules._common import (
+    Deferred,
+    effect,
     has_restricting_condition,
     principal_is_everyone,
     retention_problems,
@@ -36,18 +38,21 @@ def _rotation(r: ResourceView) -> Iterator[Problem]:
 
 
 def _no_public_key_policy(r: ResourceView) -> Iterator[Problem]:
+    deferred = Deferred()
     for i, statement in enumerate(statements(r.props.get("KeyPolicy"))):
         what = f"KeyPolicy.Statement[{i}]"
-        if (
-            statement.get("Effect") == "Allow"
-            and principal_is_everyone(statement, r, what)
-            and not has_restricting_condition(statement)
-        ):
-            yield Problem(
-                f"{what} allows {statement.get('Action')!r} to every principal without a "
-                "restricting condition",
-                f"Properties.{what}",
-            )
+        with deferred:
+            if (
+                effect(statement, r, what) == "Allow"
+                and principal_is_everyone(statement, r, what)
+                and not has_restricting_condition(statement, r, what)
+            ):
+                yield Problem(
+                    f"{what} allows {statement.get('Action')!r} to every principal without a "
+                    "restricting condition",
+                    f"Properties.{what}",
+                )
+    deferred.raise_first()
 
 
 def _retained(r: ResourceView) -> Iterator[Problem]:

@@ -12,6 +12,7 @@ from aspects.rules._common import (
     actions,
     condition_values,
     covers,
+    effect,
     flatten,
     has_restricting_condition,
     kms_key_problems,
@@ -96,7 +97,7 @@ def _deny_statement(
     bucket_forms, object_forms = _bucket_resource_forms(r)
 
     def matches(statement: Mapping[str, Any]) -> bool:
-        if statement.get("Effect") != "Deny":
+        if effect(statement, r, "PolicyDocument.Statement") != "Deny":
             return False
         if not principal_is_everyone(statement, r, "PolicyDocument.Statement"):
             return False
@@ -185,11 +186,11 @@ def _no_public_policy(r: ResourceView) -> Iterator[Problem]:
     for lid, choice, stmts in _policy_variants(r):
         public = set()
         for i, statement in enumerate(stmts):
-            if statement.get("Effect") != "Allow":
-                continue
             what = f"{lid}.PolicyDocument.Statement[{i}]"
+            if effect(statement, r, what) != "Allow":
+                continue
             if principal_is_everyone(statement, r, what) and not has_restricting_condition(
-                statement
+                statement, r, what
             ):
                 public.add(
                     f"bucket policy {what} allows {statement.get('Action')!r} to every "

@@ -16,6 +16,7 @@ from aspects.rules._common import (
     kms_key_problems,
     policy_variants,
     required_denial,
+    split_by_encryption,
 )
 from aspects.values import as_list
 
@@ -69,13 +70,23 @@ def _tls_problems(r: ResourceView) -> Iterator[Problem]:
 
 
 def _tls_when_unencrypted(r: ResourceView) -> Iterator[Problem]:
-    if r.props.get("KmsMasterKeyId") is None:
-        yield from _tls_problems(r)
+    yield from split_by_encryption(
+        r,
+        r.props.get("KmsMasterKeyId"),
+        "KmsMasterKeyId",
+        when_encrypted=False,
+        problems=lambda: _tls_problems(r),
+    )
 
 
 def _tls_when_encrypted(r: ResourceView) -> Iterator[Problem]:
-    if r.props.get("KmsMasterKeyId") is not None:
-        yield from _tls_problems(r)
+    yield from split_by_encryption(
+        r,
+        r.props.get("KmsMasterKeyId"),
+        "KmsMasterKeyId",
+        when_encrypted=True,
+        problems=lambda: _tls_problems(r),
+    )
 
 
 _TLS_FIX = (
