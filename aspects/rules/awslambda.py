@@ -7,8 +7,9 @@ from collections.abc import Iterator, Mapping
 
 from aspects.index import ExternalRef, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
-from aspects.rules._common import flatten, kms_key_problems
-from aspects.secrets_detection import is_secret_name, value_problems
+from aspects.resolve import may_be_exactly, render
+from aspects.rules._common import Deferred, flatten, kms_key_problems, may_be_wildcard
+from aspects.secrets_detection import variable_problems
 from aspects.values import dig, intrinsic_name
 
 FUNCTION = ("AWS::Lambda::Function",)
@@ -121,18 +122,19 @@ def _environment_encrypted(r: ResourceView) -> Iterator[Problem]:
     yield from kms_key_problems(r, r.props["KmsKeyArn"], "KmsKeyArn")
 
 
+#: How to fix a secret in the environment (the end of every SC-LAMBDA-2 message).
+ENVIRONMENT_FIX = (
+    "pass a Secrets Manager secret or SSM parameter by ARN or name (e.g. DB_SECRET_ARN) "
+    "and read it at run time"
+)
+
+
 def _no_secret_in_environment(r: ResourceView) -> Iterator[Problem]:
     unknown: CannotVerify | None = None
     for name, value in _variables(r).items():
-        problems, why = value_problems(
-            r, value, f"Environment.Variables.{name}", secret_name=is_secret_name(str(name))
-        )
+        problems, why = variable_problems(r, str(name), value, f"Environment.Variables.{name}")
         for problem in problems:
-            yield Problem(
-                f"{problem.message}; pass a Secrets Manager secret or SSM parameter by ARN or "
-                "name (e.g. DB_SECRET_ARN) and read it at run time",
-                problem.path,
-            )
+            yield Problem(f"{problem.message}; {ENVIRONMENT_FIX}", problem.path)
         unknown = unknown or why
     if unknown is not None:
         raise unknown
@@ -152,18 +154,41 @@ def _url_uses_iam(r: ResourceView) -> Iterator[Problem]:
 
 
 def _principal_text(r: ResourceView) -> str:
+    """The principal as text; '*' if it is or may be everyone (then fails closed)."""
     principal = r.props.get("Principal")
-    if isinstance(principal, Mapping) and principal.get("Ref") in r.template.parameters:
-        r.literal(principal, "Principal")  # raises CannotVerify naming the parameter
-    return flatten(principal) if intrinsic_name(principal) else str(principal)
+    if may_be_wildcard(r, principal, "Principal"):
+        return "*"
+    if intrinsic_name(principal) is None:
+        return str(principal)
+    texts = r.texts(principal)
+    services = {render(t) for t in texts if _SERVICE_PRINCIPAL.fullmatch(render(t))}
+    if services and len(services) < len(texts):
+        raise CannotVerify(
+            f"Principal may be the service {sorted(services)[0]} at deploy time",
+            "Properties.Principal",
+        )
+    return sorted(services)[0] if services else flatten(principal)
 
 
 def _narrowed(r: ResourceView) -> bool:
+    """Whether SourceArn, SourceAccount or PrincipalOrgID narrows the caller.
+
+    A value that may be empty or ``*`` at deploy time does not narrow: if nothing else
+    does, the rule cannot verify.
+    """
+    deferred = Deferred()
     for key in _NARROWING:
         value = r.props.get(key)
-        if value is None or value in ("", "*"):
+        if value is None:
             continue
-        return True
+        with deferred:
+            texts = r.texts(value)
+            if any(may_be_exactly(t, "") is not False for t in texts):
+                r.literal(value, key)  # raises when it is not simply a blank literal
+                continue
+            if not may_be_wildcard(r, value, key):
+                return True
+    deferred.raise_first()
     return False
 
 
@@ -274,12 +299,16 @@ RULES = (
         severity=Severity.ERROR,
         resource_types=FUNCTION,
         rationale="Environment variables are shown to anyone who can read the function's "
-        "configuration and are written in the template. A secret-looking name (PASSWORD, "
-        "SECRET, TOKEN, API_KEY, PRIVATE_KEY...) with a literal value, a value that looks "
-        "like a key or token, a {{resolve:secretsmanager}} reference (CloudFormation writes "
-        "the plaintext) or a secret attribute is reported; names ending in _ARN, _NAME, "
-        "_PARAMETER, _ID and similar are references and pass. A secret-looking name whose "
-        "value comes from a parameter cannot be verified.",
+        "configuration and are written in the template. Reported: a value in a known "
+        "credential format or of high entropy under any name (detect-secrets plugins: AWS, "
+        "GitHub, Slack, Stripe... keys, private keys, JWTs, user:password@ URLs), a "
+        "{{resolve:secretsmanager}} reference (CloudFormation writes the plaintext), a "
+        "secret attribute (an access key's SecretAccessKey), and a literal under a "
+        "secret-looking name (PASSWORD, DB_PASS, SECRET, TOKEN, API_KEY...). Names ending "
+        "in _ARN, _NAME, _PARAMETER, _ID, _TTL, _DAYS, _ENABLED... and MAX_*/DISABLE_* are "
+        "references or settings; numbers, booleans, durations, ARNs and paths are never "
+        "secrets. A secret-looking name whose value comes from a parameter or an import "
+        "cannot be verified. SC-ECS-3 judges container environments the same way.",
         fix="Keep the secret in Secrets Manager or SSM Parameter Store, pass its ARN or name "
         "(SecureFunction's secrets= does this and grants read access), and fetch it at run "
         "time.",

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aspects.index import ResourceView
-from aspects.model import Pillar, Problem, Rule, Severity
-from aspects.secrets_detection import is_secret_name, secret_in_text
+from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.secrets_detection import variable_problems
 from aspects.values import as_list, dig, intrinsic_name
 
 TASK_DEFINITION = ("AWS::ECS::TaskDefinition",)
@@ -42,28 +42,35 @@ def _no_public_ip(r: ResourceView) -> Iterator[Problem]:
         )
 
 
+#: How to fix a secret in the environment (the end of every SC-ECS-3 message).
+ENVIRONMENT_FIX = (
+    "the task definition shows it to anyone with ecs:DescribeTaskDefinition; pass it in "
+    "the container's Secrets (ecs.Secret.from_secrets_manager or from_ssm_parameter)"
+)
+
+
 def _no_plaintext_secrets(r: ResourceView) -> Iterator[Problem]:
+    unknown: CannotVerify | None = None
     for name, container in _containers(r):
-        for variable in as_list(container.get("Environment")):
+        for i, variable in enumerate(as_list(container.get("Environment"))):
             if not isinstance(variable, Mapping):
                 continue
-            key, value = variable.get("Name"), variable.get("Value")
-            if not isinstance(key, str):
+            key = variable.get("Name")
+            if key is not None and not isinstance(key, str) and intrinsic_name(key) is None:
                 continue
-            if isinstance(value, str):
-                kind = secret_in_text(value)
-                if kind is None and is_secret_name(key) and value:
-                    kind = "a literal value under a secret-looking name"
-            elif intrinsic_name(value) is not None:
-                kind = secret_in_text(str(value))  # e.g. a {{resolve:secretsmanager}} inside
-            else:
-                kind = None
-            if kind:
-                yield Problem(
-                    f"container {name!r} environment variable {key} holds {kind}; anyone who "
-                    "can describe the task definition reads it",
-                    "Properties.ContainerDefinitions",
-                )
+            known = key if isinstance(key, str) else None  # None: only known at deploy time
+            problems, why = variable_problems(
+                r,
+                known,
+                variable.get("Value"),
+                f"container {name!r} environment variable {key if known else f'[{i}]'}",
+                path="Properties.ContainerDefinitions",
+            )
+            for problem in problems:
+                yield Problem(f"{problem.message}; {ENVIRONMENT_FIX}", problem.path)
+            unknown = unknown or why
+    if unknown is not None:
+        raise unknown
 
 
 def _logged(r: ResourceView) -> Iterator[Problem]:
@@ -133,7 +140,11 @@ RULES = (
         severity=Severity.ERROR,
         resource_types=TASK_DEFINITION,
         rationale="Environment values are stored in the task definition in clear text and "
-        "shown to anyone with ecs:DescribeTaskDefinition.",
+        "shown to anyone with ecs:DescribeTaskDefinition. Each name/value pair is judged "
+        "exactly as SC-LAMBDA-2 judges a function's environment: known credential formats, "
+        "high-entropy values, dynamic references and secret attributes under any name, "
+        "literals under secret-looking names; a secret-looking name whose value comes from "
+        "a parameter or an import cannot be verified.",
         fix="Pass secrets with secrets={...: ecs.Secret.from_secrets_manager(...)} (or SSM "
         "parameters); keep only references (ARNs, names) in environment.",
         check=_no_plaintext_secrets,

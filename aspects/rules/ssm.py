@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from aspects.index import ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.rules._common import flatten
-from aspects.secrets_detection import is_secret_name, value_problems, words
+from aspects.secrets_detection import variable_problems, words
 from aspects.values import intrinsic_name
 
 PARAMETER = ("AWS::SSM::Parameter",)
@@ -19,18 +19,17 @@ def _no_secret_value(r: ResourceView) -> Iterator[Problem]:
     name = r.props.get("Name")
     value = r.props.get("Value")
     if name is None or intrinsic_name(name) is None:
-        secret_name = name is not None and is_secret_name(str(name))
+        name_text = "" if name is None else str(name)
     else:
         # /${AWS::StackName}/db-password: judge the literal words around the references.
-        literal_text = _PLACEHOLDER.sub("/", flatten(name))
-        secret_name = is_secret_name(literal_text)
-        if not words(literal_text) and intrinsic_name(value) is None and str(value).strip():
+        name_text = _PLACEHOLDER.sub("/", flatten(name))
+        if not words(name_text) and intrinsic_name(value) is None and str(value).strip():
             raise CannotVerify(
                 "Name is only known at deploy time and Value is a literal, so whether a "
                 "secret is stored in plaintext cannot be verified",
                 "Name",
             )
-    problems, unknown = value_problems(r, value, "Value", secret_name=secret_name)
+    problems, unknown = variable_problems(r, name_text, value, "Value")
     for problem in problems:
         yield Problem(
             f"{problem.message}; AWS::SSM::Parameter stores String and StringList values "

@@ -12,6 +12,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 
 from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, Switch, cfn, check_app, ids, outcomes
@@ -79,6 +80,29 @@ def _build(stack: cdk.Stack) -> None:
     cfn(task("EscSecretEnvTask")).add_property_override(
         "ContainerDefinitions.0.Environment",
         [{"Name": "DB_PASSWORD", "Value": "correct-horse-battery"}],
+    )
+    # SC-ECS-3 beyond plain-text literals: the same judgement as SC-LAMBDA-2.
+    no_echo = cdk.CfnParameter(stack, "DbPassword", no_echo=True).value_as_string
+    access_key = iam.CfnAccessKey(stack, "AccessKey", user_name=iam.CfnUser(stack, "User").ref)
+    task("NoEchoPasswordTask", environment={"DB_PASSWORD": no_echo})
+    task("ImportedPasswordTask", environment={"DB_PASSWORD": cdk.Fn.import_value("shared-db")})
+    task("SubPasswordTask", environment={"DB_PASSWORD": cdk.Fn.sub("${DbPassword}")})
+    task("AccessKeySecretTask", environment={"UPSTREAM": access_key.attr_secret_access_key})
+    task("ShortPassTask", environment={"DB_PASS": "hunter2"})
+    task("NotAnArnTask", environment={"DB_PASSWORD": "arn:hunter2"})
+    task(
+        "SettingsTask",
+        environment={
+            "MAX_TOKENS": "1024",
+            "DISABLE_TOKEN_CACHE": "true",
+            "SECRET_ROTATION_DAYS": "30",
+            "PASSTHROUGH": "headers",
+            "LOG_LEVEL": setting,
+        },
+    )
+    cfn(task("EscJoinedPasswordTask")).add_property_override(
+        "ContainerDefinitions.0.Environment",
+        [{"Name": "DB_PASSWORD", "Value": {"Fn::Join": ["", ["hunter", "2-longer"]]}}],
     )
     cfn(task("EscNoLogsTask")).add_property_deletion_override(
         "ContainerDefinitions.0.LogConfiguration"
@@ -174,6 +198,24 @@ def test_writable_root_filesystem_gets_a_warning(ev: Checked) -> None:
 @pytest.mark.parametrize("name", ["PasswordEnvTask", "AccessKeyEnvTask"])
 def test_plaintext_secret_in_environment_is_flagged(ev: Checked, name: str) -> None:
     assert ids(ev, at(name)) == {"SC-ECS-3"}
+
+
+@pytest.mark.parametrize(
+    "name", ["AccessKeySecretTask", "ShortPassTask", "NotAnArnTask", "EscJoinedPasswordTask"]
+)
+def test_secret_attribute_short_name_fake_arn_or_joined_literal_is_flagged(
+    ev: Checked, name: str
+) -> None:
+    assert outcomes(ev, at(name)) == {("SC-ECS-3", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["NoEchoPasswordTask", "ImportedPasswordTask", "SubPasswordTask"])
+def test_secret_name_from_parameter_or_import_cannot_be_verified(ev: Checked, name: str) -> None:
+    assert outcomes(ev, at(name)) == {("SC-ECS-3", CANNOT_VERIFY)}
+
+
+def test_settings_named_with_secret_words_are_compliant(ev: Checked) -> None:
+    assert ids(ev, at("SettingsTask")) == set()
 
 
 def test_l1_privileged_container_without_logs_or_read_only_root_is_flagged(ev: Checked) -> None:

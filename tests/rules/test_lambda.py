@@ -139,6 +139,18 @@ def _build(stack: cdk.Stack) -> None:
     cfn(function("EscJoinedLiteral")).add_property_override(
         "Environment.Variables.DB_PASSWORD", {"Fn::Join": ["", ["hunter2", "-longer"]]}
     )
+    function("ShortPass", environment={"DB_PASS": "hunter2"})
+    function("NotAnArn", environment={"DB_PASSWORD": "arn:hunter2"})
+    function(
+        "SecretWordSettings",
+        environment={
+            "MAX_TOKENS": "1024",
+            "DISABLE_TOKEN_CACHE": "true",
+            "SECRET_ROTATION_DAYS": "30",
+            "TOKEN_CACHE_MODE": "lru",
+            "BYPASS_CACHE": "false",
+        },
+    )
     function("ParamPassword", environment={"DB_PASSWORD": setting})
     function("ParamSetting", environment={"LOG_LEVEL": setting})
     function("JoinedParamPassword", environment={"DB_PASSWORD": cdk.Fn.join("-", ["x", setting])})
@@ -343,6 +355,15 @@ def test_two_app_keys_or_a_literal_key_arn_are_compliant(ev: Checked, name: str)
 )
 def test_secret_value_in_environment_is_flagged(ev: Checked, name: str) -> None:
     assert outcomes(ev, at(name)) == {("SC-LAMBDA-2", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["ShortPass", "NotAnArn"])
+def test_abbreviated_password_name_or_fake_arn_is_flagged(ev: Checked, name: str) -> None:
+    assert outcomes(ev, at(name)) == {("SC-LAMBDA-2", NON_COMPLIANT)}
+
+
+def test_settings_named_with_secret_words_are_compliant(ev: Checked) -> None:
+    assert ids(ev, at("SecretWordSettings")) == set()
 
 
 @pytest.mark.parametrize("name", ["EscLiteralToken", "EscJoinedLiteral"])
