@@ -11,22 +11,52 @@ and reads the output of a CDK app in any language, or templates written by hand.
   ``aws:cdk:acknowledged-rules`` written into a template's or a resource's ``Metadata``.
 * A template file may be JSON or YAML with CloudFormation's short-form tags (``!Ref``,
   ``!GetAtt a.b``, ``!Sub``...), which become the long JSON form.
+* A template with a ``Transform`` goes through :func:`aspects.sam.expand_transforms`: SAM is
+  expanded offline, anything else is recorded in ``StackTemplate.unverifiable``.
 
 Bad input raises :class:`InputError`, whose text is one line naming the file and problem.
+Hostile input is bounded: files larger than :data:`MAX_FILE_BYTES`, trees nested deeper
+than :data:`~aspects.cfn_yaml.MAX_DEPTH` (JSON and YAML), YAML aliases that expand too
+far, ``NaN``/``Infinity`` in JSON, nested assemblies that lead back to themselves, and
+file names in a manifest or a template that leave the assembly (absolute, ``..``, or a
+symbolic link pointing outside; allowed with ``allow_outside_assembly=True``) are all an
+:class:`InputError`. A problem inside one resource (its ``Properties`` is a list, say) is
+left for the engine, which reports that resource as *cannot verify*.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from aspects.cfn_yaml import MAX_DEPTH, YamlError, parse_yaml
 from aspects.constants import ACKNOWLEDGED_RULES_METADATA, PLUGIN_NAME
 from aspects.index import StackTemplate
+from aspects.sam import expand_transforms
 
 #: Cloud assembly schema major versions this reader understands (aws-cdk-lib 2.275 writes 55).
 MAX_MANIFEST_MAJOR = 55
+
+#: The largest file (template, manifest, metadata) read: 50 MiB. CloudFormation itself
+#: takes templates of at most 1 MB (from S3); CDK metadata files of large apps reach a few
+#: MB.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+#: Sections that hold a mapping when present (``null`` reads as empty).
+_MAPPING_SECTIONS = (
+    "Resources",
+    "Parameters",
+    "Mappings",
+    "Conditions",
+    "Outputs",
+    "Metadata",
+    "Rules",
+    "Hooks",
+    "Globals",
+)
 
 #: Top-level sections of a CloudFormation template (anything else is not CloudFormation).
 TEMPLATE_SECTIONS = frozenset(
@@ -75,24 +105,32 @@ class InputError(Exception):
 # -- entry points ----------------------------------------------------------------------------
 
 
-def load_assembly(directory: str | Path) -> list[StackTemplate]:
+def load_assembly(
+    directory: str | Path, *, allow_outside_assembly: bool = False
+) -> list[StackTemplate]:
     """Every stack of a cloud assembly: nested ``Stage`` s and ``NestedStack`` s included.
 
     Parameters
     ----------
     directory:
         The assembly directory (``cdk.out``), which holds ``manifest.json``.
+    allow_outside_assembly:
+        Read files the manifest or a template names outside *directory* (absolute paths,
+        ``..``, symbolic links pointing out). By default that is an :class:`InputError`.
 
     Raises
     ------
     InputError
         When the manifest or a template is missing, unreadable, malformed or of a schema
-        version this reader does not know.
+        version this reader does not know, or names a file outside the assembly.
     """
-    return list(_assembly_stacks(Path(directory)))
+    root = Path(directory)
+    return list(_assembly_stacks(root, root, allow_outside_assembly, set()))
 
 
-def load_template(path: str | Path, stack_path: str | None = None) -> list[StackTemplate]:
+def load_template(
+    path: str | Path, stack_path: str | None = None, *, allow_outside_assembly: bool = False
+) -> list[StackTemplate]:
     """A template file (JSON or YAML) and the templates of its nested stacks.
 
     Parameters
@@ -102,6 +140,8 @@ def load_template(path: str | Path, stack_path: str | None = None) -> list[Stack
     stack_path:
         The name to report the stack under; by default the file name without
         ``.template.json`` / ``.json`` / ``.yaml`` / ``.yml``.
+    allow_outside_assembly:
+        Read nested stack templates outside the template's directory.
     """
     file = Path(path)
     template = read_template(file)
@@ -110,32 +150,50 @@ def load_template(path: str | Path, stack_path: str | None = None) -> list[Stack
     sibling = file.with_name(file.name.removesuffix(".template.json") + ".metadata.json")
     if file.name.endswith(".template.json") and sibling.is_file():
         metadata = _read_metadata(sibling)
-    return with_nested(StackTemplate(name, str(file), template, metadata))
+    return with_nested(
+        StackTemplate(name, str(file), template, metadata),
+        allow_outside_assembly=allow_outside_assembly,
+    )
 
 
-def load_paths(paths: Iterable[str | Path]) -> list[StackTemplate]:
+def load_paths(
+    paths: Iterable[str | Path], *, allow_outside_assembly: bool = False
+) -> list[StackTemplate]:
     """Stacks from cloud assembly directories, ``manifest.json`` files and template files.
 
     A template reached twice (the same file given twice, or inside two inputs) is read once.
+    A cloud assembly without any stack is an :class:`InputError` (a scan of it would pass
+    while judging nothing); a template file without resources is not.
     """
     stacks: list[StackTemplate] = []
     seen: set[Path] = set()
+    outside = allow_outside_assembly
     for raw in paths:
         path = Path(raw)
+        assembly: Path | None = None
         if path.is_dir():
             if not (path / "manifest.json").is_file():
                 raise InputError(
                     path, "is a directory without manifest.json, so not a cloud assembly"
                 )
-            found = load_assembly(path)
+            assembly = path
         elif path.is_file():
-            found = (
-                load_assembly(path.parent) if path.name == "manifest.json" else load_template(path)
-            )
+            if path.name == "manifest.json":
+                assembly = path.parent
         elif path.exists():
             raise InputError(path, "is neither a file nor a directory")
         else:
             raise InputError(path, "no such file or directory")
+        if assembly is None:
+            found = load_template(path, allow_outside_assembly=outside)
+        else:
+            found = load_assembly(assembly, allow_outside_assembly=outside)
+            if not found:
+                raise InputError(
+                    assembly / "manifest.json",
+                    "no stacks found (the cloud assembly has no stack artifacts, so there is "
+                    "nothing to scan)",
+                )
         for stack in found:
             key = Path(stack.template_path).resolve()
             if key not in seen:
@@ -144,7 +202,9 @@ def load_paths(paths: Iterable[str | Path]) -> list[StackTemplate]:
     return stacks
 
 
-def with_nested(stack: StackTemplate) -> list[StackTemplate]:
+def with_nested(
+    stack: StackTemplate, *, allow_outside_assembly: bool = False
+) -> list[StackTemplate]:
     """*stack* followed by the stacks of its ``NestedStack`` s (at any depth).
 
     Nested templates are found through the ``aws:cdk:templateFile`` construct metadata
@@ -152,7 +212,12 @@ def with_nested(stack: StackTemplate) -> list[StackTemplate]:
     metadata of ``AWS::CloudFormation::Stack`` resources (``cdk synth``). Each nested stack
     is named by its construct path (``Parent/Child``) and gets the metadata of the
     constructs it holds, plus every acknowledgment (they apply to descendants).
+
+    Every template, *stack*'s included, has its transforms expanded
+    (:func:`aspects.sam.expand_transforms`). A nested template must lie in *stack*'s
+    directory (or below it) unless *allow_outside_assembly*.
     """
+    stack = expand_transforms(stack)
     directory = Path(stack.template_path).parent
     own_path = stack.stack_path.strip("/")
     nested: dict[str, str] = {}  # template file name -> construct path
@@ -163,30 +228,36 @@ def with_nested(stack: StackTemplate) -> list[StackTemplate]:
                 continue
             if path.strip("/") != own_path:
                 nested.setdefault(data, path.strip("/"))
-    templates: dict[str, Mapping[str, Any]] = {}
+    children: dict[str, StackTemplate] = {}
     queue = [(own_path, stack.template)]
     while queue:
         parent_path, template = queue.pop()
         for name, construct_path in _nested_resources(template, parent_path):
             nested.setdefault(name, construct_path)
-        for name, construct_path in nested.items():
-            if name not in templates:
-                file = directory / name
+        for name, construct_path in list(nested.items()):
+            if name not in children:
+                file = _inside(
+                    directory,
+                    directory,
+                    name,
+                    allow_outside_assembly,
+                    f"the template of nested stack {construct_path}",
+                    Path(stack.template_path),
+                )
                 if not file.is_file():
                     raise InputError(
                         file, f"the template of nested stack {construct_path} is missing"
                     )
-                templates[name] = read_template(file)
-                queue.append((construct_path, templates[name]))
+                children[name] = expand_transforms(
+                    StackTemplate(construct_path, str(file), read_template(file), stack.metadata)
+                )
+                queue.append((construct_path, children[name].template))
     if not nested:
         return [_with_template_acknowledgments(stack)]
     owners = [own_path, *nested.values()]
     out = [_restrict(stack, own_path, owners)]
     for name, construct_path in nested.items():
-        child = StackTemplate(
-            construct_path, str(directory / name), templates[name], stack.metadata
-        )
-        out.append(_restrict(child, construct_path, owners))
+        out.append(_restrict(children[name], construct_path, owners))
     return out
 
 
@@ -194,15 +265,17 @@ def with_nested(stack: StackTemplate) -> list[StackTemplate]:
 
 
 def read_template(path: Path) -> dict[str, Any]:
-    """Parse a JSON or YAML template file and check that it is CloudFormation."""
+    """Parse a JSON or YAML template file and check that it is CloudFormation.
+
+    The template is returned as written; :func:`with_nested` (the path every loader takes)
+    expands its transforms.
+    """
     text = _read_text(path)
     if not text.strip():
         raise InputError(path, "is empty, not a CloudFormation template")
     if text.lstrip().startswith("{"):
         data = _parse_json(text, path)
     else:
-        from aspects.cfn_yaml import YamlError, parse_yaml
-
         try:
             data = parse_yaml(text)
         except YamlError as exc:
@@ -211,7 +284,13 @@ def read_template(path: Path) -> dict[str, Any]:
 
 
 def check_template(data: Any, path: str | Path) -> dict[str, Any]:
-    """*data* if it looks like a CloudFormation template, else :class:`InputError`."""
+    """*data* if it looks like a CloudFormation template, else :class:`InputError`.
+
+    Checked here: the sections are known and of the right kind, every resource is a
+    mapping with a string ``Type`` (and a mapping ``Metadata``, which the loader reads),
+    every logical id is a string, and ``Transform`` names its transforms. What a resource's
+    ``Properties`` hold is the rules' business.
+    """
     if not isinstance(data, dict):
         raise InputError(
             path, f"is not a CloudFormation template (a {type(data).__name__}, not a mapping)"
@@ -222,13 +301,50 @@ def check_template(data: Any, path: str | Path) -> dict[str, Any]:
         raise InputError(
             path, f"is not a CloudFormation template ({found}; expected Resources, Parameters...)"
         )
-    resources = data.get("Resources", {})
-    if not isinstance(resources, dict):
-        raise InputError(path, "is not a CloudFormation template (Resources is not a mapping)")
-    for logical_id, resource in resources.items():
-        if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+    for section in _MAPPING_SECTIONS:
+        value = data.get(section)
+        if value is not None and not isinstance(value, dict):
+            raise InputError(
+                path,
+                f"is not a CloudFormation template ({section} is a {type(value).__name__}, "
+                "not a mapping)",
+            )
+        bad = next((k for k in value or () if not isinstance(k, str)), None)
+        if bad is not None and section in ("Resources", "Parameters", "Conditions", "Outputs"):
+            raise InputError(path, f"{section} has a name that is not a string: {bad!r}")
+    _check_transform(data.get("Transform"), path)
+    for logical_id, resource in (data.get("Resources") or {}).items():
+        if not isinstance(resource, dict):
+            raise InputError(
+                path, f"resource {logical_id!r} is a {type(resource).__name__}, not a mapping"
+            )
+        kind = resource.get("Type")
+        if kind is None:
             raise InputError(path, f"resource {logical_id!r} has no Type")
+        if not isinstance(kind, str):
+            raise InputError(
+                path, f"resource {logical_id!r} has a Type that is not a string: {kind!r:.80}"
+            )
+        meta = resource.get("Metadata")
+        if meta is not None and not isinstance(meta, dict):
+            raise InputError(
+                path,
+                f"resource {logical_id!r} has Metadata that is a {type(meta).__name__}, "
+                "not a mapping",
+            )
     return data
+
+
+def _check_transform(value: Any, path: str | Path) -> None:
+    """``Transform`` is a name, a ``{Name, Parameters}`` mapping, or a list of them."""
+    for item in value if isinstance(value, list) else [] if value is None else [value]:
+        name = item.get("Name") if isinstance(item, dict) else item
+        if not isinstance(name, str):
+            raise InputError(
+                path,
+                f"is not a CloudFormation template (Transform holds {item!r:.80}, not a "
+                "transform name)",
+            )
 
 
 def _stack_name(file: Path) -> str:
@@ -240,56 +356,148 @@ def _stack_name(file: Path) -> str:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text; at most :data:`MAX_FILE_BYTES` (read no further than that)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(
+                path,
+                f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, the most "
+                "secure-constructs reads",
+            )
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except UnicodeDecodeError:
         raise InputError(path, "is not UTF-8 text") from None
     except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from None
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _parse_json(text: str, path: Path) -> Any:
+    """Parse JSON: no ``NaN``/``Infinity``, nesting at most :data:`MAX_DEPTH` deep."""
     try:
-        return json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
+    except ValueError as exc:
+        raise InputError(path, f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(path, f"invalid JSON: nested deeper than {MAX_DEPTH} levels") from None
+    if _depth_exceeds(data, MAX_DEPTH):
+        raise InputError(path, f"invalid JSON: nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether mappings and lists nest more than *limit* deep (walked without recursion)."""
+    stack = [(data, 1)] if isinstance(data, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
 
 
 # -- cloud assemblies --------------------------------------------------------------------------
 
 
-def _assembly_stacks(directory: Path) -> Iterator[StackTemplate]:
+def _assembly_stacks(
+    directory: Path, root: Path, outside: bool, visited: set[Path]
+) -> Iterator[StackTemplate]:
+    """The stacks of the assembly in *directory*; *root* is the outermost assembly.
+
+    *visited* holds the assemblies read so far (resolved), so a nested assembly that
+    names itself or an ancestor is an error instead of endless recursion.
+    """
     manifest_path = directory / "manifest.json"
+    visited.add(directory.resolve())
     manifest = _parse_json(_read_text(manifest_path), manifest_path)
     _check_manifest(manifest, manifest_path)
     for artifact_id, artifact in (manifest.get("artifacts") or {}).items():
         if not isinstance(artifact, Mapping):
             raise InputError(manifest_path, f"artifact {artifact_id!r} is not a mapping")
         kind = artifact.get("type")
-        props = artifact.get("properties") or {}
+        props = artifact.get("properties")
+        props = {} if props is None else props
+        if kind in (_STACK_ARTIFACT, _NESTED_ASSEMBLY) and not isinstance(props, Mapping):
+            raise InputError(
+                manifest_path,
+                f"artifact {artifact_id!r} has properties that are a {type(props).__name__}, "
+                "not a mapping",
+            )
         if kind == _STACK_ARTIFACT:
             template_file = props.get("templateFile")
             if not isinstance(template_file, str):
                 raise InputError(
                     manifest_path, f"stack artifact {artifact_id!r} has no templateFile"
                 )
-            file = directory / template_file
+            what = f"the templateFile of stack artifact {artifact_id!r}"
+            file = _inside(root, directory, template_file, outside, what, manifest_path)
             if not file.is_file():
                 raise InputError(file, f"is listed in {manifest_path} but missing")
             path = str(artifact.get("displayName") or artifact_id)
-            metadata = _artifact_metadata(directory, artifact, file)
-            yield from with_nested(StackTemplate(path, str(file), read_template(file), metadata))
+            metadata = _artifact_metadata(directory, root, outside, artifact, file)
+            stack = StackTemplate(path, str(file), read_template(file), metadata)
+            yield from with_nested(stack, allow_outside_assembly=outside)
         elif kind == _NESTED_ASSEMBLY:
             name = props.get("directoryName")
-            if not isinstance(name, str) or not (directory / name / "manifest.json").is_file():
+            if not isinstance(name, str):
+                raise InputError(
+                    manifest_path, f"nested assembly {artifact_id!r} has no directoryName"
+                )
+            what = f"the directoryName of nested assembly {artifact_id!r}"
+            nested = _inside(root, directory, name, outside, what, manifest_path)
+            if not (nested / "manifest.json").is_file():
                 raise InputError(
                     manifest_path, f"nested assembly {artifact_id!r} has no manifest.json"
                 )
-            yield from _assembly_stacks(directory / name)
+            if nested.resolve() in visited:
+                raise InputError(
+                    manifest_path,
+                    f"nested assembly {artifact_id!r} ({name}) leads back to an assembly "
+                    "already being read (a cycle)",
+                )
+            yield from _assembly_stacks(nested, root, outside, visited)
+
+
+def _inside(root: Path, base: Path, name: str, outside: bool, what: str, source: Path) -> Path:
+    """``base / name``, if it stays inside *root* (symbolic links followed) or *outside*.
+
+    Raises
+    ------
+    InputError
+        Naming *source* (the file that names the path) when the path is absolute or
+        leads out of *root*.
+    """
+    file = base / name
+    if outside:
+        return file
+    if Path(name).is_absolute():
+        problem = "is an absolute path"
+    else:
+        try:
+            file.resolve().relative_to(root.resolve())
+        except ValueError:
+            problem = "leads outside it (through '..' or a symbolic link)"
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            problem = f"cannot be resolved ({exc})"
+        else:
+            return file
+    raise InputError(
+        source,
+        f"{what} {name!r} {problem}, but only files inside {root} are read; pass "
+        "--allow-outside-assembly to read it",
+    )
 
 
 def _check_manifest(manifest: Any, path: Path) -> None:
@@ -310,13 +518,17 @@ def _check_manifest(manifest: Any, path: Path) -> None:
         raise InputError(path, "is not a cloud assembly manifest (artifacts is not a mapping)")
 
 
-def _artifact_metadata(directory: Path, artifact: Mapping[str, Any], template: Path) -> Metadata:
+def _artifact_metadata(
+    directory: Path, root: Path, outside: bool, artifact: Mapping[str, Any], template: Path
+) -> Metadata:
     """Construct metadata of a stack: the manifest's, then its metadata file's."""
     merged: Metadata = {}
-    _merge(merged, artifact.get("metadata"), directory / "manifest.json")
+    manifest = directory / "manifest.json"
+    _merge(merged, artifact.get("metadata"), manifest)
     name = artifact.get("additionalMetadataFile")
     if isinstance(name, str):
-        file = directory / name
+        what = "additionalMetadataFile"
+        file = _inside(root, directory, name, outside, what, manifest)
         if not file.is_file():
             raise InputError(file, "is listed in manifest.json but missing")
     else:
@@ -339,7 +551,9 @@ def _merge(into: Metadata, data: Any, source: Path) -> None:
         raise InputError(source, "construct metadata is not a mapping")
     for path, entries in data.items():
         if isinstance(entries, list):
-            into.setdefault(str(path), []).extend(e for e in entries if isinstance(e, Mapping))
+            into.setdefault(str(path), []).extend(
+                e for e in entries if isinstance(e, Mapping) and isinstance(e.get("type"), str)
+            )
 
 
 # -- nested stacks and acknowledgments ---------------------------------------------------------
@@ -387,9 +601,7 @@ def _restrict(stack: StackTemplate, own_path: str, owners: list[str]) -> StackTe
             kept = [e for e in entries if e.get("type") == ACKNOWLEDGED_RULES_METADATA]
         if kept:
             metadata[path] = kept
-    return _with_template_acknowledgments(
-        StackTemplate(stack.stack_path, stack.template_path, stack.template, metadata)
-    )
+    return _with_template_acknowledgments(replace(stack, metadata=metadata))
 
 
 def _ack_data(meta: Any) -> dict[str, Any] | None:
@@ -439,4 +651,4 @@ def _with_template_acknowledgments(stack: StackTemplate) -> StackTemplate:
             metadata.setdefault(path, []).append(
                 {"type": ACKNOWLEDGED_RULES_METADATA, "data": resource_acks[lid]}
             )
-    return StackTemplate(stack.stack_path, stack.template_path, stack.template, metadata)
+    return replace(stack, metadata=metadata)

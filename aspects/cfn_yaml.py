@@ -3,16 +3,32 @@
 The rules read templates in CloudFormation's JSON form, so ``!GetAtt Bucket.Arn`` must become
 ``{"Fn::GetAtt": ["Bucket", "Arn"]}`` and ``!If [C, a, b]`` ``{"Fn::If": ["C", "a", "b"]}``.
 Dates stay strings (``AWSTemplateFormatVersion: 2010-09-09`` is not a ``datetime``), as
-CloudFormation reads them.
+CloudFormation reads them, and so do ``.inf`` / ``.nan`` (a template tree holds only finite
+numbers, so every report can be written as JSON).
+
+Hostile input is bounded before the document is built: the event stream is scanned first
+(libyaml's parser is not recursive; its composer is, and a 30,000-deep document overflows
+the C stack), refusing nesting deeper than :data:`MAX_DEPTH`, aliases that expand to more
+than :data:`MAX_ALIAS_NODES` nodes in all (a 700-byte "billion laughs" file), and recursive
+aliases. Only then does the fast C loader build the document.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Deepest nesting of mappings and sequences accepted (aliases expanded); CloudFormation
+#: templates rarely pass 20. Also the bound :mod:`aspects.assembly` puts on JSON.
+MAX_DEPTH = 100
+
+#: Most nodes that aliases may add to a document, all aliases together (each counted as
+#: the size of what it expands to). Hand-written templates use a few small anchors.
+MAX_ALIAS_NODES = 100_000
 
 #: Tags whose long form is not ``Fn::<Tag>``.
 _SPECIAL = {"Ref": "Ref", "Condition": "Condition"}
@@ -72,11 +88,69 @@ def _text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
     return str(loader.construct_scalar(node))  # type: ignore[arg-type, unused-ignore]
 
 
+def _float(loader: yaml.SafeLoader, node: yaml.Node) -> float | str:
+    value = loader.construct_yaml_float(node)  # type: ignore[arg-type, unused-ignore]
+    return value if math.isfinite(value) else _text(loader, node)
+
+
 for _name in SHORT_FORMS:
     _Loader.add_constructor(
         f"!{_name}", lambda loader, node, _t=_name: _construct(loader, _t, node)
     )
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _text)
+_Loader.add_constructor("tag:yaml.org,2002:float", _float)
+
+
+def _check_shape(text: str) -> None:
+    """Refuse documents too deep or with aliases that expand too far, from the events alone.
+
+    Each open collection is ``[expanded size, height, anchor]``; a closed anchored node
+    remembers its expanded size and height, so an alias costs what it expands to.
+    """
+    open_nodes: list[list[Any]] = []
+    anchors: dict[str, tuple[int, int]] = {}
+    aliased = 0
+    for event in yaml.parse(text, Loader=_BASE):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_nodes) >= MAX_DEPTH:
+                raise YamlError(_too_deep(event))
+            open_nodes.append([1, 1, event.anchor])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            size, height, anchor = open_nodes.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            size, height, anchor = 1, 0, event.anchor
+        elif isinstance(event, yaml.AliasEvent):
+            anchor = None
+            if event.anchor not in anchors:
+                recursive = any(node[2] == event.anchor for node in open_nodes)
+                what = "a recursive alias" if recursive else "an undefined alias"
+                raise YamlError(f"{_where(event)}{what} *{event.anchor}")
+            size, height = anchors[event.anchor]
+            aliased += size
+            if aliased > MAX_ALIAS_NODES:
+                raise YamlError(
+                    f"{_where(event)}aliases expand to more than {MAX_ALIAS_NODES} nodes"
+                )
+            if len(open_nodes) + height > MAX_DEPTH:
+                raise YamlError(_too_deep(event))
+        else:
+            continue
+        if anchor is not None:
+            anchors[anchor] = (size, height)
+        if open_nodes:
+            parent = open_nodes[-1]
+            parent[0] += size
+            parent[1] = max(parent[1], height + 1)
+
+
+def _where(event: yaml.Event) -> str:
+    mark = event.start_mark
+    return f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+
+
+def _too_deep(event: yaml.Event) -> str:
+    return f"{_where(event)}nested deeper than {MAX_DEPTH} levels"
 
 
 def parse_yaml(text: str) -> Any:
@@ -85,9 +159,11 @@ def parse_yaml(text: str) -> Any:
     Raises
     ------
     YamlError
-        With the line and column of the problem (an unknown ``!Tag`` included).
+        With the line and column of the problem (an unknown ``!Tag`` included), also for
+        nesting deeper than :data:`MAX_DEPTH` and aliases past :data:`MAX_ALIAS_NODES`.
     """
     try:
+        _check_shape(text)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark

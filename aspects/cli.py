@@ -5,7 +5,9 @@
 or JUnit XML. ``secure-constructs rules`` lists the rule catalogue.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 violations at or above ``--fail-on``;
-2 a usage error or input that cannot be read (one line on stderr naming file and problem).
+2 a usage error or input that cannot be read (one line on stderr naming file and problem),
+and also any unexpected failure (``secure-constructs: internal error: <type>: <message>``):
+exit code 1 means violations and nothing else, and no input produces a traceback.
 
 This module imports neither ``aws_cdk`` nor ``jsii``: the command starts in a fraction of
 a second and needs no Node.js.
@@ -33,7 +35,9 @@ from aspects.formats import (
     render_table,
 )
 from aspects.model import Pillar, Rule
+from aspects.report import write_atomically
 from aspects.rules import ALL_RULES, RULES_BY_ID
+from aspects.sam import with_unverifiable
 
 PROG = "secure-constructs"
 EXIT_OK = 0
@@ -114,6 +118,13 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ID",
         help="do not run this rule (reported as skipped); repeat or comma-separate",
+    )
+    scan.add_argument(
+        "--allow-outside-assembly",
+        action="store_true",
+        help="read templates and metadata files that a manifest or template names outside "
+        "the cloud assembly (absolute paths, '..', symbolic links pointing out); by default "
+        "that is an error",
     )
 
     rules = commands.add_parser(
@@ -200,8 +211,11 @@ def run_scan(args: argparse.Namespace) -> int:
     rules, skipped = select_rules(pillars, only, skip)
     if not args.paths and not Path("cdk.out").exists():
         raise InputError("cdk.out", "no such directory: run `cdk synth` first, or name the paths")
-    stacks = tuple(load_paths(args.paths or ["cdk.out"]))
-    evaluation = evaluate(stacks, lambda _stack: rules)
+    stacks = tuple(
+        load_paths(args.paths or ["cdk.out"], allow_outside_assembly=args.allow_outside_assembly)
+    )
+    # Templates the scan cannot judge in full (a transform it cannot expand) are findings.
+    evaluation = with_unverifiable(evaluate(stacks, lambda _stack: rules), stacks)
     scan = Scan(stacks, rules, skipped, evaluation, Path.cwd())
     fmt = _format(args)
     fail_on = str(args.fail_on)
@@ -209,19 +223,22 @@ def run_scan(args: argparse.Namespace) -> int:
     def table(scan: Scan) -> str:
         return render_table(scan, fail_on=fail_on)
 
+    def junit(scan: Scan) -> str:
+        return render_junit(scan, fail_on=fail_on)
+
     renderers: dict[str, Callable[[Scan], str]] = {
         "json": render_json,
         "sarif": render_sarif,
-        "junit": render_junit,
+        "junit": junit,
         "table": table,
     }
     text = renderers[fmt](scan)
     code = exit_code(scan, args.fail_on)
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_atomically(Path(args.output), text)
         except OSError as exc:
-            raise InputError(args.output, f"cannot be written ({exc.strerror})") from None
+            raise InputError(args.output, f"cannot be written ({exc.strerror or exc})") from None
         print(
             f"{PROG}: {len(evaluation.errors)} error(s), {len(evaluation.warnings)} warning(s), "
             f"{len(evaluation.acknowledged)} acknowledged in {len(stacks)} stack(s); "
@@ -261,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `secure-constructs scan | head`
         sys.stderr.close()
         return EXIT_OK
+    except Exception as exc:  # the last line of defence: one line, exit 2, never exit 1
+        detail = " ".join(str(exc).split())[:500]
+        print(f"{PROG}: internal error: {type(exc).__name__}: {detail}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

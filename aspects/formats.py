@@ -7,6 +7,7 @@ decided (the rules left out and why), so every format can show skipped rules as 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -143,12 +144,28 @@ def render_table(scan: Scan, *, fail_on: str = "error") -> str:
 # -- JUnit XML ---------------------------------------------------------------------------------
 
 
-def render_junit(scan: Scan) -> str:
-    """JUnit XML: a suite per stack, a test case per (rule, resource) checked.
+#: Characters XML 1.0 cannot hold (C0 controls but tab, newline and carriage return; lone
+#: surrogates; U+FFFE and U+FFFF).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-    A violation is a ``<failure>``; an acknowledged finding and every check of a rule left
-    out with ``--skip-rule`` are ``<skipped>`` with the reason; a passed check is an empty
-    test case.
+
+def _xml_text(text: str) -> str:
+    r"""*text* with every character XML cannot hold written as ``\xNN`` / ``\uNNNN``."""
+    return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def render_junit(scan: Scan, *, fail_on: str = "error") -> str:
+    r"""JUnit XML: a suite per stack, a test case per (rule, resource) checked.
+
+    An error is a ``<failure>``. A warning is a ``<failure>`` only with ``--fail-on
+    warning``; otherwise it is ``<skipped message="warning: ...">`` (the check found
+    something, but it does not fail the build, and CI tools count a skipped case as
+    neither passed nor failed, which is what the exit code 0 says). An acknowledged finding
+    and every check of a rule left out with ``--skip-rule`` are ``<skipped>`` with the
+    reason; a passed check is an empty test case. Findings not about a checked resource
+    (``SC-CFN-1``: a template that cannot be judged in full) get a case of their own.
+    Characters XML cannot hold (control characters in a name or message) are written
+    escaped, as ``\x00``.
     """
     found: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
     for finding in scan.evaluation.findings:
@@ -156,12 +173,26 @@ def render_junit(scan: Scan) -> str:
     skipped = [RULES_BY_ID[rid] for rid, why in scan.skipped.items() if why == SKIPPED_BY_OPTION]
     everything = [*scan.rules, *skipped]
     indexes = {stack.template_path: TemplateIndex(stack) for stack in scan.stacks}
+    by_template = {stack.template_path: stack for stack in scan.stacks}
     cases: dict[str, list[ET.Element]] = defaultdict(list)
+    placed: set[tuple[str, str, str]] = set()
     for rule in everything:
         for stack, logical_id in scan.checks(rule):
             where = indexes[stack.template_path].construct_path(logical_id)
-            own = found.get((stack.template_path, logical_id, rule.id), [])
-            cases[stack.template_path].append(_case(scan, stack, logical_id, where, rule, own))
+            check = (stack.template_path, logical_id, rule.id)
+            placed.add(check)
+            own = found.get(check, [])
+            cases[stack.template_path].append(
+                _case(scan, stack, logical_id, where, rule, own, fail_on)
+            )
+    for check, own in found.items():
+        holder = by_template.get(check[0])
+        if check not in placed and holder is not None:
+            first = own[0]
+            where = first.construct_path
+            cases[check[0]].append(
+                _case(scan, holder, first.logical_id, where, first.rule, own, fail_on)
+            )
     root = ET.Element("testsuites", name=PLUGIN_NAME)
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for stack in scan.stacks:
@@ -187,6 +218,11 @@ def render_junit(scan: Scan) -> str:
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("errors", "0")
+    for element in root.iter():
+        for name, text in element.attrib.items():
+            element.set(name, _xml_text(text))
+        if element.text:
+            element.text = _xml_text(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
@@ -198,6 +234,7 @@ def _case(
     construct_path: str | None,
     rule: Rule,
     findings: list[Finding],
+    fail_on: str = "error",
 ) -> ET.Element:
     where = construct_path or f"{stack.stack_path}/{logical_id}"
     case = ET.Element(
@@ -215,6 +252,10 @@ def _case(
         ET.SubElement(case, "skipped", message=f"acknowledged: {findings[0].acknowledged_reason}")
     elif findings:
         messages = [f"{f.status}: {f.message}" for f in findings if not f.acknowledged]
+        if rule.severity is Severity.WARNING and fail_on != "warning":
+            warning = ET.SubElement(case, "skipped", message="warning: " + "; ".join(messages))
+            warning.text = "\n".join([*messages, f"Fix: {rule.fix}"])
+            return case
         failure = ET.SubElement(
             case, "failure", message="; ".join(messages), type=f"{rule.id} ({rule.severity})"
         )

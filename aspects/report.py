@@ -1,10 +1,19 @@
-"""Findings reports: a JSON document, SARIF 2.1.0 for CI annotations, and a text summary."""
+"""Findings reports: a JSON document, SARIF 2.1.0 for CI annotations, and a text summary.
+
+Reports are written atomically (:func:`write_atomically`): a temporary file beside the
+report, then a rename, so a reader never sees half a report. The JSON and SARIF reports are
+made from the same findings. SARIF artifact URIs are RFC 3986 URI references: each path
+segment percent-encoded (a ``%``, space, ``#``, ``[`` or non-ASCII character in a file
+name), absolute ones as ``file://`` URIs.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import tempfile
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -144,13 +153,18 @@ def template_line(finding: Finding) -> int:
     return _resource_lines(finding.template_path).get(finding.logical_id, 1)
 
 
+def uri_reference(relative: str) -> str:
+    """A relative POSIX path as an RFC 3986 relative reference (each segment encoded)."""
+    return "/".join(urllib.parse.quote(segment, safe="") for segment in relative.split("/"))
+
+
 @cache
 def _artifact_location(path: str, base: Path, base_id: str) -> dict[str, str]:
     """A template's location: relative to the base if inside it, else an absolute URI."""
     relative = relative_path(path, base)
-    if relative.startswith("../"):
+    if relative.startswith("../") or relative == "..":
         return {"uri": Path(path).resolve().as_uri()}
-    return {"uri": relative, "uriBaseId": base_id}
+    return {"uri": uri_reference(relative), "uriBaseId": base_id}
 
 
 def to_sarif(
@@ -187,6 +201,12 @@ def to_sarif(
     if skipped:
         known = {rule.id for rule in described}
         described += [RULES_BY_ID[rid] for rid in skipped if rid not in known]
+    # Every rule a result names is described (e.g. SC-CFN-1, outside the catalogue).
+    known = {rule.id for rule in described}
+    for finding in evaluation.findings:
+        if finding.rule.id not in known:
+            known.add(finding.rule.id)
+            described.append(finding.rule)
     index = {rule.id: i for i, rule in enumerate(described)}
     results = []
     for finding in evaluation.findings:
@@ -276,9 +296,49 @@ def write_reports(evaluation: Evaluation, directory: Path) -> tuple[Path, Path]:
     """
     json_path = directory / REPORT_JSON
     sarif_path = directory / REPORT_SARIF
-    json_path.write_text(json.dumps(to_json(evaluation, directory)) + "\n", "utf-8")
-    sarif_path.write_text(json.dumps(to_sarif(evaluation, directory)) + "\n", "utf-8")
+    write_atomically(json_path, json.dumps(to_json(evaluation, directory)) + "\n")
+    write_atomically(sarif_path, json.dumps(to_sarif(evaluation, directory)) + "\n")
     return json_path, sarif_path
+
+
+def remove_reports(directory: Path) -> list[Path]:
+    """Delete the reports :func:`write_reports` left in *directory*; returns those removed.
+
+    Call before a new validation, so a report of an earlier run is never mistaken for this
+    run's when this one stops before writing its own.
+    """
+    removed = []
+    for name in (REPORT_JSON, REPORT_SARIF):
+        path = directory / name
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write *text* (UTF-8) to *path* through a temporary file in the same directory.
+
+    The temporary file is renamed over *path* (:func:`os.replace`), so a reader sees the
+    old file or the new one, never part of one; it is removed if writing fails.
+    """
+    # mkstemp makes the file private (0600); a report keeps the usual 0644 (or the mode of
+    # the report it replaces).
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            os.fchmod(stream.fileno(), mode)
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def summary(
