@@ -26,11 +26,11 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from aspects.errors import Issue, SecureConstructsError
-from aspects.rules._common import flatten
+from aspects.acknowledge import acknowledge
+from aspects.errors import Issue
 from aspects.rules.elbv2 import TLS12_POLICY_PREFIXES
 from aspects.rules.wafv2 import LOG_NAME_PREFIX
-from aspects.secrets_detection import is_reference_text, is_secret_name, secret_in_text
+from aspects.secrets_detection import variable_leak
 from secure_constructs._defaults import alb as alb_defaults
 from secure_constructs._defaults import ecs as ecs_defaults
 from secure_constructs._defaults import waf as waf_defaults
@@ -40,6 +40,15 @@ from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.s3 import access_log_bucket_props
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._validation import (
+    Checks,
+    is_token,
+    literal_int,
+    missing_subnets,
+    provides,
+    raise_if_any,
+    where,
+)
 
 __all__ = [
     "WARN_ALB_DELETION_PROTECTION_DISABLED",
@@ -129,6 +138,12 @@ def _cfn(construct: Construct) -> cdk.CfnResource:
     return child
 
 
+_EXTERNAL_WEB_ACL_REASON = (
+    "web_acl was given as an ARN: that WebACL is defined and judged outside this app "
+    "(another stack or Firewall Manager), so its rules cannot be read here."
+)
+
+
 @dataclass(frozen=True)
 class DomainOptions:
     """Where the service is reachable, by attributes only (no lookups at synthesis).
@@ -152,6 +167,11 @@ class DomainOptions:
 
     def issues(self) -> list[Issue]:
         """What is wrong with these attributes (empty when valid)."""
+        checks = Checks("SC-ALB-10")
+        for field_name in ("domain_name", "hosted_zone_id", "zone_name"):
+            checks.string(f"domain.{field_name}", getattr(self, field_name))
+        if checks.issues:
+            return checks.issues
         issues: list[Issue] = []
         name = self.domain_name.lower().rstrip(".")
         zone = self.zone_name.lower().rstrip(".")
@@ -225,6 +245,9 @@ class WafOptions:
 
     def issues(self) -> list[Issue]:
         """What is wrong with these settings (empty when valid)."""
+        type_issues = self._type_issues()
+        if type_issues:
+            return type_issues
         issues: list[Issue] = []
         low, high = waf_defaults.RATE_LIMIT_RANGE
         if not low <= self.rate_limit <= high:
@@ -282,6 +305,37 @@ class WafOptions:
                 )
         issues += self._rule_issues()
         return issues
+
+    def _type_issues(self) -> list[Issue]:
+        checks = Checks("SC-ALB-11")
+        checks.integer("waf.rate_limit", self.rate_limit)
+        checks.integer("waf.rate_window_seconds", self.rate_window_seconds)
+        checks.items(
+            "waf.additional_managed_rule_groups",
+            self.additional_managed_rule_groups,
+            lambda group: isinstance(group, str),
+            "str",
+            "pass a tuple of group names, e.g. ('AWSManagedRulesLinuxRuleSet',).",
+        )
+        if checks.mapping("waf.count_only_rules", self.count_only_rules, optional=False):
+            for rules in self.count_only_rules.values():
+                if not checks.items(
+                    "waf.count_only_rules",
+                    rules,
+                    lambda rule: isinstance(rule, str),
+                    "str",
+                    "map each group to a tuple of rule names, e.g. "
+                    "{'AWSManagedRulesCommonRuleSet': ('SizeRestrictions_BODY',)}.",
+                ):
+                    break
+        checks.items(
+            "waf.additional_rules",
+            self.additional_rules,
+            lambda rule: isinstance(rule, wafv2.CfnWebACL.RuleProperty),
+            "wafv2.CfnWebACL.RuleProperty",
+            "pass a tuple of wafv2.CfnWebACL.RuleProperty(...).",
+        )
+        return checks.issues
 
     def _rule_issues(self) -> list[Issue]:
         reserved_priorities = waf_defaults.reserved_priorities(self.additional_managed_rule_groups)
@@ -353,6 +407,13 @@ class AlarmOptions:
 
     def issues(self) -> list[Issue]:
         """What is wrong with these thresholds (empty when valid)."""
+        checks = Checks("SC-ALB-17")
+        checks.number("alarms.server_error_rate_percent", self.server_error_rate_percent)
+        checks.integer("alarms.minimum_requests", self.minimum_requests)
+        checks.integer("alarms.waf_blocked_requests", self.waf_blocked_requests)
+        checks.boolean("alarms.notify_on_recovery", self.notify_on_recovery)
+        if checks.issues:
+            return checks.issues
         issues: list[Issue] = []
         if not 0 < self.server_error_rate_percent < 100:
             issues.append(
@@ -458,7 +519,8 @@ class SecureAlbService(Construct):
     user:
         The user the container runs as. Default ``"1000:1000"`` (non-root). ``None`` keeps
         the image's own ``USER`` (warning ``WARN_ALB_IMAGE_USER``: many images run as
-        root); ``"root"``/``"0"`` is rejected.
+        root); ``"root"`` and uid 0 in any spelling (``"0"``, ``"00"``, ``"+0"``,
+        ``"0000:1000"``) are rejected, as is an empty user.
     read_only_root_filesystem:
         Default True. False is a weakening: warning ``WARN_ALB_WRITABLE_ROOT_FILESYSTEM``
         and the guardrails report SC-ECS-6 unless acknowledged.
@@ -601,13 +663,53 @@ class SecureAlbService(Construct):
         alarm_topic: sns.ITopic | None = None,
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
     ) -> None:
-        super().__init__(scope, construct_id)
-        environment = dict(environment or {})
-        secrets = dict(secrets or {})
+        checks = _input_checks(
+            scope,
+            construct_id,
+            vpc=vpc,
+            image=image,
+            certificate=certificate,
+            domain=domain,
+            ssl_policy=ssl_policy,
+            end_to_end_tls=end_to_end_tls,
+            container_port=container_port,
+            health_check_path=health_check_path,
+            environment=environment,
+            secrets=secrets,
+            cpu=cpu,
+            memory_limit_mib=memory_limit_mib,
+            desired_count=desired_count,
+            architecture=architecture,
+            user=user,
+            read_only_root_filesystem=read_only_root_filesystem,
+            scratch_paths=scratch_paths,
+            privileged=privileged,
+            enable_execute_command=enable_execute_command,
+            cluster=cluster,
+            task_subnets=task_subnets,
+            internet_facing=internet_facing,
+            allowed_clients=allowed_clients,
+            load_balancer_subnets=load_balancer_subnets,
+            deletion_protection=deletion_protection,
+            waf=waf,
+            web_acl=web_acl,
+            allow_without_waf=allow_without_waf,
+            access_log_bucket=access_log_bucket,
+            access_log_prefix=access_log_prefix,
+            access_log_retention=access_log_retention,
+            encryption_key=encryption_key,
+            log_retention=log_retention,
+            alarms=alarms,
+            alarm_topic=alarm_topic,
+            removal_policy=removal_policy,
+        )
+        environment = dict(environment or {}) if checks.ok("environment") else {}
+        secrets = dict(secrets or {}) if checks.ok("secrets") else {}
         issues = [
-            *_transit_issues(self, certificate, domain, ssl_policy),
+            *(_transit_issues(checks, scope, certificate, domain, ssl_policy)),
             *_container_issues(
-                self,
+                checks,
+                scope,
                 environment=environment,
                 secrets=secrets,
                 user=user,
@@ -617,8 +719,9 @@ class SecureAlbService(Construct):
                 container_port=container_port,
                 health_check_path=health_check_path,
             ),
-            *_waf_issues(waf, web_acl, allow_without_waf),
+            *_waf_issues(checks, waf, web_acl, allow_without_waf),
             *_option_issues(
+                checks,
                 enable_execute_command=enable_execute_command,
                 cluster=cluster,
                 task_subnets=task_subnets,
@@ -629,8 +732,8 @@ class SecureAlbService(Construct):
                 alarm_topic=alarm_topic,
             ),
         ]
-        if issues:
-            raise SecureConstructsError(f"SecureAlbService at {self.node.path!r}", issues)
+        raise_if_any(where("SecureAlbService", scope, construct_id), [*checks.issues, *issues])
+        super().__init__(scope, construct_id)
 
         # -- keys and logs ---------------------------------------------------------------
         self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
@@ -981,6 +1084,10 @@ class SecureAlbService(Construct):
     def _attach_web_acl(self, web_acl: wafv2.CfnWebACL | str) -> None:
         if isinstance(web_acl, str):
             self.web_acl_arn = web_acl
+            # The guardrails cannot read a WebACL that only an ARN names (SC-ELB-3 is then
+            # cannot-verify); passing one is the explicit choice that another stack or the
+            # organisation (Firewall Manager) owns it, so the finding is accepted, visibly.
+            acknowledge(self.load_balancer, "SC-ELB-3", _EXTERNAL_WEB_ACL_REASON)
         else:
             self.web_acl = web_acl
             self.web_acl_arn = web_acl.attr_arn
@@ -1283,16 +1390,363 @@ def _clients(
 # -- validation ----------------------------------------------------------------------------------
 
 
+_TYPE = "SC-ALB-18"
+_MAX_HEALTH_PATH = 1024
+_MAX_LOG_PREFIX = 1024
+_WEB_ACL_ARN = re.compile(
+    r"^arn:aws(-[a-z]+)*:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional/webacl/[\w-]{1,128}/"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+_USER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,31}$")
+
+
+def _input_checks(
+    scope: object,
+    construct_id: object,
+    *,
+    vpc: object,
+    image: object,
+    certificate: object,
+    domain: object,
+    ssl_policy: object,
+    end_to_end_tls: object,
+    container_port: object,
+    health_check_path: object,
+    environment: object,
+    secrets: object,
+    cpu: object,
+    memory_limit_mib: object,
+    desired_count: object,
+    architecture: object,
+    user: object,
+    read_only_root_filesystem: object,
+    scratch_paths: object,
+    privileged: object,
+    enable_execute_command: object,
+    cluster: object,
+    task_subnets: object,
+    internet_facing: object,
+    allowed_clients: object,
+    load_balancer_subnets: object,
+    deletion_protection: object,
+    waf: object,
+    web_acl: object,
+    allow_without_waf: object,
+    access_log_bucket: object,
+    access_log_prefix: object,
+    access_log_retention: object,
+    encryption_key: object,
+    log_retention: object,
+    alarms: object,
+    alarm_topic: object,
+    removal_policy: object,
+) -> Checks:
+    """The type of every option (SC-ALB-18) and what only fails at deploy time.
+
+    The stack's region (SC-ALB-19), the Fargate task size (SC-ALB-20), the task count
+    (SC-ALB-21) and the access log settings (SC-ALB-12).
+    """
+    checks = Checks(_TYPE)
+    if checks.scope(scope, construct_id) and isinstance(scope, Construct):
+        region = cdk.Stack.of(scope).region
+        if cdk.Token.is_unresolved(region):
+            checks.add(
+                "SC-ALB-19",
+                "scope",
+                "the stack has no region: load balancer access logging (always on) needs "
+                "the region's ELB log-delivery account.",
+                "give the stack an environment: cdk.Stack(app, 'Web', env=cdk.Environment("
+                "account='123456789012', region='eu-west-1')) (or env=cdk.Environment("
+                "region=os.environ['CDK_DEFAULT_REGION'])).",
+            )
+    checks.interface(
+        "vpc",
+        vpc,
+        ("vpc_id", "select_subnets"),
+        "an ec2.IVpc",
+        "pass the ec2.Vpc (or ec2.Vpc.from_vpc_attributes(...)) to run the service in.",
+    )
+    checks.instance(
+        "image",
+        image,
+        ecs.ContainerImage,
+        "an ecs.ContainerImage",
+        "pass e.g. ecs.ContainerImage.from_ecr_repository(repository, 'tag').",
+    )
+    checks.interface(
+        "certificate",
+        certificate,
+        ("certificate_arn",),
+        "an acm.ICertificate",
+        "pass acm.Certificate.from_certificate_arn(self, 'Certificate', arn) instead of the "
+        "ARN string, or domain=DomainOptions(...) to create one.",
+        optional=True,
+    )
+    checks.instance(
+        "domain",
+        domain,
+        DomainOptions,
+        "a DomainOptions",
+        "pass DomainOptions(domain_name=..., hosted_zone_id=..., zone_name=...), or omit it.",
+        optional=True,
+    )
+    checks.member("ssl_policy", ssl_policy, elbv2.SslPolicy)
+    for flag, value in (
+        ("end_to_end_tls", end_to_end_tls),
+        ("read_only_root_filesystem", read_only_root_filesystem),
+        ("privileged", privileged),
+        ("enable_execute_command", enable_execute_command),
+        ("internet_facing", internet_facing),
+        ("deletion_protection", deletion_protection),
+        ("allow_without_waf", allow_without_waf),
+    ):
+        checks.boolean(flag, value)
+    checks.integer("container_port", container_port)
+    checks.string("health_check_path", health_check_path)
+    checks.strings("environment", environment)
+    checks.mapping("secrets", secrets)
+    _task_size_checks(checks, cpu, memory_limit_mib)
+    if checks.integer("desired_count", desired_count):
+        count = literal_int(desired_count)
+        if count is not None and not 0 <= count <= ecs_defaults.MAX_DESIRED_COUNT:
+            checks.add(
+                "SC-ALB-21",
+                "desired_count",
+                f"{count} is outside 0 to {ecs_defaults.MAX_DESIRED_COUNT:,} tasks.",
+                f"run at least 2 tasks in production (default {ecs_defaults.DESIRED_COUNT}); "
+                "0 stops the service.",
+            )
+    checks.instance(
+        "architecture",
+        architecture,
+        ecs.CpuArchitecture,
+        "an ecs.CpuArchitecture",
+        "pass ecs.CpuArchitecture.X86_64 (default) or ARM64.",
+    )
+    checks.string("user", user, optional=True)
+    checks.items(
+        "scratch_paths",
+        scratch_paths,
+        lambda path: isinstance(path, str),
+        "str",
+        "pass a tuple of absolute paths, e.g. ('/tmp',), not a single string.",
+    )
+    checks.interface(
+        "cluster",
+        cluster,
+        ("cluster_name", "cluster_arn"),
+        "an ecs.ICluster",
+        "pass an ecs.Cluster, or omit it for a new cluster.",
+        optional=True,
+    )
+    for name, selection in (
+        ("task_subnets", task_subnets),
+        ("load_balancer_subnets", load_balancer_subnets),
+    ):
+        checks.instance(
+            name,
+            selection,
+            ec2.SubnetSelection,
+            "an ec2.SubnetSelection",
+            "pass ec2.SubnetSelection(subnet_type=...), or omit it.",
+            optional=True,
+        )
+    _subnet_checks(checks, vpc, internet_facing, task_subnets, load_balancer_subnets)
+    checks.items(
+        "allowed_clients",
+        allowed_clients,
+        lambda peer: provides(peer, "unique_id", "to_ingress_rule_config"),
+        "ec2.IPeer",
+        "pass a list such as [ec2.Peer.ipv4('203.0.113.0/24')] or security groups.",
+    )
+    checks.instance(
+        "waf",
+        waf,
+        WafOptions,
+        "a WafOptions",
+        "pass WafOptions(...) (default WafOptions()), or None with allow_without_waf=True.",
+        optional=True,
+    )
+    if not (web_acl is None or isinstance(web_acl, (str, wafv2.CfnWebACL))):
+        checks.wrong(
+            "web_acl",
+            web_acl,
+            "a wafv2.CfnWebACL or a WebACL ARN",
+            "pass the CfnWebACL of this app, or the ARN "
+            "arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>.",
+        )
+    checks.interface(
+        "access_log_bucket",
+        access_log_bucket,
+        ("bucket_name", "add_to_resource_policy"),
+        "an s3.IBucket",
+        "pass an s3.Bucket (SSE-S3), or omit it for a new log bucket.",
+        optional=True,
+    )
+    if (
+        checks.string("access_log_prefix", access_log_prefix, optional=True)
+        and isinstance(access_log_prefix, str)
+        and not is_token(access_log_prefix)
+        and (
+            access_log_prefix.startswith("/")
+            or "AWSLogs" in access_log_prefix
+            or len(access_log_prefix) > _MAX_LOG_PREFIX
+        )
+    ):
+        checks.add(
+            "SC-ALB-12",
+            "access_log_prefix",
+            f"{access_log_prefix!r} is not a prefix ELB access logging accepts (no leading "
+            f"'/', no 'AWSLogs', at most {_MAX_LOG_PREFIX} characters).",
+            "pass a prefix such as 'web', or omit it.",
+        )
+    if checks.duration("access_log_retention", access_log_retention):
+        assert isinstance(access_log_retention, cdk.Duration)  # noqa: S101 - checked
+        days = access_log_retention.to_days(integral=False)
+        if days >= 1 and days != int(days):
+            checks.add(
+                "SC-ALB-12",
+                "access_log_retention",
+                f"{access_log_retention.to_human_string()} is not a whole number of days "
+                "(S3 expires objects by days).",
+                "pass e.g. Duration.days(365) (the default).",
+            )
+    checks.interface(
+        "encryption_key",
+        encryption_key,
+        ("key_arn", "add_to_resource_policy"),
+        "a kms.IKey",
+        "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
+        optional=True,
+    )
+    checks.member("log_retention", log_retention, logs.RetentionDays)
+    checks.instance(
+        "alarms",
+        alarms,
+        AlarmOptions,
+        "an AlarmOptions",
+        "pass AlarmOptions(...) (default AlarmOptions()), or None for no alarms.",
+        optional=True,
+    )
+    checks.interface(
+        "alarm_topic",
+        alarm_topic,
+        ("topic_arn",),
+        "an sns.ITopic",
+        "pass an sns.Topic (or sns.Topic.from_topic_arn(...)), or omit it.",
+        optional=True,
+    )
+    checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
+    return checks
+
+
+def _subnet_checks(
+    checks: Checks,
+    vpc: object,
+    internet_facing: object,
+    task_subnets: object,
+    load_balancer_subnets: object,
+) -> None:
+    """The VPC has the subnets the tasks and the load balancer go to (SC-ALB-22)."""
+    if not checks.ok("vpc", "internet_facing", "task_subnets", "load_balancer_subnets"):
+        return
+    private = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+    lb_default = (
+        ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC) if internet_facing else private
+    )
+    for name, selection in (
+        ("task_subnets", task_subnets or private),
+        ("load_balancer_subnets", load_balancer_subnets or lb_default),
+    ):
+        assert isinstance(selection, ec2.SubnetSelection)  # noqa: S101 - checked above
+        reason = missing_subnets(vpc, selection)
+        if reason is not None:
+            checks.add(
+                "SC-ALB-22",
+                name,
+                f"the selection matches no subnets of the VPC ({reason}).",
+                "give the VPC public subnets (internet-facing load balancer) and private "
+                "subnets with egress (tasks), or select existing ones.",
+            )
+
+
+def _task_size_checks(checks: Checks, cpu: object, memory_limit_mib: object) -> None:
+    """A CPU and memory pair Fargate runs (the documented table, SC-ALB-20)."""
+    if not (checks.integer("cpu", cpu) & checks.integer("memory_limit_mib", memory_limit_mib)):
+        return
+    units, memory = literal_int(cpu), literal_int(memory_limit_mib)
+    if units is None or memory is None:  # tokens: ECS judges them at deploy time
+        return
+    sizes = ecs_defaults.FARGATE_TASK_SIZES
+    if units not in sizes:
+        checks.add(
+            "SC-ALB-20",
+            "cpu",
+            f"{units} is not a Fargate CPU size.",
+            f"use one of {', '.join(map(str, sizes))} CPU units (default {ecs_defaults.CPU}).",
+        )
+    elif memory not in sizes[units]:
+        allowed = sizes[units]
+        checks.add(
+            "SC-ALB-20",
+            "memory_limit_mib",
+            f"{memory} MiB is not a memory size Fargate runs with {units} CPU units.",
+            f"with cpu={units} use {allowed[0]} to {allowed[-1]} MiB in steps of "
+            f"{allowed[1] - allowed[0]} MiB, or pick another cpu.",
+        )
+
+
+def _user_issues(user: str) -> list[Issue]:
+    """Root in any spelling (container runtimes read the uid as a number), or nonsense.
+
+    ``"0"``, ``"00"``, ``"+0"``, ``" 0"``, ``"0000:1000"`` and ``"root"`` all mean uid 0.
+    Accepted: a positive uid or a user name, optionally with ``:`` and a gid or group.
+    """
+    name, separator, group = user.partition(":")
+    uid = name.strip()
+    numeric: int | None
+    try:
+        numeric = int(uid)
+    except ValueError:
+        numeric = None
+    if (numeric is not None and numeric == 0) or uid == "root":
+        return [
+            Issue(
+                "SC-ALB-9",
+                "user",
+                f"{user!r} runs the container as root (uid 0).",
+                f"run as a non-root user (default {ecs_defaults.NON_ROOT_USER!r}); if the "
+                "image really needs its own user, pass user=None (a warning is emitted).",
+            )
+        ]
+    valid_uid = (numeric is not None and numeric > 0 and uid.isdigit()) or bool(
+        _USER_NAME.match(uid)
+    )
+    valid_group = not separator or group.isdigit() or bool(_USER_NAME.match(group))
+    if valid_uid and valid_group and uid == name:
+        return []
+    return [
+        Issue(
+            "SC-ALB-9",
+            "user",
+            f"{user!r} is not a user the container runtime accepts.",
+            f"pass a positive uid, optionally with a gid (default "
+            f"{ecs_defaults.NON_ROOT_USER!r}), or a user name such as 'app'.",
+        )
+    ]
+
+
 def _policy_name(scope: Construct, ssl_policy: elbv2.SslPolicy) -> str:
     """The ELB policy name behind a CDK ``SslPolicy`` member (they are names in Python)."""
     return str(cdk.Stack.of(scope).resolve(ssl_policy))
 
 
 def _transit_issues(
+    checks: Checks,
     scope: Construct,
-    certificate: acm.ICertificate | None,
-    domain: DomainOptions | None,
-    ssl_policy: elbv2.SslPolicy,
+    certificate: object,
+    domain: object,
+    ssl_policy: object,
 ) -> list[Issue]:
     issues: list[Issue] = []
     if certificate is None and domain is None:
@@ -1307,8 +1761,10 @@ def _transit_issues(
                 "DNS-validated certificate.",
             )
         )
-    if domain is not None:
+    if isinstance(domain, DomainOptions):
         issues += domain.issues()
+    if not isinstance(ssl_policy, elbv2.SslPolicy) or not checks.ok("scope"):
+        return issues
     name = _policy_name(scope, ssl_policy)
     if not name.startswith(TLS12_POLICY_PREFIXES):
         issues.append(
@@ -1336,30 +1792,26 @@ def _environment_issues(scope: Construct, environment: Mapping[str, str]) -> lis
                     "use letters, digits and underscores, not starting with a digit.",
                 )
             )
-        text = value
+        resolved: Any = value
         if cdk.Token.is_unresolved(value):
             try:
-                resolved: Any = cdk.Stack.of(scope).resolve(value)
+                resolved = cdk.Stack.of(scope).resolve(value)
             except RuntimeError:  # not resolvable yet: the guardrails judge the template
                 continue
-            text = resolved if isinstance(resolved, str) else flatten(resolved)
-        kind = secret_in_text(text)
-        if kind is not None:
+        leak = variable_leak(name, resolved)  # the judgement of guardrail SC-ECS-3
+        if leak is None:
+            continue
+        if leak.kind is not None:
             issues.append(
                 Issue(
                     "SC-ALB-3",
                     "environment",
-                    f"the value of {name!r} holds {kind} (guardrail SC-ECS-3).",
+                    f"the value of {name!r} holds {leak.kind} (guardrail SC-ECS-3).",
                     f"keep it in Secrets Manager or SSM and pass secrets={{{name!r}: "
                     "ecs.Secret.from_secrets_manager(secret)}.",
                 )
             )
-        elif (
-            not cdk.Token.is_unresolved(value)
-            and is_secret_name(name)
-            and value.strip()
-            and not is_reference_text(value)
-        ):
+        else:
             issues.append(
                 Issue(
                     "SC-ALB-4",
@@ -1409,19 +1861,23 @@ def _secret_issues(secrets: Mapping[str, object], environment: Mapping[str, str]
 
 
 def _container_issues(
+    checks: Checks,
     scope: Construct,
     *,
     environment: Mapping[str, str],
     secrets: Mapping[str, object],
-    user: str | None,
-    read_only_root_filesystem: bool,
-    scratch_paths: Sequence[str],
-    privileged: bool,
-    container_port: int,
-    health_check_path: str,
+    user: object,
+    read_only_root_filesystem: object,
+    scratch_paths: object,
+    privileged: object,
+    container_port: object,
+    health_check_path: object,
 ) -> list[Issue]:
-    issues = [*_environment_issues(scope, environment), *_secret_issues(secrets, environment)]
-    if privileged:
+    issues = [
+        *(_environment_issues(scope, environment) if checks.ok("scope") else []),
+        *_secret_issues(secrets, environment),
+    ]
+    if privileged is True:
         issues.append(
             Issue(
                 "SC-ALB-5",
@@ -1431,7 +1887,9 @@ def _container_issues(
                 "drop privileged=True; a web service needs no host privileges.",
             )
         )
-    if scratch_paths and not read_only_root_filesystem:
+    if not checks.ok("scratch_paths") or not isinstance(scratch_paths, Sequence):
+        scratch_paths = ()
+    if scratch_paths and read_only_root_filesystem is False:
         issues.append(
             Issue(
                 "SC-ALB-8",
@@ -1455,17 +1913,10 @@ def _container_issues(
                 )
             )
         seen.add(normalised)
-    if user is not None and user.split(":", 1)[0].strip() in ecs_defaults.ROOT_USERS:
-        issues.append(
-            Issue(
-                "SC-ALB-9",
-                "user",
-                f"{user!r} runs the container as root.",
-                f"run as a non-root user (default {ecs_defaults.NON_ROOT_USER!r}); if the "
-                "image really needs its own user, pass user=None (a warning is emitted).",
-            )
-        )
-    if not 1 <= container_port <= 65535:
+    if isinstance(user, str) and checks.ok("user"):
+        issues += _user_issues(user)
+    port = literal_int(container_port)
+    if port is not None and not 1 <= port <= 65535:
         issues.append(
             Issue(
                 "SC-ALB-14",
@@ -1474,12 +1925,17 @@ def _container_issues(
                 f"use the port the container listens on (default {ecs_defaults.CONTAINER_PORT}).",
             )
         )
-    if not health_check_path.startswith("/"):
+    if (
+        isinstance(health_check_path, str)
+        and not is_token(health_check_path)
+        and (not health_check_path.startswith("/") or len(health_check_path) > _MAX_HEALTH_PATH)
+    ):
         issues.append(
             Issue(
                 "SC-ALB-14",
                 "health_check_path",
-                f"{health_check_path!r} is not an absolute path.",
+                f"{health_check_path!r} is not an absolute path of at most "
+                f"{_MAX_HEALTH_PATH} characters.",
                 "pass a path such as '/health'.",
             )
         )
@@ -1487,10 +1943,13 @@ def _container_issues(
 
 
 def _waf_issues(
-    waf: WafOptions | None, web_acl: wafv2.CfnWebACL | str | None, allow_without_waf: bool
+    checks: Checks, waf: object, web_acl: object, allow_without_waf: object
 ) -> list[Issue]:
     issues: list[Issue] = []
-    if web_acl is not None:
+    if not checks.ok("waf"):
+        waf = DEFAULT_WAF  # its type is reported; judge the rest as if it were the default
+    allow_without_waf = allow_without_waf is True
+    if web_acl is not None and checks.ok("web_acl"):
         if waf is None or waf != DEFAULT_WAF:
             issues.append(
                 Issue(
@@ -1501,14 +1960,12 @@ def _waf_issues(
                     "configure your own WebACL where it is defined, and leave waf at its default.",
                 )
             )
-        if isinstance(web_acl, str) and not (
-            cdk.Token.is_unresolved(web_acl) or web_acl.startswith("arn:")
-        ):
+        if isinstance(web_acl, str) and not (is_token(web_acl) or _WEB_ACL_ARN.match(web_acl)):
             issues.append(
                 Issue(
                     "SC-ALB-7",
                     "web_acl",
-                    f"{web_acl!r} is not a WebACL ARN.",
+                    f"{web_acl!r} is not the ARN of a regional WAFv2 WebACL.",
                     "pass the ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/...) or "
                     "the CfnWebACL.",
                 )
@@ -1534,24 +1991,30 @@ def _waf_issues(
                 "drop allow_without_waf (the secure default).",
             )
         )
-    if waf is not None:
+    if isinstance(waf, WafOptions) and checks.ok("waf"):
         issues += waf.issues()
     return issues
 
 
 def _option_issues(
+    checks: Checks,
     *,
-    enable_execute_command: bool,
-    cluster: ecs.ICluster | None,
-    task_subnets: ec2.SubnetSelection | None,
-    log_retention: logs.RetentionDays,
-    removal_policy: cdk.RemovalPolicy,
-    access_log_retention: cdk.Duration,
-    alarms: AlarmOptions | None,
-    alarm_topic: sns.ITopic | None,
+    enable_execute_command: object,
+    cluster: object,
+    task_subnets: object,
+    log_retention: object,
+    removal_policy: object,
+    access_log_retention: object,
+    alarms: object,
+    alarm_topic: object,
 ) -> list[Issue]:
     issues: list[Issue] = []
-    if enable_execute_command and cluster is not None and not _exec_is_protected(cluster):
+    if (
+        enable_execute_command is True
+        and cluster is not None
+        and checks.ok("cluster")
+        and not _exec_is_protected(cluster)  # type: ignore[arg-type]
+    ):
         issues.append(
             Issue(
                 "SC-ALB-15",
@@ -1563,7 +2026,10 @@ def _option_issues(
                 "cloud_watch_encryption_enabled=True)), or let the construct create the cluster.",
             )
         )
-    if task_subnets is not None and task_subnets.subnet_type == ec2.SubnetType.PUBLIC:
+    if (
+        isinstance(task_subnets, ec2.SubnetSelection)
+        and task_subnets.subnet_type == ec2.SubnetType.PUBLIC
+    ):
         issues.append(
             Issue(
                 "SC-ALB-13",
@@ -1591,7 +2057,10 @@ def _option_issues(
                 "use RemovalPolicy.RETAIN (default) or RETAIN_ON_UPDATE_OR_DELETE.",
             )
         )
-    if access_log_retention.to_days(integral=False) < 1:
+    if (
+        isinstance(access_log_retention, cdk.Duration)
+        and access_log_retention.to_days(integral=False) < 1
+    ):
         issues.append(
             Issue(
                 "SC-ALB-12",
@@ -1600,9 +2069,9 @@ def _option_issues(
                 "keep them at least 90 days; 365 days is the default.",
             )
         )
-    if alarms is not None:
+    if isinstance(alarms, AlarmOptions):
         issues += alarms.issues()
-    elif alarm_topic is not None:
+    elif alarms is None and alarm_topic is not None:
         issues.append(
             Issue(
                 "SC-ALB-17",

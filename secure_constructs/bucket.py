@@ -11,15 +11,17 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from aspects.errors import Issue, SecureConstructsError
+from aspects.errors import Issue
 from secure_constructs._defaults import s3 as defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._validation import Checks, is_token, raise_if_any, where
 
 #: Warning ids (acknowledge with ``Annotations.of(scope).acknowledge_warning(id)``).
 WARN_VERSIONING_DISABLED = "secure-constructs:SecureBucket:versioning-disabled"
 WARN_DESTROY_ON_REMOVAL = "secure-constructs:SecureBucket:destroy-on-removal"
 
+_MAX_PREFIX = 1024
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 _REPLICATION_REASON = (
@@ -125,16 +127,24 @@ class SecureBucket(Construct):
         auto_delete_objects: bool = False,
         event_bridge_enabled: bool = False,
     ) -> None:
-        super().__init__(scope, construct_id)
         _validate(
-            self.node.path,
+            where("SecureBucket", scope, construct_id),
+            scope=scope,
+            construct_id=construct_id,
+            encryption_key=encryption_key,
             bucket_name=bucket_name,
+            versioned=versioned,
+            server_access_logs_bucket=server_access_logs_bucket,
+            server_access_logs_prefix=server_access_logs_prefix,
+            lifecycle_rules=lifecycle_rules,
             removal_policy=removal_policy,
             auto_delete_objects=auto_delete_objects,
+            event_bridge_enabled=event_bridge_enabled,
             access_log_retention=access_log_retention,
             noncurrent_version_transition=noncurrent_version_transition,
             noncurrent_version_expiration=noncurrent_version_expiration,
         )
+        super().__init__(scope, construct_id)
         destroy = removal_policy == cdk.RemovalPolicy.DESTROY
 
         self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
@@ -283,15 +293,111 @@ class SecureBucket(Construct):
 def _validate(
     where: str,
     *,
-    bucket_name: str | None,
-    removal_policy: cdk.RemovalPolicy,
-    auto_delete_objects: bool,
-    access_log_retention: cdk.Duration,
-    noncurrent_version_transition: cdk.Duration | None,
-    noncurrent_version_expiration: cdk.Duration | None,
+    scope: object,
+    construct_id: object,
+    encryption_key: object,
+    bucket_name: object,
+    versioned: object,
+    server_access_logs_bucket: object,
+    server_access_logs_prefix: object,
+    lifecycle_rules: object,
+    removal_policy: object,
+    auto_delete_objects: object,
+    event_bridge_enabled: object,
+    access_log_retention: object,
+    noncurrent_version_transition: object,
+    noncurrent_version_expiration: object,
 ) -> None:
+    """Every input's type (SC-BUCKET-6), then the ranges and combinations."""
+    checks = Checks("SC-BUCKET-6")
+    checks.scope(scope, construct_id)
+    checks.interface(
+        "encryption_key",
+        encryption_key,
+        ("key_arn", "grant_encrypt_decrypt"),
+        "a kms.IKey",
+        "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
+        optional=True,
+    )
+    checks.string("bucket_name", bucket_name, optional=True)
+    for flag, value in (
+        ("versioned", versioned),
+        ("auto_delete_objects", auto_delete_objects),
+        ("event_bridge_enabled", event_bridge_enabled),
+    ):
+        checks.boolean(flag, value)
+    checks.interface(
+        "server_access_logs_bucket",
+        server_access_logs_bucket,
+        ("bucket_name", "add_to_resource_policy"),
+        "an s3.IBucket",
+        "pass an s3.Bucket (or s3.Bucket.from_bucket_name(...)), or omit it.",
+        optional=True,
+    )
+    if checks.string("server_access_logs_prefix", server_access_logs_prefix, optional=True):
+        prefix = server_access_logs_prefix
+        if isinstance(prefix, str) and not is_token(prefix) and len(prefix) > _MAX_PREFIX:
+            checks.add(
+                "SC-BUCKET-7",
+                "server_access_logs_prefix",
+                f"a {len(prefix)}-character prefix is longer than S3's {_MAX_PREFIX}.",
+                "use a short prefix such as 'logs/'.",
+            )
+    checks.items(
+        "lifecycle_rules",
+        lifecycle_rules,
+        lambda rule: isinstance(rule, s3.LifecycleRule),
+        "s3.LifecycleRule",
+        "pass a list of s3.LifecycleRule(...), or omit it.",
+    )
+    checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
+    checks.duration("access_log_retention", access_log_retention)
+    for name, duration in (
+        ("noncurrent_version_transition", noncurrent_version_transition),
+        ("noncurrent_version_expiration", noncurrent_version_expiration),
+    ):
+        if not checks.duration(name, duration, optional=True) or duration is None:
+            continue
+        assert isinstance(duration, cdk.Duration)  # noqa: S101 - checked just above
+        days = duration.to_days(integral=False)
+        if days < 1 or days != int(days):
+            checks.add(
+                "SC-BUCKET-7",
+                name,
+                f"{duration.to_human_string()} is not a whole number of days of at least 1 "
+                "(S3 lifecycle rules count in days).",
+                "pass e.g. Duration.days(90), or None.",
+            )
+    range_issues = _range_issues(
+        checks,
+        bucket_name=bucket_name,
+        removal_policy=removal_policy,
+        auto_delete_objects=auto_delete_objects,
+        access_log_retention=access_log_retention,
+        noncurrent_version_transition=noncurrent_version_transition,
+        noncurrent_version_expiration=noncurrent_version_expiration,
+    )
+    raise_if_any(where, [*checks.issues, *range_issues])
+
+
+def _range_issues(
+    checks: Checks,
+    *,
+    bucket_name: object,
+    removal_policy: object,
+    auto_delete_objects: object,
+    access_log_retention: object,
+    noncurrent_version_transition: object,
+    noncurrent_version_expiration: object,
+) -> list[Issue]:
+    """The checks of values whose type is right (wrong types are already reported)."""
     issues: list[Issue] = []
-    if auto_delete_objects and removal_policy != cdk.RemovalPolicy.DESTROY:
+    if (
+        checks.ok("auto_delete_objects", "removal_policy")
+        and isinstance(removal_policy, cdk.RemovalPolicy)
+        and auto_delete_objects is True
+        and removal_policy != cdk.RemovalPolicy.DESTROY
+    ):
         issues.append(
             Issue(
                 "SC-BUCKET-1",
@@ -312,8 +418,9 @@ def _validate(
             )
         )
     if (
-        bucket_name is not None
-        and not cdk.Token.is_unresolved(bucket_name)
+        checks.ok("bucket_name")
+        and isinstance(bucket_name, str)
+        and not is_token(bucket_name)
         and (not _BUCKET_NAME.match(bucket_name) or ".." in bucket_name)
     ):
         issues.append(
@@ -325,18 +432,24 @@ def _validate(
                 "ending with a letter or digit, or omit bucket_name.",
             )
         )
-    if access_log_retention.to_days(integral=False) < 1:
-        issues.append(
-            Issue(
-                "SC-BUCKET-4",
-                "access_log_retention",
-                f"{access_log_retention.to_human_string()} keeps no logs.",
-                "use at least Duration.days(90); 365 days is the default.",
+    if isinstance(access_log_retention, cdk.Duration):
+        days = access_log_retention.to_days(integral=False)
+        if days < 1 or days != int(days):
+            issues.append(
+                Issue(
+                    "SC-BUCKET-4",
+                    "access_log_retention",
+                    f"{access_log_retention.to_human_string()} keeps no logs"
+                    if days < 1
+                    else f"{access_log_retention.to_human_string()} is not a whole number "
+                    "of days (S3 expires objects by days).",
+                    "use at least Duration.days(90); 365 days is the default.",
+                )
             )
-        )
     if (
-        noncurrent_version_transition is not None
-        and noncurrent_version_expiration is not None
+        checks.ok("noncurrent_version_transition", "noncurrent_version_expiration")
+        and isinstance(noncurrent_version_transition, cdk.Duration)
+        and isinstance(noncurrent_version_expiration, cdk.Duration)
         and noncurrent_version_transition.to_days(integral=False)
         >= noncurrent_version_expiration.to_days(integral=False)
     ):
@@ -350,5 +463,4 @@ def _validate(
                 "make the transition earlier than the expiration, or pass None for it.",
             )
         )
-    if issues:
-        raise SecureConstructsError(f"SecureBucket at {where!r}", issues)
+    return issues

@@ -24,6 +24,7 @@ from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.rds import EngineKind
 from secure_constructs._scanners import accept_cdk_nag
+from secure_constructs._validation import Checks, is_token, literal_int, raise_if_any, where
 
 __all__ = [
     "ISOLATED_SUBNETS",
@@ -126,7 +127,12 @@ class DatabaseEngine:
     allocated_storage_gib: int | None = None
 
     def __post_init__(self) -> None:
-        issues = []
+        checks = Checks("SC-DATABASE-14")
+        if not checks.member("kind", self.kind, EngineKind):
+            raise SecureConstructsError("DatabaseEngine", checks.issues)
+        checks.duration("backtrack_window", self.backtrack_window, optional=True)
+        checks.integer("allocated_storage_gib", self.allocated_storage_gib, optional=True)
+        issues = checks.issues
         expected = _VERSION_TYPES[self.kind]
         if not isinstance(self.version, expected):
             issues.append(
@@ -138,7 +144,7 @@ class DatabaseEngine:
                     "of the engine you want.",
                 )
             )
-        if self.backtrack_window is not None:
+        if isinstance(self.backtrack_window, cdk.Duration):
             hours = self.backtrack_window.to_hours(integral=False)
             if self.kind is not EngineKind.AURORA_MYSQL or not 0 < hours <= _MAX_BACKTRACK_HOURS:
                 issues.append(
@@ -151,8 +157,9 @@ class DatabaseEngine:
                         f"{_MAX_BACKTRACK_HOURS} hours.",
                     )
                 )
-        if self.allocated_storage_gib is not None and (
-            self.kind is not EngineKind.POSTGRES or not 20 <= self.allocated_storage_gib <= 65536
+        storage = literal_int(self.allocated_storage_gib)
+        if storage is not None and (
+            self.kind is not EngineKind.POSTGRES or not 20 <= storage <= 65536
         ):
             issues.append(
                 Issue(
@@ -344,17 +351,38 @@ class SecureDatabase(Construct):
         secrets_manager_endpoint: ec2.IInterfaceVpcEndpoint | None = None,
         identifier: str | None = None,
     ) -> None:
-        super().__init__(scope, construct_id)
-        settings = engine.settings
-        self.engine = engine
-        self.port: int = settings.port if port is None else port
-        self.identifier: str = identifier if identifier is not None else self._derived_id()
+        checks = _input_checks(
+            scope,
+            construct_id,
+            vpc=vpc,
+            engine=engine,
+            vpc_subnets=vpc_subnets,
+            instance_type=instance_type,
+            multi_az=multi_az,
+            master_username=master_username,
+            credentials=credentials,
+            default_database_name=default_database_name,
+            parameters=parameters,
+            encryption_key=encryption_key,
+            backup_retention=backup_retention,
+            preferred_backup_window=preferred_backup_window,
+            preferred_maintenance_window=preferred_maintenance_window,
+            removal_policy=removal_policy,
+            log_retention=log_retention,
+            monitoring_interval=monitoring_interval,
+            performance_insights=performance_insights,
+            rotation_interval=rotation_interval,
+            secrets_manager_endpoint=secrets_manager_endpoint,
+            identifier=identifier,
+        )
         _validate(
-            self,
+            where("SecureDatabase", scope, construct_id),
+            checks,
+            scope=scope,
             engine=engine,
             vpc=vpc,
             vpc_subnets=vpc_subnets,
-            port=self.port,
+            port=port,
             master_username=master_username,
             credentials=credentials,
             parameters=parameters,
@@ -363,8 +391,13 @@ class SecureDatabase(Construct):
             log_retention=log_retention,
             monitoring_interval=monitoring_interval,
             rotation_interval=rotation_interval,
-            identifier=self.identifier,
+            identifier=identifier,
         )
+        super().__init__(scope, construct_id)
+        settings = engine.settings
+        self.engine = engine
+        self.port: int = settings.port if port is None else port
+        self.identifier: str = identifier if identifier is not None else self._derived_id()
         self.multi_az = multi_az
 
         self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
@@ -659,38 +692,73 @@ def _l1(construct: IConstruct) -> cdk.CfnResource:
 
 
 def _validate(
-    db: SecureDatabase,
+    where: str,
+    checks: Checks,
     *,
-    engine: DatabaseEngine,
-    vpc: ec2.IVpc,
-    vpc_subnets: ec2.SubnetSelection,
-    port: int,
-    master_username: str,
-    credentials: rds.Credentials | None,
-    parameters: Mapping[str, str],
-    backup_retention: cdk.Duration,
-    removal_policy: cdk.RemovalPolicy,
-    log_retention: logs.RetentionDays,
-    monitoring_interval: cdk.Duration,
-    rotation_interval: cdk.Duration,
-    identifier: str,
+    scope: Construct,
+    engine: object,
+    vpc: object,
+    vpc_subnets: object,
+    port: object,
+    master_username: object,
+    credentials: object,
+    parameters: object,
+    backup_retention: object,
+    removal_policy: object,
+    log_retention: object,
+    monitoring_interval: object,
+    rotation_interval: object,
+    identifier: object,
 ) -> None:
+    """Raise one error with the wrong types (*checks*) and every value out of range."""
+    issues = _range_issues(
+        checks,
+        scope=scope,
+        engine=engine,
+        vpc=vpc,
+        vpc_subnets=vpc_subnets,
+        port=port,
+        master_username=master_username,
+        credentials=credentials,
+        parameters=parameters,
+        backup_retention=backup_retention,
+        removal_policy=removal_policy,
+        log_retention=log_retention,
+        monitoring_interval=monitoring_interval,
+        rotation_interval=rotation_interval,
+        identifier=identifier,
+    )
+    raise_if_any(where, [*checks.issues, *issues])
+
+
+def _range_issues(
+    checks: Checks,
+    *,
+    scope: Construct,
+    engine: object,
+    vpc: object,
+    vpc_subnets: object,
+    port: object,
+    master_username: object,
+    credentials: object,
+    parameters: object,
+    backup_retention: object,
+    removal_policy: object,
+    log_retention: object,
+    monitoring_interval: object,
+    rotation_interval: object,
+    identifier: object,
+) -> list[Issue]:
     issues: list[Issue] = []
-    issues += _subnet_issues(vpc, vpc_subnets)
-    issues += _tls_issues(engine, parameters)
-    issues += _credential_issues(db, credentials)
-    days = backup_retention.to_days(integral=False)
-    if not defaults.MIN_BACKUP_RETENTION_DAYS <= days <= defaults.MAX_BACKUP_RETENTION_DAYS:
-        issues.append(
-            Issue(
-                "SC-DATABASE-5",
-                "backup_retention",
-                f"{backup_retention.to_human_string()} of automated backups is outside "
-                f"{defaults.MIN_BACKUP_RETENTION_DAYS}-{defaults.MAX_BACKUP_RETENTION_DAYS} "
-                "days (guardrail SC-RDS-3).",
-                "keep backups at least 7 days (default 30, RDS allows up to 35).",
-            )
-        )
+    engine_ok = isinstance(engine, DatabaseEngine)
+    if checks.ok("vpc", "vpc_subnets") and isinstance(vpc_subnets, ec2.SubnetSelection):
+        issues += _subnet_issues(vpc, vpc_subnets)  # type: ignore[arg-type]
+    if engine_ok and checks.ok("parameters") and isinstance(parameters, Mapping):
+        issues += _tls_issues(engine, parameters)  # type: ignore[arg-type]
+    if checks.ok("scope", "credentials") and isinstance(credentials, rds.Credentials):
+        issues += _credential_issues(scope, credentials)
+    if isinstance(backup_retention, cdk.Duration):
+        issues += _backup_issues(backup_retention)
     if removal_policy == cdk.RemovalPolicy.DESTROY:
         issues.append(
             Issue(
@@ -701,9 +769,14 @@ def _validate(
                 "use RemovalPolicy.SNAPSHOT (default) or RETAIN.",
             )
         )
-    if credentials is None and (
-        not _USERNAME.match(master_username)
-        or master_username.lower() in defaults.RESERVED_USERNAMES
+    if (
+        credentials is None
+        and isinstance(master_username, str)
+        and checks.ok("master_username")
+        and (
+            not _USERNAME.match(master_username)
+            or master_username.lower() in defaults.RESERVED_USERNAMES
+        )
     ):
         issues.append(
             Issue(
@@ -715,17 +788,24 @@ def _validate(
                 f"{defaults.MASTER_USERNAME!r}).",
             )
         )
-    if not _is_literal(port) or not defaults.MIN_PORT <= port <= defaults.MAX_PORT:
+    literal = literal_int(port)
+    if port is not None and (
+        literal is None or not defaults.MIN_PORT <= literal <= defaults.MAX_PORT
+    ):
+        default = engine.settings.port if isinstance(engine, DatabaseEngine) else "the default"
         issues.append(
             Issue(
                 "SC-DATABASE-8",
                 "port",
                 f"{port!r} is not a port RDS accepts.",
-                f"use {defaults.MIN_PORT}-{defaults.MAX_PORT}, or omit it for "
-                f"{engine.settings.port}.",
+                f"use {defaults.MIN_PORT}-{defaults.MAX_PORT}, or omit it for {default}.",
             )
         )
-    if monitoring_interval.to_seconds() not in defaults.MONITORING_INTERVALS_SECONDS:
+    if (
+        isinstance(monitoring_interval, cdk.Duration)
+        and monitoring_interval.to_seconds(integral=False)
+        not in defaults.MONITORING_INTERVALS_SECONDS
+    ):
         issues.append(
             Issue(
                 "SC-DATABASE-9",
@@ -734,18 +814,27 @@ def _validate(
                 "use 1, 5, 10, 15, 30 or 60 seconds (default 60).",
             )
         )
-    rotation_days = rotation_interval.to_days(integral=False)
-    if not 1 <= rotation_days <= defaults.MAX_ROTATION_DAYS:
+    rotation_days = (
+        rotation_interval.to_days(integral=False)
+        if isinstance(rotation_interval, cdk.Duration)
+        else 1
+    )
+    if not 1 <= rotation_days <= defaults.MAX_ROTATION_DAYS or rotation_days != int(rotation_days):
         issues.append(
             Issue(
                 "SC-DATABASE-10",
                 "rotation_interval",
-                f"rotating the master password every {rotation_interval.to_human_string()} "
+                f"rotating the master password every {_human(rotation_interval)} "
                 f"is outside 1-{defaults.MAX_ROTATION_DAYS} days (guardrail SC-RDS-9).",
                 "use a whole number of days up to 90 (default 30).",
             )
         )
-    if not cdk.Token.is_unresolved(identifier) and not _IDENTIFIER.match(identifier):
+    if (
+        isinstance(identifier, str)
+        and checks.ok("identifier")
+        and not is_token(identifier)
+        and not _IDENTIFIER.match(identifier)
+    ):
         issues.append(
             Issue(
                 "SC-DATABASE-11",
@@ -764,12 +853,165 @@ def _validate(
                 "pick a finite RetentionDays value (default ONE_YEAR).",
             )
         )
-    if issues:
-        raise SecureConstructsError(f"SecureDatabase at {db.node.path!r}", issues)
+    return issues
 
 
-def _is_literal(value: object) -> bool:
-    return isinstance(value, int) and not cdk.Token.is_unresolved(value)
+_TYPE = "SC-DATABASE-15"
+_DATABASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+_TIME = r"([01]\d|2[0-3]):[0-5]\d"
+_DAY = r"(mon|tue|wed|thu|fri|sat|sun)"
+_BACKUP_WINDOW = re.compile(rf"^{_TIME}-{_TIME}$")
+_MAINTENANCE_WINDOW = re.compile(rf"^{_DAY}:{_TIME}-{_DAY}:{_TIME}$", re.IGNORECASE)
+
+
+def _input_checks(
+    scope: object,
+    construct_id: object,
+    *,
+    vpc: object,
+    engine: object,
+    vpc_subnets: object,
+    instance_type: object,
+    multi_az: object,
+    master_username: object,
+    credentials: object,
+    default_database_name: object,
+    parameters: object,
+    encryption_key: object,
+    backup_retention: object,
+    preferred_backup_window: object,
+    preferred_maintenance_window: object,
+    removal_policy: object,
+    log_retention: object,
+    monitoring_interval: object,
+    performance_insights: object,
+    rotation_interval: object,
+    secrets_manager_endpoint: object,
+    identifier: object,
+) -> Checks:
+    """The type of every option (SC-DATABASE-15), names and windows (SC-DATABASE-16)."""
+    checks = Checks(_TYPE)
+    checks.scope(scope, construct_id)
+    checks.interface(
+        "vpc",
+        vpc,
+        ("vpc_id", "select_subnets"),
+        "an ec2.IVpc",
+        "pass the ec2.Vpc (or ec2.Vpc.from_vpc_attributes(...)) to place the database in.",
+    )
+    checks.instance(
+        "engine",
+        engine,
+        DatabaseEngine,
+        "a DatabaseEngine",
+        "pass DatabaseEngine.aurora_postgresql(), .aurora_mysql() or .postgres().",
+    )
+    checks.instance(
+        "vpc_subnets",
+        vpc_subnets,
+        ec2.SubnetSelection,
+        "an ec2.SubnetSelection",
+        "pass ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED) (default).",
+    )
+    checks.instance(
+        "instance_type",
+        instance_type,
+        ec2.InstanceType,
+        "an ec2.InstanceType",
+        "pass e.g. ec2.InstanceType('r6g.large') or InstanceType.of(...).",
+    )
+    checks.boolean("multi_az", multi_az)
+    checks.boolean("performance_insights", performance_insights)
+    checks.string("master_username", master_username)
+    checks.instance(
+        "credentials",
+        credentials,
+        rds.Credentials,
+        "an rds.Credentials",
+        "omit it, or pass rds.Credentials.from_secret(secret).",
+        optional=True,
+    )
+    if (
+        checks.string("default_database_name", default_database_name, optional=True)
+        and isinstance(default_database_name, str)
+        and not is_token(default_database_name)
+        and not _DATABASE_NAME.match(default_database_name)
+    ):
+        checks.add(
+            "SC-DATABASE-16",
+            "default_database_name",
+            f"{default_database_name!r} is not a database name RDS accepts.",
+            "use 1-63 letters, digits and underscores starting with a letter, or omit it.",
+        )
+    if checks.mapping("parameters", parameters, optional=False):
+        checks.strings("parameters", parameters)
+    checks.interface(
+        "encryption_key",
+        encryption_key,
+        ("key_arn", "grant_encrypt_decrypt"),
+        "a kms.IKey",
+        "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
+        optional=True,
+    )
+    for name, value, pattern, example in (
+        ("preferred_backup_window", preferred_backup_window, _BACKUP_WINDOW, "03:00-04:00"),
+        (
+            "preferred_maintenance_window",
+            preferred_maintenance_window,
+            _MAINTENANCE_WINDOW,
+            "sun:04:30-sun:05:30",
+        ),
+    ):
+        if (
+            checks.string(name, value, optional=True)
+            and isinstance(value, str)
+            and not is_token(value)
+            and not pattern.match(value)
+        ):
+            checks.add(
+                "SC-DATABASE-16",
+                name,
+                f"{value!r} is not a window RDS accepts (UTC, 24-hour clock).",
+                f"pass e.g. {example!r}, or omit it to let RDS choose.",
+            )
+    checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
+    checks.member("log_retention", log_retention, logs.RetentionDays)
+    for name, value in (
+        ("backup_retention", backup_retention),
+        ("monitoring_interval", monitoring_interval),
+        ("rotation_interval", rotation_interval),
+    ):
+        checks.duration(name, value)
+    checks.interface(
+        "secrets_manager_endpoint",
+        secrets_manager_endpoint,
+        ("vpc_endpoint_id", "connections"),
+        "an ec2.IInterfaceVpcEndpoint",
+        "pass the VPC's Secrets Manager interface endpoint, or omit it.",
+        optional=True,
+    )
+    checks.string("identifier", identifier, optional=True)
+    return checks
+
+
+def _human(duration: object) -> str:
+    return duration.to_human_string() if isinstance(duration, cdk.Duration) else repr(duration)
+
+
+def _backup_issues(backup_retention: cdk.Duration) -> list[Issue]:
+    days = backup_retention.to_days(integral=False)
+    low, high = defaults.MIN_BACKUP_RETENTION_DAYS, defaults.MAX_BACKUP_RETENTION_DAYS
+    if low <= days <= high and days == int(days):
+        return []
+    return [
+        Issue(
+            "SC-DATABASE-5",
+            "backup_retention",
+            f"{backup_retention.to_human_string()} of automated backups is outside "
+            f"{low}-{high} days, or not a whole number of days (guardrail SC-RDS-3).",
+            "keep backups at least 7 days (default 30, RDS allows up to 35).",
+        )
+    ]
 
 
 def _select(vpc: ec2.IVpc, selection: ec2.SubnetSelection) -> ec2.SelectedSubnets:
@@ -837,11 +1079,11 @@ def _tls_issues(engine: DatabaseEngine, parameters: Mapping[str, str]) -> list[I
     return []
 
 
-def _credential_issues(db: SecureDatabase, credentials: rds.Credentials | None) -> list[Issue]:
+def _credential_issues(scope: Construct, credentials: rds.Credentials | None) -> list[Issue]:
     if credentials is None or credentials.secret is not None:
         return []
     password = credentials.password
-    resolved = cdk.Stack.of(db).resolve(password) if password is not None else None
+    resolved = cdk.Stack.of(scope).resolve(password) if password is not None else None
     literal = isinstance(resolved, str) and not resolved.startswith("{{resolve:")
     return [
         Issue(

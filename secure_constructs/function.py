@@ -26,7 +26,7 @@ from aspects.rules.awslambda import (
     SUPPORTED_RUNTIMES,
     supported_in_family,
 )
-from aspects.secrets_detection import is_reference_text, is_secret_name, secret_in_value
+from aspects.secrets_detection import variable_leak
 from secure_constructs._defaults import awslambda as defaults
 from secure_constructs._defaults.ec2 import egress_only_security_group
 from secure_constructs._defaults.iam import ManagedPolicyRole
@@ -34,6 +34,15 @@ from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.sqs import DEFAULT_DEAD_LETTER_RETENTION, encrypted_queue
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._validation import (
+    Checks,
+    is_token,
+    literal_int,
+    missing_subnets,
+    provides,
+    raise_if_any,
+    where,
+)
 
 #: Warning ids (acknowledge with ``Annotations.of(scope).acknowledge_warning(id)``).
 WARN_PUBLIC_FUNCTION_URL = "secure-constructs:SecureFunction:public-function-url"
@@ -207,15 +216,37 @@ class SecureFunction(Construct):
         layers: Sequence[lambda_.ILayerVersion] = (),
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
     ) -> None:
-        super().__init__(scope, construct_id)
-        environment = dict(environment or {})
-        secrets = dict(secrets or {})
+        checks = _input_checks(
+            scope,
+            construct_id,
+            code=code,
+            handler=handler,
+            runtime=runtime,
+            environment=environment,
+            secrets=secrets,
+            description=description,
+            function_name=function_name,
+            architecture=architecture,
+            encryption_key=encryption_key,
+            log_retention=log_retention,
+            dead_letter_queue=dead_letter_queue,
+            vpc=vpc,
+            vpc_subnets=vpc_subnets,
+            security_groups=security_groups,
+            function_url_auth_type=function_url_auth_type,
+            allow_public_function_url=allow_public_function_url,
+            layers=layers,
+            removal_policy=removal_policy,
+        )
+        environment = dict(environment or {}) if checks.ok("environment") else {}
+        secrets = dict(secrets or {}) if checks.ok("secrets") else {}
         issues = [
-            *_runtime_issues(runtime),
-            *_environment_issues(self, environment),
+            *(_runtime_issues(runtime) if checks.ok("runtime") else []),
+            *(_environment_issues(scope, environment) if checks.ok("scope") else []),
             *_secret_issues(secrets, environment),
-            *_limit_issues(timeout, memory_size, dead_letter_queue_retention),
+            *_limit_issues(checks, timeout, memory_size, dead_letter_queue_retention),
             *_option_issues(
+                checks,
                 log_retention=log_retention,
                 removal_policy=removal_policy,
                 reserved_concurrent_executions=reserved_concurrent_executions,
@@ -226,8 +257,8 @@ class SecureFunction(Construct):
                 allow_public_function_url=allow_public_function_url,
             ),
         ]
-        if issues:
-            raise SecureConstructsError(f"SecureFunction at {self.node.path!r}", issues)
+        raise_if_any(where("SecureFunction", scope, construct_id), [*checks.issues, *issues])
+        super().__init__(scope, construct_id)
 
         self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
             self,
@@ -452,6 +483,200 @@ class SecureFunction(Construct):
 
 # -- validation ----------------------------------------------------------------------------------
 
+_TYPE = "SC-FUNCTION-16"
+_MAX_LAYERS = 5
+_MAX_HANDLER = 128
+_MAX_DESCRIPTION = 256
+_FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_IMAGE_CODE = (lambda_.EcrImageCode, lambda_.AssetImageCode)
+_PRIVATE_SUBNETS = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+
+
+def _input_checks(
+    scope: object,
+    construct_id: object,
+    *,
+    code: object,
+    handler: object,
+    runtime: object,
+    environment: object,
+    secrets: object,
+    description: object,
+    function_name: object,
+    architecture: object,
+    encryption_key: object,
+    log_retention: object,
+    dead_letter_queue: object,
+    vpc: object,
+    vpc_subnets: object,
+    security_groups: object,
+    function_url_auth_type: object,
+    allow_public_function_url: object,
+    layers: object,
+    removal_policy: object,
+) -> Checks:
+    """The type of every option (SC-FUNCTION-16) and the values CloudFormation rejects."""
+    checks = Checks(_TYPE)
+    checks.scope(scope, construct_id)
+    checks.instance(
+        "code",
+        code,
+        lambda_.Code,
+        "a lambda.Code",
+        "pass lambda.Code.from_asset('path'), Code.from_inline(...) or an image code.",
+    )
+    checks.interface(
+        "runtime",
+        runtime,
+        ("name",),
+        "a lambda.Runtime",
+        "pass e.g. lambda.Runtime.PYTHON_3_13 (Runtime.FROM_IMAGE for container images).",
+    )
+    _handler_checks(checks, handler, runtime, code)
+    checks.strings("environment", environment)
+    checks.mapping("secrets", secrets)
+    if (
+        checks.string("description", description, optional=True)
+        and isinstance(description, str)
+        and not is_token(description)
+        and len(description) > _MAX_DESCRIPTION
+    ):
+        checks.add(
+            "SC-FUNCTION-18",
+            "description",
+            f"a {len(description)}-character description is longer than Lambda's "
+            f"{_MAX_DESCRIPTION}.",
+            "shorten it.",
+        )
+    if (
+        checks.string("function_name", function_name, optional=True)
+        and isinstance(function_name, str)
+        and not is_token(function_name)
+        and not _FUNCTION_NAME.match(function_name)
+    ):
+        checks.add(
+            "SC-FUNCTION-18",
+            "function_name",
+            f"{function_name!r} is not a Lambda function name.",
+            "use 1-64 letters, digits, hyphens and underscores, or omit it (recommended: "
+            "CloudFormation then generates a unique name).",
+        )
+    checks.instance(
+        "architecture",
+        architecture,
+        lambda_.Architecture,
+        "a lambda.Architecture",
+        "pass lambda.Architecture.X86_64 (default) or ARM_64.",
+    )
+    checks.interface(
+        "encryption_key",
+        encryption_key,
+        ("key_arn", "grant_decrypt"),
+        "a kms.IKey",
+        "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
+        optional=True,
+    )
+    checks.member("log_retention", log_retention, logs.RetentionDays)
+    checks.interface(
+        "dead_letter_queue",
+        dead_letter_queue,
+        ("queue_arn", "grant_send_messages"),
+        "an sqs.IQueue",
+        "pass an sqs.Queue (or sqs.Queue.from_queue_arn(...)), or omit it.",
+        optional=True,
+    )
+    checks.interface(
+        "vpc",
+        vpc,
+        ("vpc_id", "select_subnets"),
+        "an ec2.IVpc",
+        "pass an ec2.Vpc (or ec2.Vpc.from_vpc_attributes(...)), or omit it.",
+        optional=True,
+    )
+    checks.instance(
+        "vpc_subnets",
+        vpc_subnets,
+        ec2.SubnetSelection,
+        "an ec2.SubnetSelection",
+        "pass ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS), or omit it.",
+        optional=True,
+    )
+    if (
+        checks.ok("vpc", "vpc_subnets")
+        and vpc is not None
+        and (
+            reason := missing_subnets(
+                vpc,
+                vpc_subnets if isinstance(vpc_subnets, ec2.SubnetSelection) else _PRIVATE_SUBNETS,
+            )
+        )
+        is not None
+    ):
+        checks.add(
+            "SC-FUNCTION-14",
+            "vpc_subnets",
+            f"the selection matches no subnets of the VPC ({reason}).",
+            "give the VPC private subnets with egress, or select existing ones.",
+        )
+    checks.items(
+        "security_groups",
+        security_groups,
+        lambda group: provides(group, "security_group_id", "connections"),
+        "ec2.ISecurityGroup",
+        "pass a list of ec2.SecurityGroup, or omit it for a dedicated group.",
+    )
+    checks.member(
+        "function_url_auth_type", function_url_auth_type, lambda_.FunctionUrlAuthType, optional=True
+    )
+    checks.boolean("allow_public_function_url", allow_public_function_url)
+    if (
+        checks.items(
+            "layers",
+            layers,
+            lambda layer: provides(layer, "layer_version_arn"),
+            "lambda.ILayerVersion",
+            "pass a list of lambda.LayerVersion (or LayerVersion.from_layer_version_arn(...)).",
+        )
+        and isinstance(layers, Sequence)
+        and len(layers) > _MAX_LAYERS
+    ):
+        checks.add(
+            "SC-FUNCTION-19",
+            "layers",
+            f"{len(layers)} layers; Lambda allows at most {_MAX_LAYERS}.",
+            "merge layers, or move dependencies into the code package.",
+        )
+    checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
+    return checks
+
+
+def _handler_checks(checks: Checks, handler: object, runtime: object, code: object) -> None:
+    """A handler Lambda accepts, and image code exactly with the image runtime."""
+    if not checks.string("handler", handler) or not isinstance(handler, str):
+        return
+    if not is_token(handler) and (len(handler) > _MAX_HANDLER or any(c.isspace() for c in handler)):
+        checks.add(
+            "SC-FUNCTION-17",
+            "handler",
+            f"{handler!r} is not a handler Lambda accepts.",
+            f"pass at most {_MAX_HANDLER} characters without spaces, e.g. 'index.handler'.",
+        )
+        return
+    if not isinstance(runtime, lambda_.Runtime) or not isinstance(code, lambda_.Code):
+        return
+    image_runtime = runtime.name == lambda_.Runtime.FROM_IMAGE.name
+    image_code = isinstance(code, _IMAGE_CODE)
+    if image_runtime != image_code or image_runtime != (handler == lambda_.Handler.FROM_IMAGE):
+        checks.add(
+            "SC-FUNCTION-17",
+            "handler",
+            f"handler {handler!r}, runtime {runtime.name!r} and a {type(code).__name__} do not "
+            "fit together.",
+            "container images need code=Code.from_ecr_image/from_asset_image, "
+            "handler=Handler.FROM_IMAGE and runtime=Runtime.FROM_IMAGE; other code needs a "
+            "real handler and runtime.",
+        )
+
 
 def _runtime_issues(runtime: lambda_.Runtime) -> list[Issue]:
     name = runtime.name
@@ -512,23 +737,20 @@ def _environment_issues(scope: Construct, environment: Mapping[str, str]) -> lis
                 resolved = cdk.Stack.of(scope).resolve(value)
             except (RuntimeError, JSIIError):  # cannot resolve yet: the guardrails judge it
                 continue
-        kind = secret_in_value(resolved)
-        if kind is not None:
+        leak = variable_leak(name, resolved)  # the judgement of guardrail SC-LAMBDA-2
+        if leak is None:
+            continue
+        if leak.kind is not None:
             issues.append(
                 Issue(
                     "SC-FUNCTION-4",
                     "environment",
-                    f"the value of {name!r} holds {kind} (guardrail SC-LAMBDA-2).",
+                    f"the value of {name!r} holds {leak.kind} (guardrail SC-LAMBDA-2).",
                     f"keep it in Secrets Manager and pass secrets={{{name!r}: secret}}; the "
                     f"function then receives {name}{defaults.SECRET_ARN_SUFFIX}.",
                 )
             )
-        elif (
-            not cdk.Token.is_unresolved(value)
-            and is_secret_name(name)
-            and value.strip()
-            and not is_reference_text(value)
-        ):
+        else:
             issues.append(
                 Issue(
                     "SC-FUNCTION-3",
@@ -589,29 +811,40 @@ def _secret_issues(secrets: Mapping[str, object], environment: Mapping[str, str]
 
 
 def _limit_issues(
-    timeout: cdk.Duration, memory_size: int, dead_letter_queue_retention: cdk.Duration
+    checks: Checks,
+    timeout: object,
+    memory_size: object,
+    dead_letter_queue_retention: object,
 ) -> list[Issue]:
     issues: list[Issue] = []
-    seconds = timeout.to_seconds(integral=False)
-    if not 1 <= seconds <= defaults.MAX_TIMEOUT.to_seconds():
-        issues.append(
-            Issue(
-                "SC-FUNCTION-9",
-                "timeout",
-                f"{timeout.to_human_string()} is outside Lambda's 1 second to 15 minutes.",
-                "pick a timeout just above the slowest expected invocation (default 30 s).",
+    if checks.duration("timeout", timeout):
+        assert isinstance(timeout, cdk.Duration)  # noqa: S101 - checked just above
+        seconds = timeout.to_seconds(integral=False)
+        if not 1 <= seconds <= defaults.MAX_TIMEOUT.to_seconds() or seconds != int(seconds):
+            issues.append(
+                Issue(
+                    "SC-FUNCTION-9",
+                    "timeout",
+                    f"{timeout.to_human_string()} is outside Lambda's 1 second to 15 minutes, "
+                    "or not a whole number of seconds.",
+                    "pick a timeout just above the slowest expected invocation (default 30 s).",
+                )
             )
-        )
     low, high = defaults.MEMORY_RANGE
-    if not low <= memory_size <= high:
+    checks.integer("memory_size", memory_size, fix=f"pass a size in MB, e.g. {low * 2}.")
+    memory = literal_int(memory_size)
+    if memory is not None and not low <= memory <= high:
         issues.append(
             Issue(
                 "SC-FUNCTION-10",
                 "memory_size",
-                f"{memory_size} MB is outside Lambda's {low} to {high} MB.",
+                f"{memory} MB is outside Lambda's {low} to {high} MB.",
                 "pick a size in that range (default 256).",
             )
         )
+    if not checks.duration("dead_letter_queue_retention", dead_letter_queue_retention):
+        return issues
+    assert isinstance(dead_letter_queue_retention, cdk.Duration)  # noqa: S101 - checked above
     retention = dead_letter_queue_retention.to_seconds(integral=False)
     if not 60 <= retention <= cdk.Duration.days(14).to_seconds():
         issues.append(
@@ -627,18 +860,20 @@ def _limit_issues(
 
 
 def _option_issues(
+    checks: Checks,
     *,
-    log_retention: logs.RetentionDays,
-    removal_policy: cdk.RemovalPolicy,
-    reserved_concurrent_executions: int | None,
-    vpc: ec2.IVpc | None,
-    vpc_subnets: ec2.SubnetSelection | None,
-    security_groups: Sequence[ec2.ISecurityGroup],
-    function_url_auth_type: lambda_.FunctionUrlAuthType | None,
-    allow_public_function_url: bool,
+    log_retention: object,
+    removal_policy: object,
+    reserved_concurrent_executions: object,
+    vpc: object,
+    vpc_subnets: object,
+    security_groups: object,
+    function_url_auth_type: object,
+    allow_public_function_url: object,
 ) -> list[Issue]:
     issues: list[Issue] = []
     public_url = function_url_auth_type == lambda_.FunctionUrlAuthType.NONE
+    allow_public_function_url = allow_public_function_url is True
     if public_url and not allow_public_function_url:
         issues.append(
             Issue(
@@ -678,16 +913,20 @@ def _option_issues(
                 "use RemovalPolicy.RETAIN (default) or RETAIN_ON_UPDATE_OR_DELETE.",
             )
         )
-    if reserved_concurrent_executions is not None and reserved_concurrent_executions < 0:
+    checks.integer("reserved_concurrent_executions", reserved_concurrent_executions, optional=True)
+    reserved = literal_int(reserved_concurrent_executions)
+    if reserved is not None and reserved < 0:
         issues.append(
             Issue(
                 "SC-FUNCTION-13",
                 "reserved_concurrent_executions",
-                f"{reserved_concurrent_executions} is negative.",
+                f"{reserved} is negative.",
                 "pass a number of concurrent executions (0 stops the function), or None.",
             )
         )
-    if vpc is None and (vpc_subnets is not None or security_groups):
+    if vpc is None and (
+        vpc_subnets is not None or (checks.ok("security_groups") and security_groups)
+    ):
         issues.append(
             Issue(
                 "SC-FUNCTION-14",
@@ -696,7 +935,10 @@ def _option_issues(
                 "also pass vpc=..., or drop them.",
             )
         )
-    if vpc_subnets is not None and vpc_subnets.subnet_type == ec2.SubnetType.PUBLIC:
+    if (
+        isinstance(vpc_subnets, ec2.SubnetSelection)
+        and vpc_subnets.subnet_type == ec2.SubnetType.PUBLIC
+    ):
         issues.append(
             Issue(
                 "SC-FUNCTION-14",

@@ -20,8 +20,27 @@ ROOT_USERS = frozenset({"root", "0"})
 #: 0.5 vCPU and 1 GiB: a small web service; Fargate accepts only its published pairs.
 CPU = 512
 MEMORY_LIMIT_MIB = 1024
+
+
+def _mib(low_gib: int, high_gib: int, step_gib: int = 1) -> tuple[int, ...]:
+    return tuple(gib * 1024 for gib in range(low_gib, high_gib + 1, step_gib))
+
+
+#: The task sizes Fargate (Linux) runs: CPU units -> the memory (MiB) allowed with it, as
+#: published in the ECS developer guide ("Task CPU and memory").
+FARGATE_TASK_SIZES: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: _mib(1, 4),
+    1024: _mib(2, 8),
+    2048: _mib(4, 16),
+    4096: _mib(8, 30),
+    8192: _mib(16, 60, 4),
+    16384: _mib(32, 120, 8),
+}
 #: Two tasks, spread by ECS over the subnets' availability zones.
 DESIRED_COUNT = 2
+#: The ECS quota of tasks per service.
+MAX_DESIRED_COUNT = 5000
 #: Time a new task has to pass its first health checks before ECS replaces it.
 HEALTH_CHECK_GRACE_PERIOD = cdk.Duration.seconds(60)
 #: Name of the application container (and the log stream prefix).

@@ -7,6 +7,16 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from secure_constructs._validation import (
+    HELPER_RANGE_CODE,
+    HELPER_TYPE_CODE,
+    Checks,
+    raise_if_any,
+    where,
+)
+
+_MAX_DESCRIPTION = 8192
+
 
 def customer_managed_key(
     scope: Construct,
@@ -20,6 +30,17 @@ def customer_managed_key(
     CDK's default key policy gives the account root full control, so IAM policies decide
     who uses it; construct grants add exactly the actions a grantee needs.
     """
+    checks = Checks(HELPER_TYPE_CODE)
+    checks.scope(scope, construct_id)
+    if checks.string("description", description) and len(description) > _MAX_DESCRIPTION:
+        checks.add(
+            HELPER_RANGE_CODE,
+            "description",
+            f"a {len(description)}-character description is longer than KMS's {_MAX_DESCRIPTION}.",
+            "shorten it.",
+        )
+    checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
+    raise_if_any(where("customer_managed_key", scope, construct_id), checks.issues)
     return kms.Key(
         scope,
         construct_id,

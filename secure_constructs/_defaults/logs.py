@@ -7,8 +7,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from aspects.errors import Issue, SecureConstructsError
 from secure_constructs._defaults.kms import allow_cloudwatch_logs
+from secure_constructs._validation import HELPER_TYPE_CODE, Checks, raise_if_any, where
 
 #: How long construct-created log groups keep logs unless told otherwise (SC-LOGS-2).
 DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
@@ -28,18 +28,26 @@ def encrypted_log_group(
     The key policy is extended so CloudWatch Logs can use the key; without that the log
     group fails to create. The group's ``KmsKeyId`` reference orders creation after the key.
     """
+    checks = Checks(HELPER_TYPE_CODE)
+    checks.scope(scope, construct_id)
+    checks.interface(
+        "encryption_key",
+        encryption_key,
+        ("key_arn", "add_to_resource_policy"),
+        "a kms.IKey",
+        "pass the construct's kms.Key.",
+    )
+    checks.member("retention", retention, logs.RetentionDays)
+    checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
+    checks.string("log_group_name", log_group_name, optional=True)
     if retention == logs.RetentionDays.INFINITE:
-        raise SecureConstructsError(
-            scope.node.path,
-            [
-                Issue(
-                    "SC-LOGS-RETENTION",
-                    "retention",
-                    "RetentionDays.INFINITE keeps logs forever (guardrail SC-LOGS-2).",
-                    "pick a finite RetentionDays value, e.g. ONE_YEAR.",
-                )
-            ],
+        checks.add(
+            "SC-LOGS-RETENTION",
+            "retention",
+            "RetentionDays.INFINITE keeps logs forever (guardrail SC-LOGS-2).",
+            "pick a finite RetentionDays value, e.g. ONE_YEAR.",
         )
+    raise_if_any(where("encrypted_log_group", scope, construct_id), checks.issues)
     allow_cloudwatch_logs(encryption_key)
     # No explicit dependency on the key: the KmsKeyId reference already makes CloudFormation
     # create the key (and its policy, part of the same resource) first.
