@@ -26,6 +26,7 @@ from aspects.values import (
     describe_intrinsic,
     intrinsic_name,
     literal,
+    properties,
     variants,
 )
 
@@ -48,18 +49,31 @@ class StackTemplate:
     metadata:
         The construct metadata CDK writes beside the template (``*.metadata.json``):
         construct path -> entries. Gives logical id -> path and acknowledgments.
+    unverifiable:
+        Why part of the template cannot be judged (a ``Transform`` that could not be
+        expanded: a macro, ``AWS::Include``, SAM that does not translate), one sentence
+        each. Empty when everything that will be deployed is in ``template``. A scan
+        reports each as an error-severity *cannot verify* finding
+        (:func:`aspects.sam.unverifiable_findings`).
+    partly_judged:
+        What an AWS-published transform adds that no rule read (the rotation function the
+        Secrets Manager transform builds), one sentence each: reported as warnings.
     """
 
     stack_path: str
     template_path: str
     template: Mapping[str, Any]
     metadata: Mapping[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    unverifiable: tuple[str, ...] = ()
+    partly_judged: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, stack_path: str, template_path: str | Path) -> StackTemplate:
         """Read a template and, when present, its ``.metadata.json`` sibling."""
+        from aspects.assembly import read_template  # bounded, checked parsing
+
         path = Path(template_path)
-        template = json.loads(path.read_text(encoding="utf-8"))
+        template = read_template(path)
         meta_path = path.with_name(path.name.removesuffix(".template.json") + ".metadata.json")
         metadata = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
         return cls(stack_path, str(path), template, metadata)
@@ -119,9 +133,10 @@ class TemplateIndex:
         """The construct path of a resource, from CDK's metadata or ``aws:cdk:path``."""
         if logical_id in self._paths:
             return self._paths[logical_id]
-        resource = self.resources.get(logical_id) or {}
-        path = (resource.get("Metadata") or {}).get("aws:cdk:path")
-        return str(path) if isinstance(path, str) else None
+        resource = self.resources.get(logical_id)
+        meta = resource.get("Metadata") if isinstance(resource, Mapping) else None
+        path = meta.get("aws:cdk:path") if isinstance(meta, Mapping) else None
+        return path if isinstance(path, str) else None
 
     def acknowledgment(
         self, logical_id: str, ack_id: str
@@ -203,7 +218,7 @@ class AppIndex:
                 if isinstance(name, str):
                     self.exports[name] = (tpl, output.get("Value"))
             for logical_id in tpl.by_type.get("AWS::S3::Bucket", ()):
-                name = (tpl.resources[logical_id].get("Properties") or {}).get("BucketName")
+                name = properties(tpl.resources[logical_id]).get("BucketName")
                 if isinstance(name, str):
                     self._bucket_names[name] = (tpl.path, logical_id)
 
@@ -346,7 +361,7 @@ class AppIndex:
     def _each(self, resource_type: str) -> Iterator[tuple[TemplateIndex, str, Mapping[str, Any]]]:
         for tpl in self.templates:
             for logical_id in tpl.by_type.get(resource_type, ()):
-                yield tpl, logical_id, tpl.resources[logical_id].get("Properties") or {}
+                yield tpl, logical_id, properties(tpl.resources[logical_id])
 
     @cached_property
     def bucket_policies(self) -> dict[ResourceKey, list[tuple[TemplateIndex, str]]]:
@@ -466,7 +481,7 @@ class AppIndex:
         found = [
             {
                 ref.key
-                for value in values(variant.get("Properties") or {})
+                for value in values(properties(variant))
                 for ref in self.resources_mentioned(value, tpl)
             }
             for variant in expanded
@@ -474,15 +489,22 @@ class AppIndex:
         return set.intersection(*found) if found else set()
 
     @cached_property
-    def web_acl_associations(self) -> dict[ResourceKey, list[tuple[str, bool]]]:
-        """Protected resource -> (WebACLAssociation logical id, only under a condition?)."""
-        out: dict[ResourceKey, list[tuple[str, bool]]] = defaultdict(list)
+    def web_acl_associations(self) -> dict[ResourceKey, list[tuple[str, bool, bool]]]:
+        """Protected resource -> its WebACLAssociations.
+
+        Entries are ``(association logical id, only under a condition?, WebACL of the
+        app?)``. The last is False when ``WebACLArn`` is a parameter, an import from
+        outside the app or a literal ARN: that WebACL's rules cannot be judged.
+        """
+        out: dict[ResourceKey, list[tuple[str, bool, bool]]] = defaultdict(list)
         for tpl, logical_id in self._each_id("AWS::WAFv2::WebACLAssociation"):
             resource = tpl.resources[logical_id]
             always = self._always_mentioned(tpl, logical_id, lambda p: [p.get("ResourceArn")])
-            props = resource.get("Properties") or {}
+            props = properties(resource)
+            acls = list(self.resources_mentioned(props.get("WebACLArn"), tpl))
+            known = bool(acls) and all(acl.type == "AWS::WAFv2::WebACL" for acl in acls)
             for ref in self.resources_mentioned(props.get("ResourceArn"), tpl):
-                out[ref.key].append((logical_id, ref.key not in always))
+                out[ref.key].append((logical_id, ref.key not in always, known))
         return out
 
     @cached_property
@@ -538,7 +560,7 @@ class AppIndex:
         sure: list[set[ResourceKey]] = []
         possible: set[ResourceKey] = set()
         for variant in expanded:
-            props = variant.get("Properties") or {}
+            props = properties(variant)
             kind = props.get("ResourceType")
             mentioned = {
                 ref.key
@@ -578,7 +600,7 @@ class AppIndex:
         for tpl, logical_id in self._each_id("AWS::RDS::DBInstance"):
             resource = tpl.resources[logical_id]
             keys = self._always_mentioned(tpl, logical_id, _db_cluster_identifier)
-            raw = (resource.get("Properties") or {}).get("DBClusterIdentifier")
+            raw = properties(resource).get("DBClusterIdentifier")
             if isinstance(raw, str) and "Condition" not in resource:
                 named = names.get((tpl.path, raw.lower()))
                 keys |= {named} if named is not None else set()
@@ -744,7 +766,7 @@ class ResourceView:
     @property
     def props(self) -> Mapping[str, Any]:
         """``Properties`` (empty if absent)."""
-        props = self.resource.get("Properties") or {}
+        props = properties(self.resource)
         return props if isinstance(props, Mapping) else {}
 
     @property

@@ -8,6 +8,7 @@ serves an app; each Aspect adds the scopes (construct paths) and pillars it cove
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +19,15 @@ from aspects.assembly import with_nested
 from aspects.constants import (
     ACKNOWLEDGED_RULES_METADATA,
     PLUGIN_NAME,
-    REPORT_JSON,
-    REPORT_SARIF,
     VERSION,
 )
 from aspects.engine import Evaluation, Selection, evaluate
 from aspects.errors import Issue, SecureConstructsError
 from aspects.index import StackTemplate, normalise_ack_id
 from aspects.model import Finding, IgnoredAcknowledgment, Pillar, Severity, Status
-from aspects.report import summary, write_reports
+from aspects.report import remove_reports, summary, write_reports
 from aspects.rules import ALL_RULES, rules_for
+from aspects.sam import with_unverifiable
 
 #: The rule name of the one violation that fails synthesis whenever the guardrails found
 #: an unacknowledged error (see :func:`gate_violation`).
@@ -43,6 +43,27 @@ _ATTRIBUTE = "_secure_constructs_guardrails_plugin"
 def in_scope(stack_path: str, scope_path: str) -> bool:
     """Whether a stack lies at or below a construct path ("" is the whole app)."""
     return scope_path == "" or stack_path == scope_path or stack_path.startswith(scope_path + "/")
+
+
+def selection_for(stack_path: str, scopes: Mapping[str, Iterable[Pillar]]) -> Selection:
+    """The rules for the stack at *stack_path* given scopes (construct path -> pillars).
+
+    A scope that holds the stack applies to all of it; a scope inside the stack (a
+    construct) applies to the resources at or below that construct.
+    """
+    whole: set[Pillar] = set()
+    inside: dict[str, set[Pillar]] = {}
+    for scope_path, scope_pillars in scopes.items():
+        if in_scope(stack_path, scope_path):
+            whole.update(scope_pillars)
+        elif scope_path.startswith(stack_path + "/"):
+            inside.setdefault(scope_path, set()).update(scope_pillars)
+    subtrees = tuple(
+        (path, rules_for(frozenset(pillars)))
+        for path, pillars in sorted(inside.items())
+        if not pillars <= whole
+    )
+    return Selection(rules_for(frozenset(whole)) if whole else (), subtrees)
 
 
 @jsii.implements(cdk.IPolicyValidationPlugin)
@@ -74,19 +95,7 @@ class GuardrailsPlugin:
 
     def rules_for(self, stack: StackTemplate) -> Selection:
         """The rules for a stack: the scopes that contain it, and scopes inside it."""
-        whole: set[Pillar] = set()
-        inside: dict[str, set[Pillar]] = {}
-        for scope_path, scope_pillars in self._scopes.items():
-            if in_scope(stack.stack_path, scope_path):
-                whole |= scope_pillars
-            elif scope_path.startswith(stack.stack_path + "/"):
-                inside.setdefault(scope_path, set()).update(scope_pillars)
-        subtrees = tuple(
-            (path, rules_for(frozenset(pillars)))
-            for path, pillars in sorted(inside.items())
-            if not pillars <= whole
-        )
-        return Selection(rules_for(frozenset(whole)) if whole else (), subtrees)
+        return selection_for(stack.stack_path, self._scopes)
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         """Run the rules; synthesis fails on any unacknowledged error.
@@ -100,7 +109,7 @@ class GuardrailsPlugin:
         """
         root = context.app_construct
         outdir = Path(str(getattr(root, "outdir", "") or "."))
-        remove_stale_reports(outdir)
+        remove_reports(outdir)  # a crash must not leave last run's "0 errors" behind
         # CDK hands over the templates of stacks, not of their NestedStacks: load those too.
         stacks = [
             stack
@@ -111,6 +120,10 @@ class GuardrailsPlugin:
             root, [t.stack_construct_path for t in context.stack_templates]
         )
         evaluation = evaluate(stacks, self.rules_for, ignored_acknowledgments=above)
+        # A Transform that could not be expanded (a macro, AWS::Include, SAM that does not
+        # translate) leaves resources nobody read: each is an error, never a silent pass.
+        checked = set(evaluation.stacks)
+        evaluation = with_unverifiable(evaluation, [s for s in stacks if s.stack_path in checked])
         self.last_evaluation = evaluation
         reports = write_reports(evaluation, outdir) if stacks else ()
         print(
@@ -141,12 +154,6 @@ def _maybe_hidden(evaluation: Evaluation, outdir: Path) -> list[Finding]:
         or f.ignored_acknowledgment is not None
         or f.rule.acknowledgment_id in waived
     ]
-
-
-def remove_stale_reports(outdir: Path) -> None:
-    """Delete last run's reports first, so a crash cannot leave an old "0 errors" behind."""
-    for name in (REPORT_JSON, REPORT_SARIF):
-        (outdir / name).unlink(missing_ok=True)
 
 
 def gate_violation(evaluation: Evaluation, template_path: str) -> cdk.PolicyViolation:

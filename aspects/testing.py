@@ -14,8 +14,7 @@ from constructs import IConstruct
 from aspects.assembly import load_assembly
 from aspects.engine import Evaluation, evaluate
 from aspects.model import Pillar
-from aspects.plugin import in_scope
-from aspects.rules import rules_for
+from aspects.plugin import selection_for
 
 
 def _outdir(scope: IConstruct) -> str:
@@ -31,16 +30,18 @@ def _outdir(scope: IConstruct) -> str:
 
 
 def check(scope: IConstruct, *, pillars: Iterable[Pillar] = tuple(Pillar)) -> Evaluation:
-    """Synthesize the app that holds *scope* and evaluate the stacks at or below it.
+    """Synthesize the app that holds *scope* and evaluate what is at or below it.
+
+    *scope* may be the App, a Stage, a stack or a construct inside a stack (then exactly
+    the resources at or below it are judged).
 
     Works whether or not the guardrail Aspects were added (a failed validation is caught
     and the findings computed from the templates), so tests can inspect insecure apps.
     Acknowledgments are honoured and reported with their reasons.
     """
-    rules = rules_for(frozenset(pillars))
-    scope_path = scope.node.path
+    scopes = {scope.node.path: frozenset(pillars)}
     stacks = load_assembly(_outdir(scope))
-    return evaluate(stacks, lambda s: rules if in_scope(s.stack_path, scope_path) else ())
+    return evaluate(stacks, lambda s: selection_for(s.stack_path, scopes))
 
 
 def assert_clean(

@@ -200,3 +200,9 @@ def dig(value: Any, *keys: str | int) -> Any:
             return None
         current = current[key] if isinstance(key, int) else current.get(key)
     return current
+
+
+def properties(resource: Any) -> Mapping[str, Any]:
+    """A resource's ``Properties``: empty when absent or not a mapping (malformed input)."""
+    props = resource.get("Properties") if isinstance(resource, Mapping) else None
+    return props if isinstance(props, Mapping) else {}

@@ -325,3 +325,55 @@ def test_acknowledge_helper_refuses_an_app_or_stage(level: str) -> None:
     with pytest.raises(SecureConstructsError) as raised:
         acknowledge(target, "SC-S3-2", REASON)
     assert raised.value.codes == ("SC-ACK-4",)
+
+
+def test_testing_check_on_a_construct_judges_its_subtree() -> None:
+    from aspects.testing import check
+
+    app = cdk.App()
+    stack = cdk.Stack(app, "Stack")
+    group = Construct(stack, "Group")
+    plain_bucket(group, "Inside")
+    plain_bucket(stack, "Outside")
+    assert {f.location for f in check(group).findings} == {"Stack/Group/Inside/Resource"}
+
+
+# -- issue 9, item 9: transforms in a CDK app are expanded or fail -----------------------------
+
+FAKE_KEY_ID = "AKIA" + "IOSFODNN7EXAMPLE"
+
+
+def _serverless_function(stack: cdk.Stack) -> None:
+    cdk.CfnResource(
+        stack,
+        "Fn",
+        type="AWS::Serverless::Function",
+        properties={
+            "Runtime": "python3.12",
+            "Handler": "index.handler",
+            "InlineCode": "def handler(e, c): return e",
+            "Environment": {"Variables": {"UPSTREAM_KEY_ID": FAKE_KEY_ID}},
+        },
+    )
+
+
+def test_sam_resources_in_a_cdk_app_are_judged_after_the_transform(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Sam")
+    stack.add_transform("AWS::Serverless-2016-10-31")
+    _serverless_function(stack)
+    SecurityGuardrails.apply(app)
+    assert synth_error(app) is not None
+    lambda_two = [f for f in evaluation_of(app).errors if f.rule.id == "SC-LAMBDA-2"]
+    assert [f.resource_type for f in lambda_two] == ["AWS::Lambda::Function"]
+    assert "an AWS access key id" in lambda_two[0].message
+
+
+def test_a_macro_transform_in_a_cdk_app_fails_as_cannot_verify(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Macro")
+    stack.add_transform("MyCompany::Macro")
+    cdk.CfnResource(stack, "Thing", type="MyCompany::Thing")
+    SecurityGuardrails.apply(app)
+    assert synth_error(app) is not None
+    assert {f.rule.id for f in evaluation_of(app).errors} == {"SC-CFN-1"}

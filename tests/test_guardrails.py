@@ -210,7 +210,7 @@ def test_acknowledged_findings_stay_in_the_report_with_their_reason(acknowledged
     }
     assert report["summary"] == {
         "stacks": ["Scratch", "WholeStack"],
-        "resourcesChecked": 6,
+        "resourcesChecked": 10,  # buckets, keys and the bucket policies (SC-S3-8)
         "rules": len(ALL_RULES),
         "errors": 0,
         "warnings": 0,

@@ -16,7 +16,7 @@ from aspects.resolve import (
     render,
     unknown_sources,
 )
-from aspects.values import as_list, describe_intrinsic, intrinsic_name, variants
+from aspects.values import as_list, describe_intrinsic, intrinsic_name, properties, variants
 
 #: Condition keys that narrow who can use an ``Allow`` to ``*`` (compared lower-case).
 RESTRICTING_CONDITION_KEYS = frozenset(
@@ -358,7 +358,7 @@ def _app_key_problems(
     if ref.type == "AWS::KMS::Key":
         return
     if ref.type == "AWS::KMS::Alias":
-        alias_props = ref.resource.get("Properties") or {}
+        alias_props = properties(ref.resource)
         name = alias_props.get("AliasName")
         if isinstance(name, str) and _aws_managed(name):
             yield Problem(
@@ -433,7 +433,7 @@ def policy_variants(
         resource = template.resources[logical_id]
         target_property = target_properties.get(str(resource.get("Type")), "")
         for choice, variant in variants(resource):
-            props = variant.get("Properties") or {}
+            props = properties(variant)
             targets = {
                 ref.key
                 for value in as_list(props.get(target_property))

@@ -145,11 +145,23 @@ WEB_EXAMPLES: dict[str, Example] = {
         compliant="Resources:\n"
         + _alb(scheme="internet-facing")
         + """\
-  WebAcl:
+  Acl:
+    Type: AWS::WAFv2::WebACL
+    Properties:
+      Scope: REGIONAL
+      DefaultAction: {Allow: {}}
+      VisibilityConfig:
+        {CloudWatchMetricsEnabled: true, MetricName: acl, SampledRequestsEnabled: true}
+      Rules:
+"""
+        + _CORE
+        + _BAD_INPUTS
+        + _RATE
+        + """  WebAcl:
     Type: AWS::WAFv2::WebACLAssociation
     Properties:
       ResourceArn: !Ref Web
-      WebACLArn: arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/app/1
+      WebACLArn: !GetAtt Acl.Arn
 """,
         non_compliant="Resources:\n" + _alb(scheme="internet-facing"),
     ),

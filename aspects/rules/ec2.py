@@ -8,7 +8,7 @@ from typing import Any
 
 from aspects.index import ResourceRef, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
-from aspects.values import as_list, intrinsic_name
+from aspects.values import as_list, intrinsic_name, properties
 
 SECURITY_GROUPS = ("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress")
 _WEB_PORTS = (80, 443)
@@ -26,7 +26,7 @@ def _cidr(r: ResourceView, value: Any, what: str) -> str | None:
             and ref.type == "AWS::EC2::VPC"
             and ref.attribute == "CidrBlock"
         ):
-            block = (ref.resource.get("Properties") or {}).get("CidrBlock")
+            block = properties(ref.resource).get("CidrBlock")
             return str(r.literal(block, f"{ref.logical_id}.CidrBlock"))
     if name == "Fn::Select":
         args = value["Fn::Select"]
@@ -46,9 +46,13 @@ def _ingress_rules(r: ResourceView) -> Iterator[tuple[str, Mapping[str, Any]]]:
     if r.type == "AWS::EC2::SecurityGroupIngress":
         yield "Properties", r.props
         return
-    for i, rule in enumerate(as_list(r.props.get("SecurityGroupIngress"))):
-        if isinstance(rule, Mapping):
-            yield f"Properties.SecurityGroupIngress[{i}]", rule
+    raw = r.props.get("SecurityGroupIngress")
+    if intrinsic_name(raw) is not None:
+        r.literal(raw, "SecurityGroupIngress")  # a list known only at deploy time
+    for i, rule in enumerate(as_list(raw)):
+        if intrinsic_name(rule) is not None or not isinstance(rule, Mapping):
+            r.literal(rule, f"SecurityGroupIngress[{i}]")  # raises CannotVerify
+        yield f"Properties.SecurityGroupIngress[{i}]", rule
 
 
 #: Prefixes shorter than these span a large part of the internet (an IPv4 /7 is 33 million

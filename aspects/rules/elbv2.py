@@ -7,7 +7,7 @@ from typing import Any
 
 from aspects.index import ResourceRef, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
-from aspects.values import as_list
+from aspects.values import as_list, properties
 
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
@@ -65,7 +65,7 @@ def _http_only_redirects(r: ResourceView) -> Iterator[Problem]:
         target = r.follow(r.props.get("ListenerArn"), "ListenerArn")
         if not isinstance(target, ResourceRef) or target.type != LISTENER:
             return
-        listener_props = target.resource.get("Properties") or {}
+        listener_props = properties(target.resource)
         protocol = r.literal(listener_props.get("Protocol"), f"{target.logical_id}.Protocol")
         if protocol != "HTTP":
             return
@@ -111,11 +111,19 @@ def _waf_attached(r: ResourceView) -> Iterator[Problem]:
             "WebACLAssociation",
         )
         return
-    if all(conditional for _lid, conditional in associations):
-        lid = associations[0][0]
+    if any(not conditional and known for _lid, conditional, known in associations):
+        return
+    lid, conditional, _known = associations[0]
+    if conditional:
         raise CannotVerify(
             f"the WebACL association {lid} exists only under a condition", "WebACLAssociation"
         )
+    raise CannotVerify(
+        f"the WebACL association {lid} attaches a WebACL that is not part of the app (a "
+        "parameter, an import or a literal ARN), so whether its rules stop common exploits "
+        "cannot be verified",
+        "WebACLAssociation",
+    )
 
 
 def _attribute_is_true(r: ResourceView, key: str) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 from aspects.index import ExternalRef, ResourceRef, ResourceView, TemplateIndex
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.rules._common import flatten, kms_key_problems, retention_problems
-from aspects.values import as_list, dig, intrinsic_name, variants
+from aspects.values import as_list, dig, intrinsic_name, properties, variants
 
 DATABASES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
 SECRET = ("AWS::SecretsManager::Secret",)
@@ -289,9 +289,7 @@ def _multi_az(r: ResourceView) -> Iterator[Problem]:
             "DBInstances",
         )
         return
-    zones = [
-        (tpl.resources[lid].get("Properties") or {}).get("AvailabilityZone") for tpl, lid in members
-    ]
+    zones = [properties(tpl.resources[lid]).get("AvailabilityZone") for tpl, lid in members]
     if None not in zones and all(zone == zones[0] for zone in zones):
         yield Problem(
             f"every instance of the cluster is pinned to the same AvailabilityZone {zones[0]!r}",
@@ -445,7 +443,7 @@ def _schedule_result(
     """Per ``Fn::If`` variant of a schedule: None if it rotates well, else why not."""
     out: list[tuple[dict[str, bool], str | CannotVerify | None]] = []
     for choice, variant in variants(template.resources[logical_id]):
-        props = variant.get("Properties") or {}
+        props = properties(variant)
         try:
             if props.get("HostedRotationLambda") is None and props.get("RotationLambdaARN") is None:
                 reason = f"{logical_id} has no rotation function (HostedRotationLambda or "
@@ -560,7 +558,7 @@ def _enhanced_monitoring(r: ResourceView) -> Iterator[Problem]:
     if _cluster_member(r) and interval == 0:
         cluster = r.follow(r.props.get("DBClusterIdentifier"), "DBClusterIdentifier")
         if isinstance(cluster, ResourceRef):
-            cluster_props = cluster.resource.get("Properties") or {}
+            cluster_props = properties(cluster.resource)
             what = f"{cluster.logical_id}.MonitoringInterval"
             if _monitoring_interval(r, cluster_props, what) in MONITORING_INTERVALS:
                 return  # cluster-level enhanced monitoring covers the instances

@@ -20,8 +20,9 @@ from aspects.rules._common import (
     principal_is_everyone,
     required_denial,
     retention_problems,
+    statements,
 )
-from aspects.values import as_list, dig
+from aspects.values import as_list, describe_intrinsic, dig
 
 BUCKET = ("AWS::S3::Bucket",)
 _ENCRYPTION = "BucketEncryption.ServerSideEncryptionConfiguration"
@@ -180,22 +181,48 @@ def _no_public_acl(r: ResourceView) -> Iterator[Problem]:
         )
 
 
+def _public_statements(r: ResourceView, lid: str, stmts: list[Mapping[str, Any]]) -> set[str]:
+    public = set()
+    for i, statement in enumerate(stmts):
+        what = f"{lid}.PolicyDocument.Statement[{i}]"
+        if effect(statement, r, what) != "Allow":
+            continue
+        if principal_is_everyone(statement, r, what) and not has_restricting_condition(
+            statement, r, what
+        ):
+            public.add(
+                f"bucket policy {what} allows {statement.get('Action')!r} to every "
+                "principal without a restricting condition"
+            )
+    return public
+
+
+def _unattached_policy(r: ResourceView) -> Iterator[Problem]:
+    """A bucket policy judged on its own when it names no bucket of the app.
+
+    A policy for a bucket of the app is judged from that bucket (with its other
+    policies). One whose ``Bucket`` is a parameter, an import or a literal name from
+    outside the app may make *any* bucket public: it must not go unread.
+    """
+    bucket = r.props.get("Bucket")
+    if any(ref.type == "AWS::S3::Bucket" for ref in r.app.resources_mentioned(bucket, r.template)):
+        return
+    stmts = statements(r.props.get("PolicyDocument"))
+    for message in sorted(_public_statements(r, r.logical_id, stmts)):
+        yield Problem(
+            f"{message}, and its Bucket ({describe_intrinsic(bucket)}) is no bucket of the app",
+            "Properties.PolicyDocument",
+        )
+
+
 def _no_public_policy(r: ResourceView) -> Iterator[Problem]:
     """A public Allow in every variant of a policy is a problem; in only some, unverifiable."""
+    if r.type == "AWS::S3::BucketPolicy":
+        yield from _unattached_policy(r)
+        return
     by_policy: dict[str, list[tuple[dict[str, bool], set[str]]]] = {}
     for lid, choice, stmts in _policy_variants(r):
-        public = set()
-        for i, statement in enumerate(stmts):
-            what = f"{lid}.PolicyDocument.Statement[{i}]"
-            if effect(statement, r, what) != "Allow":
-                continue
-            if principal_is_everyone(statement, r, what) and not has_restricting_condition(
-                statement, r, what
-            ):
-                public.add(
-                    f"bucket policy {what} allows {statement.get('Action')!r} to every "
-                    "principal without a restricting condition"
-                )
+        public = _public_statements(r, lid, stmts)
         by_policy.setdefault(lid, []).append((choice, public))
     unverifiable: CannotVerify | None = None
     for found in by_policy.values():
@@ -351,7 +378,7 @@ RULES = (
         title="S3 bucket policies do not allow everyone",
         pillar=Pillar.PREVENTION,
         severity=Severity.ERROR,
-        resource_types=BUCKET,
+        resource_types=(*BUCKET, "AWS::S3::BucketPolicy"),
         rationale="An Allow to Principal '*' without a condition on the caller's account, "
         "organization, VPC or source makes the bucket public.",
         fix="Name the principals, or restrict with aws:PrincipalOrgID, aws:SourceAccount, "

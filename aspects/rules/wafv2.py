@@ -7,7 +7,7 @@ from typing import Any
 
 from aspects.index import ExternalRef, ResourceView, TemplateIndex
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
-from aspects.values import as_list, literal
+from aspects.values import as_list, literal, properties
 
 WEB_ACL = ("AWS::WAFv2::WebACL",)
 
@@ -86,7 +86,7 @@ def _destination_name(
             return None  # an import from outside the app: cannot be judged here
         return ref.literal.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
     prop = _NAME_PROPERTIES.get(ref.type)
-    name = (ref.resource.get("Properties") or {}).get(prop) if prop else None
+    name = properties(ref.resource).get(prop) if prop else None
     if name is None:
         return ""  # a generated name never has the required prefix
     return str(literal(name, f"{ref.logical_id}.{prop}", parameters=ref.template.parameters))
@@ -103,7 +103,7 @@ def _logging(r: ResourceView) -> Iterator[Problem]:
         return
     for template, logical_id in configs:
         resource = template.resources[logical_id]
-        props = resource.get("Properties") or {}
+        props = properties(resource)
         for i, destination in enumerate(as_list(props.get("LogDestinationConfigs"))):
             what = f"{logical_id}.LogDestinationConfigs[{i}]"
             name = _destination_name(r, template, destination, what)

@@ -315,3 +315,56 @@ def test_alias_of_the_app_to_an_unknown_target_cannot_verify() -> None:
     secret = {"Type": "AWS::SecretsManager::Secret", "Properties": {"KmsKeyId": {"Ref": "A"}}}
     alias = {"Type": "AWS::KMS::Alias", "Properties": {"AliasName": "alias/x", "TargetKeyId": REF}}
     assert judge("SC-SECRETS-1", secret, A=alias) == {CV}
+
+
+# -- the same hole in other rules: principals, narrowing conditions, rule lists -------------
+
+
+def _permission(**props: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": "f", **props},
+    }
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"),
+    [
+        ({"Principal": {"Fn::Sub": "${Param}"}}, {CV}),
+        ({"Principal": {"Fn::Select": [0, ["*"]]}}, {NC}),
+        ({"Principal": {"Fn::Join": ["", ["s3.", "amazonaws.com"]]}}, {NC}),
+        ({"Principal": "*", "SourceAccount": REF}, {CV}),
+        ({"Principal": "*", "SourceAccount": ""}, {NC}),
+        ({"Principal": "*", "SourceAccount": "111122223333"}, set()),
+        ({"Principal": "s3.amazonaws.com", "SourceArn": {"Fn::GetAtt": ["B", "Arn"]}}, set()),
+        ({"Principal": "111122223333"}, set()),
+    ],
+)
+def test_lambda_permission_principal_and_narrowing(
+    props: dict[str, Any], expected: set[Status]
+) -> None:
+    bucket = {"Type": "AWS::S3::Bucket", "Properties": {}}
+    assert judge("SC-LAMBDA-4", _permission(**props), B=bucket) == expected
+
+
+@pytest.mark.parametrize("rules", [REF, [REF], [{"Fn::ImportValue": "SharedIngressRule"}]])
+def test_security_group_rules_from_expressions_cannot_verify(rules: Any) -> None:
+    group = {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {"GroupDescription": "g", "SecurityGroupIngress": rules},
+    }
+    assert judge("SC-EC2-1", group) == {CV}
+
+
+def test_security_group_cidr_from_a_mapping_is_evaluated() -> None:
+    mappings_cidr = {"Fn::Select": [0, ["0.0.0.0/0"]]}
+    group = {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {
+            "GroupDescription": "g",
+            "SecurityGroupIngress": [
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": mappings_cidr}
+            ],
+        },
+    }
+    assert judge("SC-EC2-1", group) == {NC}
