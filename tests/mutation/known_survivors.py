@@ -1,0 +1,1295 @@
+"""The mutants the guardrails let through today, each with the reason it may survive.
+
+Reviewed like code. The suite fails when a mutant survives that is not listed here (a
+construct or a rule regressed, or the model grew: add a rule or an entry with a reason)
+and when a listed mutant is killed (a rule was added: delete the entry). Reasons start
+with ``rule missing`` (the to-do list of issue 10), ``harmless:`` (AWS's default is
+already secure, nothing to protect) or ``not deployable:``.
+
+An entry is ``Survivor(construct, variants, mutant, reason key)``: ``variants`` is ``*``
+for every configured variant of the construct or a comma-separated list; ``mutant`` is
+the mutant id without the ``construct/variant`` prefix.
+"""
+
+# ruff: noqa: E501  (one entry per line reads best as data)
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.mutation.builds import CONFIGURATIONS
+
+
+@dataclass(frozen=True)
+class Survivor:
+    construct: str
+    variants: str
+    mutant: str
+    reason: str
+
+    def ids(self) -> list[str]:
+        """The full mutant ids this entry stands for."""
+        every = [c.variant for c in CONFIGURATIONS if c.construct == self.construct]
+        chosen = every if self.variants == "*" else self.variants.split(",")
+        unknown = set(chosen) - set(every)
+        if unknown:
+            raise ValueError(f"{self}: no such variant {sorted(unknown)}")
+        return [f"{self.construct}/{v} {self.mutant}" for v in chosen]
+
+
+REASONS: dict[str, str] = {
+    "alarm": "rule missing, not yet in issue 10: alarms the construct made stay, with their actions",
+    "alarm-waf": "rule missing, issue 10: WAF - the WAF-blocked alarm present where the construct made one",
+    "alb-deletion": "rule missing, not yet in issue 10: ALB deletion protection (the construct's default)",
+    "bucket-resource": "harmless: in a bucket policy '*' can only mean this bucket and its objects (log delivery widened within the bucket)",
+    "confused-deputy": "rule missing, issue 10: service principal without a confused-deputy condition",
+    "default-sg": "rule missing, not yet in issue 10: resource falls back to the VPC's default security group",
+    "desync-default": "harmless: without the attribute AWS uses desync mode defensive, which still mitigates (SC-ELB-5 flags only monitor)",
+    "ecs-caps": "rule missing, issue 10: ECS - added Linux capabilities",
+    "ecs-exec": "rule missing, issue 10: ECS - ECS Exec without encrypted, logged sessions",
+    "ecs-privileged-default": "harmless: AWS's default for Privileged is false",
+    "ecs-user": "rule missing, issue 10: ECS - running as root or as the image default user",
+    "egress": "rule missing, issue 10: network - construct security group whose egress restriction is removed",
+    "iam-trust": "rule missing, issue 10: IAM trust - role assumable by everyone",
+    "iam-wildcard": "rule missing, issue 10: identity-policy Resource '*' on sensitive actions",
+    "key-via-service": "harmless: statement 0 already grants the account kms:* without a condition",
+    "lambda-dlq": "rule missing, issue 10: Lambda - dead-letter queue for async invocations, DLQ retention minimum",
+    "lambda-vpc": "rule missing, issue 10: network - a function that leaves its VPC",
+    "log-bucket-versioned": "rule missing, issue 10: logs - log buckets versioned with a minimum expiration",
+    "log-retained": "rule missing, issue 10: logs - log groups, log buckets and dead-letter queues retained on delete and replace",
+    "log-retention": "rule missing, issue 10: logs - minimum retention",
+    "no-env": "harmless: the function has no environment variables for the key to encrypt",
+    "noncurrent": "rule missing, issue 10: S3 - noncurrent-version expiration not shorter than a minimum",
+    "ownership": "rule missing, issue 10: S3 - OwnershipControls BucketOwnerEnforced (FSBP S3.12)",
+    "rds-backtrack": "harmless: backtracking is a recovery convenience; backups and snapshots still protect the data",
+    "rds-backups": "rule missing, issue 10: RDS - automated backups kept with the database",
+    "rds-ca": "rule missing, not yet in issue 10: RDS CA certificate pinned to a retired CA",
+    "rds-iam": "rule missing, issue 10: RDS - IAM database authentication",
+    "rds-log-groups": "rule missing, not yet in issue 10: RDS log exports go to a declared, encrypted, retained log group",
+    "rds-logging": "rule missing, issue 10: RDS - connection/disconnection (audit) logging parameters on",
+    "rds-minor": "harmless: without the property AWS upgrades minor versions automatically (default true)",
+    "rds-password": "rule missing, issue 10: RDS - generated master password length not weakened",
+    "rds-secret-guard": "rule missing, issue 10: RDS - secret deletion guard",
+    "rds-username": "harmless: the master username is not a secret; the password stays generated and rotated",
+    "resource-open": "rule missing, issue 10: resource policy open to everyone (condition is not a caller restriction)",
+    "rotation-kms": "harmless: the hosted rotation function's environment holds no secret (it reads the secret at run time)",
+    "scheme-default": "harmless: AWS's default Scheme is internet-facing, the value the construct set",
+    "scheme-internal": "rule missing, not yet in issue 10: an internal load balancer made internet-facing (WAF still attached, subnets private)",
+    "sg-ports": "rule missing, not yet in issue 10: ports widened between the construct's own groups / from the VPC range",
+    "sqs-sse": "harmless: KmsMasterKeyId still encrypts the queue; SqsManagedSseEnabled only selects SSE-SQS",
+    "tg-tls": "rule missing, not yet in issue 10: end-to-end TLS target group downgraded to HTTP",
+    "waf-fail-open": "rule missing, issue 10: WAF - fail_open off",
+    "waf-groups": "rule missing, issue 10: WAF - IP-reputation and SQLi groups on internet-facing ALBs, managed groups not overridden to Count",
+    "waf-internal": "rule missing, not yet in issue 10: the WebACL the construct attached to an internal ALB can be detached (SC-ELB-3 covers internet-facing only)",
+    "waf-log-group": "not deployable: the WAF logging configuration is left without a destination (rule missing if it were repointed)",
+    "waf-logging": "rule missing, issue 10: logs - WAF logging redacts authorization and cookies, no drop-everything filter",
+    "waf-metrics": "rule missing, issue 10: WAF - metrics on",
+    "waf-rate": "rule missing, issue 10: WAF - rate rule an error for internet-facing applications, limit below a ceiling",
+    "warning:SC-ECS-5": "rule exists as a warning only (SC-ECS-5); issue 10: decide severity for the construct's own resources",
+    "warning:SC-ECS-6": "rule exists as a warning only (SC-ECS-6); issue 10: decide severity for the construct's own resources",
+    "warning:SC-ELB-5": "rule exists as a warning only (SC-ELB-5); issue 10: decide severity for the construct's own resources",
+    "warning:SC-LAMBDA-6": "rule exists as a warning only (SC-LAMBDA-6); issue 10: decide severity for the construct's own resources",
+    "warning:SC-RDS-10": "rule exists as a warning only (SC-RDS-10); issue 10: decide severity for the construct's own resources",
+    "warning:SC-RDS-12": "rule exists as a warning only (SC-RDS-12); issue 10: decide severity for the construct's own resources",
+    "warning:SC-RDS-6": "rule exists as a warning only (SC-RDS-6); issue 10: decide severity for the construct's own resources",
+    "warning:SC-SNS-3": "rule exists as a warning only (SC-SNS-3); issue 10: decide severity for the construct's own resources",
+    "warning:SC-SQS-3": "rule exists as a warning only (SC-SQS-3); issue 10: decide severity for the construct's own resources",
+    "warning:SC-WAF-2": "rule exists as a warning only (SC-WAF-2); issue 10: decide severity for the construct's own resources",
+}
+
+KNOWN_SURVIVORS: tuple[Survivor, ...] = (
+    Survivor("SecureAlbService", "*", "ServerErrorRateAlarm delete AlarmActions", "alarm"),
+    Survivor(
+        "SecureAlbService", "*", "ServerErrorRateAlarm downgrade ActionsEnabled=false", "alarm"
+    ),
+    Survivor(
+        "SecureAlbService", "*", "ServerErrorRateAlarm remove-companion resource removed", "alarm"
+    ),
+    Survivor("SecureAlbService", "*", "UnhealthyTargetsAlarm delete AlarmActions", "alarm"),
+    Survivor(
+        "SecureAlbService", "*", "UnhealthyTargetsAlarm downgrade ActionsEnabled=false", "alarm"
+    ),
+    Survivor(
+        "SecureAlbService", "*", "UnhealthyTargetsAlarm remove-companion resource removed", "alarm"
+    ),
+    Survivor("SecureAlbService", "*", "WafBlockedRequestsAlarm delete AlarmActions", "alarm-waf"),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WafBlockedRequestsAlarm downgrade ActionsEnabled=false",
+        "alarm-waf",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WafBlockedRequestsAlarm remove-companion resource removed",
+        "alarm-waf",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "LoadBalancer delete LoadBalancerAttributes/[Key=deletion_protection.enabled]",
+        "alb-deletion",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'LoadBalancer downgrade LoadBalancerAttributes/[Key=deletion_protection.enabled]/Value="false"',
+        "alb-deletion",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "AccessLogs/Policy widen-resource PolicyDocument/Statement/2=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "AccessLogs/Policy widen-resource PolicyDocument/Statement/3=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "AccessLogs/Policy widen-resource PolicyDocument/Statement/4=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        "AccessLogs/Policy widen-resource PolicyDocument/Statement/AllowS3ServerAccessLogDelivery=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "AccessLogs/Policy drop-condition PolicyDocument/Statement/3",
+        "confused-deputy",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "Key drop-condition KeyPolicy/Statement/AllowCloudWatchAlarmsToNotifyTheTopic",
+        "confused-deputy",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "Key drop-condition KeyPolicy/Statement/AllowCloudWatchLogsOfThisAccount",
+        "confused-deputy",
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        "AccessLogs/Policy drop-condition PolicyDocument/Statement/AllowS3ServerAccessLogDelivery",
+        "confused-deputy",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "*",
+        "Key drop-condition KeyPolicy/Statement/AllowCloudWatchLogsOfThisAccount",
+        "confused-deputy",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "Key drop-condition KeyPolicy/Statement/AllowCloudWatchLogsOfThisAccount",
+        "confused-deputy",
+    ),
+    Survivor("SecureAlbService", "*", "LoadBalancer delete SecurityGroups", "default-sg"),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "Service/Service delete NetworkConfiguration/AwsvpcConfiguration/SecurityGroups",
+        "default-sg",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster delete VpcSecurityGroupIds",
+        "default-sg",
+    ),
+    Survivor("SecureDatabase", "postgres", "Instance delete VPCSecurityGroups", "default-sg"),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "LoadBalancer delete LoadBalancerAttributes/[Key=routing.http.desync_mitigation_mode]",
+        "desync-default",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'TaskDefinition downgrade ContainerDefinitions/0/LinuxParameters/Capabilities/Add=["NET_ADMIN"]',
+        "ecs-caps",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'TaskDefinition downgrade ContainerDefinitions/0/LinuxParameters/Capabilities/Add=["SYS_ADMIN"]',
+        "ecs-caps",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'TaskDefinition downgrade ContainerDefinitions/0/LinuxParameters/Capabilities/Add=["SYS_PTRACE"]',
+        "ecs-caps",
+    ),
+    Survivor(
+        "SecureAlbService", "*", "Service/Service downgrade EnableExecuteCommand=true", "ecs-exec"
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "TaskDefinition delete ContainerDefinitions/0/Privileged",
+        "ecs-privileged-default",
+    ),
+    Survivor(
+        "SecureAlbService", "*", "TaskDefinition delete ContainerDefinitions/0/User", "ecs-user"
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'TaskDefinition downgrade ContainerDefinitions/0/User="0"',
+        "ecs-user",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'TaskDefinition downgrade ContainerDefinitions/0/User="root"',
+        "ecs-user",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "LoadBalancerSecurityGroup/to SubjectServiceSecurityGroup:8080 downgrade DestinationSecurityGroupId=CidrIp 0.0.0.0/0",
+        "egress",
+    ),
+    Survivor("SecureAlbService", "*", "ServiceSecurityGroup delete SecurityGroupEgress", "egress"),
+    Survivor("SecureDatabase", "*", "RotationSecurityGroup delete SecurityGroupEgress", "egress"),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "RotationSecurityGroup/to SubjectSecurityGroup:3307 downgrade DestinationSecurityGroupId=CidrIp 0.0.0.0/0",
+        "egress",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "RotationSecurityGroup/to SubjectSecurityGroup:5433 downgrade DestinationSecurityGroupId=CidrIp 0.0.0.0/0",
+        "egress",
+    ),
+    Survivor("SecureDatabase", "*", "SecurityGroup delete SecurityGroupEgress", "egress"),
+    Survivor(
+        "SecureFunction",
+        "url-vpc-environment",
+        "SecurityGroup delete SecurityGroupEgress",
+        "egress",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "ExecutionRole widen-principal AssumeRolePolicyDocument/Statement/0=*",
+        "iam-trust",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'ExecutionRole widen-principal AssumeRolePolicyDocument/Statement/0={"AWS":"*"}',
+        "iam-trust",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "TaskRole widen-principal AssumeRolePolicyDocument/Statement/0=*",
+        "iam-trust",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'TaskRole widen-principal AssumeRolePolicyDocument/Statement/0={"AWS":"*"}',
+        "iam-trust",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "*",
+        "MonitoringRole widen-principal AssumeRolePolicyDocument/Statement/0=*",
+        "iam-trust",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "*",
+        'MonitoringRole widen-principal AssumeRolePolicyDocument/Statement/0={"AWS":"*"}',
+        "iam-trust",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "Role widen-principal AssumeRolePolicyDocument/Statement/0=*",
+        "iam-trust",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        'Role widen-principal AssumeRolePolicyDocument/Statement/0={"AWS":"*"}',
+        "iam-trust",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "ExecutionRole/Policy widen-resource PolicyDocument/Statement/0=*",
+        "iam-wildcard",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "ExecutionRole/Policy widen-resource PolicyDocument/Statement/2=*",
+        "iam-wildcard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "*",
+        "MonitoringRole/Policy widen-resource PolicyDocument/Statement/CreateAndExpireTheMetricsLogGroup=*",
+        "iam-wildcard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "*",
+        "MonitoringRole/Policy widen-resource PolicyDocument/Statement/WriteTheMetricsLogStreams=*",
+        "iam-wildcard",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "Role/Policy widen-resource PolicyDocument/Statement/1=*",
+        "iam-wildcard",
+    ),
+    Survivor(
+        "SecureFunction",
+        "default",
+        "Role/Policy widen-resource PolicyDocument/Statement/2=*",
+        "iam-wildcard",
+    ),
+    Survivor(
+        "SecureFunction",
+        "url-vpc-environment",
+        "Role/Policy widen-resource PolicyDocument/Statement/3=*",
+        "iam-wildcard",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "Role/Policy widen-resource PolicyDocument/Statement/UseTheFunctionKey=*",
+        "iam-wildcard",
+    ),
+    Survivor("SecureDatabase", "*", "Key drop-condition KeyPolicy/Statement/2", "key-via-service"),
+    Survivor("SecureDatabase", "*", "Key drop-condition KeyPolicy/Statement/3", "key-via-service"),
+    Survivor("SecureFunction", "*", "DeadLetterQueue delete MessageRetentionPeriod", "lambda-dlq"),
+    Survivor(
+        "SecureFunction", "*", "DeadLetterQueue downgrade MessageRetentionPeriod=60", "lambda-dlq"
+    ),
+    Survivor("SecureFunction", "*", "Function delete DeadLetterConfig", "lambda-dlq"),
+    Survivor("SecureFunction", "url-vpc-environment", "Function delete VpcConfig", "lambda-vpc"),
+    Survivor(
+        "SecureAlbService", "*", "AccessLogs delete VersioningConfiguration", "log-bucket-versioned"
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'AccessLogs downgrade VersioningConfiguration/Status="Suspended"',
+        "log-bucket-versioned",
+    ),
+    Survivor(
+        "SecureBucket", "*", "AccessLogs delete VersioningConfiguration", "log-bucket-versioned"
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        'AccessLogs downgrade VersioningConfiguration/Status="Suspended"',
+        "log-bucket-versioned",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "ContainerLogs removal-policy DeletionPolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "ContainerLogs removal-policy DeletionPolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "ContainerLogs removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "ContainerLogs removal-policy UpdateReplacePolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureAlbService", "*", "WafLogs removal-policy DeletionPolicy deleted", "log-retained"
+    ),
+    Survivor(
+        "SecureAlbService", "*", "WafLogs removal-policy DeletionPolicy=Delete", "log-retained"
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WafLogs removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureAlbService", "*", "WafLogs removal-policy UpdateReplacePolicy=Delete", "log-retained"
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "AuditLogs removal-policy DeletionPolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "AuditLogs removal-policy DeletionPolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "AuditLogs removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "AuditLogs removal-policy UpdateReplacePolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "ErrorLogs removal-policy DeletionPolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "ErrorLogs removal-policy DeletionPolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "ErrorLogs removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "ErrorLogs removal-policy UpdateReplacePolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "GeneralLogs removal-policy DeletionPolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "GeneralLogs removal-policy DeletionPolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "GeneralLogs removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "GeneralLogs removal-policy UpdateReplacePolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "PostgresqlLogs removal-policy DeletionPolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "PostgresqlLogs removal-policy DeletionPolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "PostgresqlLogs removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "PostgresqlLogs removal-policy UpdateReplacePolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "SlowqueryLogs removal-policy DeletionPolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "SlowqueryLogs removal-policy DeletionPolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "SlowqueryLogs removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "SlowqueryLogs removal-policy UpdateReplacePolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "UpgradeLogs removal-policy DeletionPolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "UpgradeLogs removal-policy DeletionPolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "UpgradeLogs removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "UpgradeLogs removal-policy UpdateReplacePolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "DeadLetterQueue removal-policy DeletionPolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "DeadLetterQueue removal-policy DeletionPolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "DeadLetterQueue removal-policy UpdateReplacePolicy deleted",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "DeadLetterQueue removal-policy UpdateReplacePolicy=Delete",
+        "log-retained",
+    ),
+    Survivor(
+        "SecureFunction", "*", "LogGroup removal-policy DeletionPolicy deleted", "log-retained"
+    ),
+    Survivor(
+        "SecureFunction", "*", "LogGroup removal-policy DeletionPolicy=Delete", "log-retained"
+    ),
+    Survivor(
+        "SecureFunction", "*", "LogGroup removal-policy UpdateReplacePolicy deleted", "log-retained"
+    ),
+    Survivor(
+        "SecureFunction", "*", "LogGroup removal-policy UpdateReplacePolicy=Delete", "log-retained"
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "AccessLogs downgrade LifecycleConfiguration/Rules/0/ExpirationInDays=1",
+        "log-retention",
+    ),
+    Survivor("SecureAlbService", "*", "ContainerLogs downgrade RetentionInDays=1", "log-retention"),
+    Survivor("SecureAlbService", "*", "ContainerLogs downgrade RetentionInDays=7", "log-retention"),
+    Survivor("SecureAlbService", "*", "WafLogs downgrade RetentionInDays=1", "log-retention"),
+    Survivor("SecureAlbService", "*", "WafLogs downgrade RetentionInDays=7", "log-retention"),
+    Survivor(
+        "SecureBucket",
+        "*",
+        "AccessLogs downgrade LifecycleConfiguration/Rules/0/ExpirationInDays=1",
+        "log-retention",
+    ),
+    Survivor(
+        "SecureDatabase", "aurora-mysql", "AuditLogs downgrade RetentionInDays=1", "log-retention"
+    ),
+    Survivor(
+        "SecureDatabase", "aurora-mysql", "AuditLogs downgrade RetentionInDays=7", "log-retention"
+    ),
+    Survivor(
+        "SecureDatabase", "aurora-mysql", "ErrorLogs downgrade RetentionInDays=1", "log-retention"
+    ),
+    Survivor(
+        "SecureDatabase", "aurora-mysql", "ErrorLogs downgrade RetentionInDays=7", "log-retention"
+    ),
+    Survivor(
+        "SecureDatabase", "aurora-mysql", "GeneralLogs downgrade RetentionInDays=1", "log-retention"
+    ),
+    Survivor(
+        "SecureDatabase", "aurora-mysql", "GeneralLogs downgrade RetentionInDays=7", "log-retention"
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "PostgresqlLogs downgrade RetentionInDays=1",
+        "log-retention",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "PostgresqlLogs downgrade RetentionInDays=7",
+        "log-retention",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "SlowqueryLogs downgrade RetentionInDays=1",
+        "log-retention",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "SlowqueryLogs downgrade RetentionInDays=7",
+        "log-retention",
+    ),
+    Survivor(
+        "SecureDatabase", "postgres", "UpgradeLogs downgrade RetentionInDays=1", "log-retention"
+    ),
+    Survivor(
+        "SecureDatabase", "postgres", "UpgradeLogs downgrade RetentionInDays=7", "log-retention"
+    ),
+    Survivor("SecureFunction", "*", "LogGroup downgrade RetentionInDays=1", "log-retention"),
+    Survivor("SecureFunction", "*", "LogGroup downgrade RetentionInDays=7", "log-retention"),
+    Survivor("SecureFunction", "default", "Function delete KmsKeyArn", "no-env"),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "AccessLogs downgrade LifecycleConfiguration/Rules/0/NoncurrentVersionExpiration/NoncurrentDays=1",
+        "noncurrent",
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        "AccessLogs downgrade LifecycleConfiguration/Rules/0/NoncurrentVersionExpiration/NoncurrentDays=1",
+        "noncurrent",
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        "Bucket downgrade LifecycleConfiguration/Rules/0/NoncurrentVersionExpiration/NoncurrentDays=1",
+        "noncurrent",
+    ),
+    Survivor("SecureAlbService", "*", "AccessLogs delete OwnershipControls", "ownership"),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'AccessLogs downgrade OwnershipControls/Rules/0/ObjectOwnership="BucketOwnerPreferred"',
+        "ownership",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'AccessLogs downgrade OwnershipControls/Rules/0/ObjectOwnership="ObjectWriter"',
+        "ownership",
+    ),
+    Survivor("SecureBucket", "*", "AccessLogs delete OwnershipControls", "ownership"),
+    Survivor(
+        "SecureBucket",
+        "*",
+        'AccessLogs downgrade OwnershipControls/Rules/0/ObjectOwnership="BucketOwnerPreferred"',
+        "ownership",
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        'AccessLogs downgrade OwnershipControls/Rules/0/ObjectOwnership="ObjectWriter"',
+        "ownership",
+    ),
+    Survivor("SecureBucket", "*", "Bucket delete OwnershipControls", "ownership"),
+    Survivor(
+        "SecureBucket",
+        "*",
+        'Bucket downgrade OwnershipControls/Rules/0/ObjectOwnership="BucketOwnerPreferred"',
+        "ownership",
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        'Bucket downgrade OwnershipControls/Rules/0/ObjectOwnership="ObjectWriter"',
+        "ownership",
+    ),
+    Survivor("SecureDatabase", "aurora-mysql", "Cluster delete BacktrackWindow", "rds-backtrack"),
+    Survivor(
+        "SecureDatabase", "aurora-mysql", "Cluster downgrade BacktrackWindow=0", "rds-backtrack"
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster downgrade DeleteAutomatedBackups=true",
+        "rds-backups",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance downgrade DeleteAutomatedBackups=true",
+        "rds-backups",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        'Cluster/Reader downgrade CACertificateIdentifier="rds-ca-2019"',
+        "rds-ca",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        'Cluster/Writer downgrade CACertificateIdentifier="rds-ca-2019"',
+        "rds-ca",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        'Instance downgrade CACertificateIdentifier="rds-ca-2019"',
+        "rds-ca",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster delete EnableIAMDatabaseAuthentication",
+        "rds-iam",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster downgrade EnableIAMDatabaseAuthentication=false",
+        "rds-iam",
+    ),
+    Survivor(
+        "SecureDatabase", "postgres", "Instance delete EnableIAMDatabaseAuthentication", "rds-iam"
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance downgrade EnableIAMDatabaseAuthentication=false",
+        "rds-iam",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "AuditLogs remove-companion resource removed",
+        "rds-log-groups",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "ErrorLogs remove-companion resource removed",
+        "rds-log-groups",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "GeneralLogs remove-companion resource removed",
+        "rds-log-groups",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "PostgresqlLogs remove-companion resource removed",
+        "rds-log-groups",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "SlowqueryLogs remove-companion resource removed",
+        "rds-log-groups",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "UpgradeLogs remove-companion resource removed",
+        "rds-log-groups",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "Parameters delete Parameters/log_connections",
+        "rds-logging",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        "Parameters delete Parameters/log_disconnections",
+        "rds-logging",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "Parameters delete Parameters/server_audit_events",
+        "rds-logging",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        "Parameters delete Parameters/server_audit_logging",
+        "rds-logging",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        'Parameters downgrade Parameters/log_connections="0"',
+        "rds-logging",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        'Parameters downgrade Parameters/log_disconnections="0"',
+        "rds-logging",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        'Parameters downgrade Parameters/server_audit_events="QUERY_DML"',
+        "rds-logging",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        'Parameters downgrade Parameters/server_audit_logging="0"',
+        "rds-logging",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Reader delete AutoMinorVersionUpgrade",
+        "rds-minor",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Writer delete AutoMinorVersionUpgrade",
+        "rds-minor",
+    ),
+    Survivor("SecureDatabase", "postgres", "Instance delete AutoMinorVersionUpgrade", "rds-minor"),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Secret downgrade GenerateSecretString/PasswordLength=8",
+        "rds-password",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance/Secret downgrade GenerateSecretString/PasswordLength=8",
+        "rds-password",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Secret removal-policy DeletionPolicy deleted",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Secret removal-policy DeletionPolicy=Delete",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Secret removal-policy UpdateReplacePolicy deleted",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Secret removal-policy UpdateReplacePolicy=Delete",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Secret/Attachment/Policy drop-deny ResourcePolicy/Statement/0",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Secret/Attachment/Policy remove-companion resource removed",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance/Secret removal-policy DeletionPolicy deleted",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance/Secret removal-policy DeletionPolicy=Delete",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance/Secret removal-policy UpdateReplacePolicy deleted",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance/Secret removal-policy UpdateReplacePolicy=Delete",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance/Secret/Attachment/Policy drop-deny ResourcePolicy/Statement/0",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance/Secret/Attachment/Policy remove-companion resource removed",
+        "rds-secret-guard",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        'Cluster downgrade MasterUsername="admin"',
+        "rds-username",
+    ),
+    Survivor(
+        "SecureDatabase", "postgres", 'Instance downgrade MasterUsername="admin"', "rds-username"
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        "AccessLogs/Policy widen-principal PolicyDocument/Statement/AllowS3ServerAccessLogDelivery=*",
+        "resource-open",
+    ),
+    Survivor(
+        "SecureBucket",
+        "*",
+        'AccessLogs/Policy widen-principal PolicyDocument/Statement/AllowS3ServerAccessLogDelivery={"AWS":"*"}',
+        "resource-open",
+    ),
+    Survivor(
+        "SecureDatabase", "*", "Rotation delete HostedRotationLambda/KmsKeyArn", "rotation-kms"
+    ),
+    Survivor("SecureAlbService", "*", "LoadBalancer delete Scheme", "scheme-default"),
+    Survivor(
+        "SecureAlbService",
+        "internal",
+        'LoadBalancer downgrade Scheme="internet-facing"',
+        "scheme-internal",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "internal",
+        "LoadBalancerSecurityGroup downgrade SecurityGroupIngress/0/FromPort=0",
+        "sg-ports",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "internal",
+        "LoadBalancerSecurityGroup downgrade SecurityGroupIngress/1/FromPort=0",
+        "sg-ports",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'LoadBalancerSecurityGroup/to SubjectServiceSecurityGroup:8080 downgrade IpProtocol="-1"',
+        "sg-ports",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'ServiceSecurityGroup/from SubjectLoadBalancerSecurityGroup:8080 downgrade IpProtocol="-1"',
+        "sg-ports",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        'RotationSecurityGroup/to SubjectSecurityGroup:3307 downgrade IpProtocol="-1"',
+        "sg-ports",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        'RotationSecurityGroup/to SubjectSecurityGroup:5433 downgrade IpProtocol="-1"',
+        "sg-ports",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql",
+        'SecurityGroup/from SubjectRotationSecurityGroup:3307 downgrade IpProtocol="-1"',
+        "sg-ports",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-postgresql,postgres",
+        'SecurityGroup/from SubjectRotationSecurityGroup:5433 downgrade IpProtocol="-1"',
+        "sg-ports",
+    ),
+    Survivor(
+        "SecureFunction", "*", "DeadLetterQueue downgrade SqsManagedSseEnabled=false", "sqs-sse"
+    ),
+    Survivor(
+        "SecureAlbService",
+        "end-to-end-tls",
+        'TargetGroup downgrade HealthCheckProtocol="HTTP"',
+        "tg-tls",
+    ),
+    Survivor(
+        "SecureAlbService", "end-to-end-tls", 'TargetGroup downgrade Protocol="HTTP"', "tg-tls"
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "LoadBalancer delete LoadBalancerAttributes/[Key=waf.fail_open.enabled]",
+        "waf-fail-open",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'LoadBalancer downgrade LoadBalancerAttributes/[Key=waf.fail_open.enabled]/Value="true"',
+        "waf-fail-open",
+    ),
+    Survivor("SecureAlbService", "*", "WebAcl delete Rules/0", "waf-groups"),
+    Survivor("SecureAlbService", "*", "WebAcl delete Rules/4", "waf-groups"),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'WebAcl downgrade Rules/0/OverrideAction={"Count": {}}',
+        "waf-groups",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'WebAcl downgrade Rules/4/OverrideAction={"Count": {}}',
+        "waf-groups",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "internal",
+        "WebAclAssociation remove-companion resource removed",
+        "waf-internal",
+    ),
+    Survivor("SecureAlbService", "*", "WafLogs remove-companion resource removed", "waf-log-group"),
+    Survivor("SecureAlbService", "*", "WebAclLogging delete RedactedFields", "waf-logging"),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAclLogging downgrade LoggingFilter=a filter that drops almost everything",
+        "waf-logging",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAcl downgrade Rules/0/VisibilityConfig/CloudWatchMetricsEnabled=false",
+        "waf-metrics",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAcl downgrade Rules/1/VisibilityConfig/CloudWatchMetricsEnabled=false",
+        "waf-metrics",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAcl downgrade Rules/2/VisibilityConfig/CloudWatchMetricsEnabled=false",
+        "waf-metrics",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAcl downgrade Rules/3/VisibilityConfig/CloudWatchMetricsEnabled=false",
+        "waf-metrics",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAcl downgrade Rules/4/VisibilityConfig/CloudWatchMetricsEnabled=false",
+        "waf-metrics",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAcl downgrade VisibilityConfig/CloudWatchMetricsEnabled=false",
+        "waf-metrics",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAcl downgrade VisibilityConfig/SampledRequestsEnabled=false",
+        "waf-metrics",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "WebAcl downgrade Rules/1/Statement/RateBasedStatement/Limit=2000000000",
+        "waf-rate",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "Cluster delete ClusterSettings/[Name=containerInsights]",
+        "warning:SC-ECS-5",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'Cluster downgrade ClusterSettings/[Name=containerInsights]/Value="disabled"',
+        "warning:SC-ECS-5",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "TaskDefinition delete ContainerDefinitions/0/ReadonlyRootFilesystem",
+        "warning:SC-ECS-6",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "TaskDefinition downgrade ContainerDefinitions/0/ReadonlyRootFilesystem=false",
+        "warning:SC-ECS-6",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        'LoadBalancer downgrade LoadBalancerAttributes/[Key=routing.http.desync_mitigation_mode]/Value="monitor"',
+        "warning:SC-ELB-5",
+    ),
+    Survivor("SecureFunction", "*", "Function delete TracingConfig", "warning:SC-LAMBDA-6"),
+    Survivor(
+        "SecureFunction",
+        "*",
+        'Function downgrade TracingConfig/Mode="PassThrough"',
+        "warning:SC-LAMBDA-6",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Reader downgrade AutoMinorVersionUpgrade=false",
+        "warning:SC-RDS-10",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Writer downgrade AutoMinorVersionUpgrade=false",
+        "warning:SC-RDS-10",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "postgres",
+        "Instance downgrade AutoMinorVersionUpgrade=false",
+        "warning:SC-RDS-10",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Reader delete MonitoringInterval",
+        "warning:SC-RDS-12",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Reader downgrade MonitoringInterval=0",
+        "warning:SC-RDS-12",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Writer delete MonitoringInterval",
+        "warning:SC-RDS-12",
+    ),
+    Survivor(
+        "SecureDatabase",
+        "aurora-mysql,aurora-postgresql",
+        "Cluster/Writer downgrade MonitoringInterval=0",
+        "warning:SC-RDS-12",
+    ),
+    Survivor(
+        "SecureDatabase", "postgres", "Instance delete MonitoringInterval", "warning:SC-RDS-12"
+    ),
+    Survivor(
+        "SecureDatabase", "postgres", "Instance downgrade MonitoringInterval=0", "warning:SC-RDS-12"
+    ),
+    Survivor("SecureDatabase", "postgres", "Instance delete MultiAZ", "warning:SC-RDS-6"),
+    Survivor("SecureDatabase", "postgres", "Instance downgrade MultiAZ=false", "warning:SC-RDS-6"),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "AlarmTopic/Policy drop-deny PolicyDocument/Statement/AllowPublishThroughSSLOnly",
+        "warning:SC-SNS-3",
+    ),
+    Survivor(
+        "SecureAlbService",
+        "*",
+        "AlarmTopic/Policy remove-companion resource removed",
+        "warning:SC-SNS-3",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "DeadLetterQueue/Policy drop-deny PolicyDocument/Statement/0",
+        "warning:SC-SQS-3",
+    ),
+    Survivor(
+        "SecureFunction",
+        "*",
+        "DeadLetterQueue/Policy remove-companion resource removed",
+        "warning:SC-SQS-3",
+    ),
+    Survivor("SecureAlbService", "*", "WebAcl delete Rules/1", "warning:SC-WAF-2"),
+    Survivor(
+        "SecureAlbService", "*", 'WebAcl downgrade Rules/1/Action={"Count": {}}', "warning:SC-WAF-2"
+    ),
+)
+
+
+def known_survivors() -> dict[str, str]:
+    """Mutant id -> its reason, for every listed survivor."""
+    out: dict[str, str] = {}
+    for entry in KNOWN_SURVIVORS:
+        for mutant_id in entry.ids():
+            if mutant_id in out:
+                raise ValueError(f"listed twice: {mutant_id}")
+            out[mutant_id] = REASONS[entry.reason]
+    return out
