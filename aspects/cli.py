@@ -16,6 +16,7 @@ a second and needs no Node.js.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -246,8 +247,18 @@ def run_scan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     else:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `secure-constructs scan | head`: the verdict still counts
+            _quiet_stdout()
     return code
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so exiting does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def run_rules(args: argparse.Namespace) -> int:
@@ -275,8 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # `secure-constructs scan | head`
-        sys.stderr.close()
+    except BrokenPipeError:  # `secure-constructs rules | head`: nothing was judged
+        _quiet_stdout()
         return EXIT_OK
     except Exception as exc:  # the last line of defence: one line, exit 2, never exit 1
         detail = " ".join(str(exc).split())[:500]

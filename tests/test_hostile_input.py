@@ -443,3 +443,22 @@ def test_junit_warnings_are_not_failures_unless_fail_on_warning(tmp_path: Path) 
     )
     root = ET.fromstring(failing.stdout)  # noqa: S314 - our own output
     assert (failing.returncode, root.get("failures"), root.get("skipped")) == (1, "1", "0")
+
+
+def test_a_closed_pipe_keeps_the_verdict(tmp_path: Path) -> None:
+    """`scan | head` must not turn violations into exit 0 (nor print a traceback)."""
+    buckets = {f"B{i}": {"Type": "AWS::S3::Bucket"} for i in range(400)}  # > a pipe buffer
+    template = write(tmp_path / "many.json", {"Resources": buckets})
+    scan = subprocess.Popen(
+        [sys.executable, "-m", "aspects.cli", "scan", str(template), "--format", "table"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert scan.stdout is not None
+    scan.stdout.readline()
+    scan.stdout.close()  # the reader goes away, as `head -1` does
+    _out, err = scan.communicate(timeout=60)
+    assert scan.returncode == 1
+    assert "Traceback" not in err
