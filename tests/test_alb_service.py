@@ -434,6 +434,8 @@ def test_weakened_service_is_still_flagged_by_the_guardrails(built: Built) -> No
         ("SC-ECS-6", "Weakened/Web/TaskDefinition/Resource"),
         ("SC-KMS-3", "Weakened/Web/Key/Resource"),
         ("SC-S3-3", "Weakened/Web/AccessLogs/Resource"),
+        ("SC-LOGS-3", "Weakened/Web/ContainerLogs/Resource"),
+        ("SC-LOGS-3", "Weakened/Web/ExecuteCommandLogs/Resource"),
     }
 
 

@@ -33,6 +33,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
     "logs": [
         ("SC-LOGS-1", Pillar.AT_REST, E),
         ("SC-LOGS-2", Pillar.DETECTION, E),
+        ("SC-LOGS-3", Pillar.DETECTION, E),
     ],
     "ec2": [
         ("SC-EC2-1", Pillar.PREVENTION, E),

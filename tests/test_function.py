@@ -413,7 +413,10 @@ def test_public_url_warns_and_the_guardrails_flag_url_and_permissions(built: Bui
 
 def test_destroy_policy_warns_and_the_guardrails_flag_the_key(built: Built) -> None:
     assert WARN_FUNCTION_DESTROY_ON_REMOVAL in _warnings(built.stacks["Destroy"])
-    assert built.findings("Destroy") == {("SC-KMS-3", "Destroy/Worker/Key/Resource")}
+    assert built.findings("Destroy") == {
+        ("SC-KMS-3", "Destroy/Worker/Key/Resource"),
+        ("SC-LOGS-3", "Destroy/Worker/LogGroup/Resource"),
+    }
     for resource_type in ("AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::SQS::Queue"):
         assert built.one("Destroy", resource_type)[1]["DeletionPolicy"] == "Delete"
 

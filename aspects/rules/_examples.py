@@ -289,6 +289,25 @@ Resources:
     Type: AWS::Logs::LogGroup
 """,
     ),
+    "SC-LOGS-3": Example(
+        compliant="""\
+Resources:
+  AppLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      RetentionInDays: 365
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+""",
+        non_compliant="""\
+Resources:
+  AppLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      RetentionInDays: 365
+    DeletionPolicy: Delete
+""",
+    ),
     "SC-EC2-1": Example(
         compliant="""\
 Resources:

@@ -1,4 +1,4 @@
-"""CloudWatch Logs guardrails: log groups encrypted with a KMS key and kept for a finite time."""
+"""CloudWatch Logs guardrails: encrypted with a KMS key, finite retention, retained on removal."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from aspects.index import ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
-from aspects.rules._common import kms_key_problems
+from aspects.rules._common import kms_key_problems, retention_problems
 
 LOG_GROUP = ("AWS::Logs::LogGroup",)
 
@@ -26,6 +26,10 @@ def _finite_retention(r: ResourceView) -> Iterator[Problem]:
         return
     if r.int(days, "RetentionInDays") <= 0:
         yield Problem(f"RetentionInDays is {days!r}", "Properties.RetentionInDays")
+
+
+def _retained(r: ResourceView) -> Iterator[Problem]:
+    yield from retention_problems(r)
 
 
 RULES = (
@@ -57,5 +61,20 @@ RULES = (
         nist_800_53=("AU-11",),
         cdk_nag=("NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod",),
         checkov=("CKV_AWS_66",),
+    ),
+    Rule(
+        id="SC-LOGS-3",
+        title="Log groups are retained when removed from the stack",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=LOG_GROUP,
+        rationale="Logs are the record an investigation needs after the fact: deleting the "
+        "stack, renaming the log group or a replacement must not delete them with it. "
+        "CDK's LogGroup retains by default; an escape hatch, a raw CfnLogGroup or "
+        "removal_policy=DESTROY does not.",
+        fix="Keep removal_policy=RemovalPolicy.RETAIN on the LogGroup (DeletionPolicy and "
+        "UpdateReplacePolicy Retain); expire old events with retention instead.",
+        check=_retained,
+        nist_800_53=("AU-9", "AU-11"),
     ),
 )

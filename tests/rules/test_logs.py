@@ -1,4 +1,4 @@
-"""SC-LOGS-1..2 on log groups built from L2s, raw L1s, escape hatches and tokens.
+"""SC-LOGS-1..3 on log groups built from L2s, raw L1s, escape hatches and tokens.
 
 One app is synthesized for the module: stack ``Logs`` holds one log group per case
 (construct id = case name), stack ``LogsKeys`` a key that ``Logs`` uses through a
@@ -37,8 +37,12 @@ def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
 
     def l1(construct_id: str, **overrides: Any) -> logs.CfnLogGroup:
         props: dict[str, Any] = {"kms_key_id": key.key_arn, "retention_in_days": 30}
+        retained = overrides.pop("retained", True)
         props.update(overrides)
-        return logs.CfnLogGroup(stack, construct_id, **props)
+        resource = logs.CfnLogGroup(stack, construct_id, **props)
+        if retained:
+            resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        return resource
 
     # Compliant references.
     group("Secure")
@@ -68,6 +72,13 @@ def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
         "RetentionInDays", switch.pick(30, cdk.Aws.NO_VALUE)
     )
     cfn(group("IfRetentionBoth")).add_property_override("RetentionInDays", switch.pick(30, 90))
+
+    # SC-LOGS-3 retained when removed from the stack.
+    group("Destroyed", removal_policy=cdk.RemovalPolicy.DESTROY)
+    l1("L1NoPolicy", retained=False)
+    cfn(group("EscNoDeletionPolicy")).add_deletion_override("DeletionPolicy")
+    cfn(group("EscReplaceDeletes")).add_override("UpdateReplacePolicy", "Delete")
+    cfn(group("Snapshot")).apply_removal_policy(cdk.RemovalPolicy.SNAPSHOT)
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +172,38 @@ def test_retention_removed_under_a_condition_cannot_be_verified(ev: Checked) -> 
 
 def test_finite_retention_in_both_branches_is_compliant(ev: Checked) -> None:
     assert ids(ev, at("IfRetentionBoth")) == set()
+
+
+# -- SC-LOGS-3 retained when removed from the stack ------------------------------------------
+
+
+def test_log_group_destroyed_with_the_stack_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("Destroyed")) == {("SC-LOGS-3", NON_COMPLIANT)}
+
+
+def test_l1_log_group_without_removal_policy_is_flagged(ev: Checked) -> None:
+    findings = [f for f in ev.evaluation.findings if f.construct_path == at("L1NoPolicy")]
+    assert {(f.rule.id, f.property_path) for f in findings} == {
+        ("SC-LOGS-3", "DeletionPolicy"),
+        ("SC-LOGS-3", "UpdateReplacePolicy"),
+    }
+
+
+def test_deletion_policy_removed_by_override_is_flagged(ev: Checked) -> None:
+    findings = [
+        f for f in ev.evaluation.findings if f.construct_path == at("EscNoDeletionPolicy/Resource")
+    ]
+    assert {(f.rule.id, f.property_path) for f in findings} == {("SC-LOGS-3", "DeletionPolicy")}
+
+
+def test_replacement_that_deletes_is_flagged(ev: Checked) -> None:
+    findings = [
+        f for f in ev.evaluation.findings if f.construct_path == at("EscReplaceDeletes/Resource")
+    ]
+    assert {(f.rule.id, f.property_path) for f in findings} == {
+        ("SC-LOGS-3", "UpdateReplacePolicy")
+    }
+
+
+def test_snapshot_is_not_a_removal_policy_for_log_groups(ev: Checked) -> None:
+    assert ids(ev, at("Snapshot")) == {"SC-LOGS-3"}
