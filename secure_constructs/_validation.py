@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from aspects.errors import Issue, SecureConstructsError
@@ -28,6 +29,11 @@ _REPR_LIMIT = 60
 #: validate first, so these only fire for direct callers).
 HELPER_TYPE_CODE = "SC-DEFAULTS-1"
 HELPER_RANGE_CODE = "SC-DEFAULTS-2"
+
+#: The members by which method arguments are judged to implement common jsii interfaces.
+GRANTABLE = ("grant_principal",)
+PRINCIPAL = ("policy_fragment", "assume_role_action")
+CONNECTABLE = ("connections",)
 
 
 def shown(value: object) -> str:
@@ -248,17 +254,44 @@ class Checks:
             "a construct",
             "pass the stack (or construct) to add this construct to, e.g. self.",
         )
-        if not isinstance(construct_id, str):
-            return self.wrong("construct_id", construct_id, "a str", "pass an id like 'Data'.")
-        if not construct_id.strip() or "/" in construct_id:
+        return self.identifier("construct_id", construct_id, example="Data") and ok
+
+    def identifier(self, prop: str, value: object, *, example: str) -> bool:
+        """A construct id: a non-empty str without '/'."""
+        if not isinstance(value, str):
+            return self.wrong(prop, value, "a str", f"pass an id like {example!r}.")
+        if not value.strip() or "/" in value:
             self.add(
                 self.type_code,
-                "construct_id",
-                f"{construct_id!r} is empty or contains '/' (the construct path separator).",
-                "pass a non-empty id without '/', e.g. 'Data'.",
+                prop,
+                f"{value!r} is empty or contains '/' (the construct path separator).",
+                f"pass a non-empty id without '/', e.g. {example!r}.",
             )
             return False
-        return ok
+        return True
+
+    # -- method arguments ------------------------------------------------------------
+
+    def grantee(self, prop: str, value: object) -> bool:
+        """An ``iam.IGrantable`` (a role, a user, a SecureFunction, a SecureAlbService...)."""
+        return self.interface(
+            prop,
+            value,
+            GRANTABLE,
+            "an iam.IGrantable",
+            f"pass what gets the permission as {prop}: a role, a user, or a construct with "
+            "a grant_principal (a SecureFunction, a SecureAlbService...).",
+        )
+
+    def statement(self, prop: str, value: object) -> bool:
+        """An ``iam.PolicyStatement``."""
+        return self.instance(
+            prop,
+            value,
+            iam.PolicyStatement,
+            "an iam.PolicyStatement",
+            "pass iam.PolicyStatement(actions=[...], resources=[...]) (not a dict or JSON).",
+        )
 
 
 def where(construct: str, scope: object, construct_id: object) -> str:
@@ -268,6 +301,11 @@ def where(construct: str, scope: object, construct_id: object) -> str:
         path = f"{parent}/{construct_id}" if parent else construct_id
         return f"{construct} at {path!r}"
     return f"{construct} {construct_id!r}"
+
+
+def method_where(construct: str, instance: Construct, method: str) -> str:
+    """Where a bad method argument was passed, e.g. ``SecureBucket at 'S/Data'.grant_read``."""
+    return f"{construct} at {instance.node.path!r}.{method}"
 
 
 def raise_if_any(what: str, issues: Sequence[Issue]) -> None:

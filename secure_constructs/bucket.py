@@ -15,7 +15,7 @@ from aspects.errors import Issue
 from secure_constructs._defaults import s3 as defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
-from secure_constructs._validation import Checks, is_token, raise_if_any, where
+from secure_constructs._validation import Checks, is_token, method_where, raise_if_any, where
 
 #: Warning ids (acknowledge with ``Annotations.of(scope).acknowledge_warning(id)``).
 WARN_VERSIONING_DISABLED = "secure-constructs:SecureBucket:versioning-disabled"
@@ -262,32 +262,64 @@ class SecureBucket(Construct):
         return self.bucket.bucket_arn
 
     def grant_read(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
-        """Allow reading objects (and decrypting them with the key)."""
+        """Allow reading objects (and decrypting them with the key).
+
+        Raises
+        ------
+        SecureConstructsError
+            If *grantee* is not an ``iam.IGrantable`` or *objects_key_pattern* is not a
+            non-empty str (SC-BUCKET-8); the same holds for every ``grant_*`` method.
+        """
+        self._check_grant("grant_read", grantee, objects_key_pattern)
         return self.bucket.grant_read(grantee, objects_key_pattern)
 
     def grant_write(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
         """Allow writing objects (and encrypting them with the key)."""
+        self._check_grant("grant_write", grantee, objects_key_pattern)
         return self.bucket.grant_write(grantee, objects_key_pattern)
 
     def grant_read_write(
         self, grantee: iam.IGrantable, objects_key_pattern: str = "*"
     ) -> iam.Grant:
         """Allow reading and writing objects."""
+        self._check_grant("grant_read_write", grantee, objects_key_pattern)
         return self.bucket.grant_read_write(grantee, objects_key_pattern)
 
     def grant_put(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
         """Allow putting objects only."""
+        self._check_grant("grant_put", grantee, objects_key_pattern)
         return self.bucket.grant_put(grantee, objects_key_pattern)
 
     def grant_delete(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
         """Allow deleting objects."""
+        self._check_grant("grant_delete", grantee, objects_key_pattern)
         return self.bucket.grant_delete(grantee, objects_key_pattern)
 
     def add_to_resource_policy(
         self, statement: iam.PolicyStatement
     ) -> iam.AddToResourcePolicyResult:
-        """Add a statement to the bucket policy (the guardrails still judge it)."""
+        """Add a statement to the bucket policy (the guardrails still judge it).
+
+        Raises
+        ------
+        SecureConstructsError
+            If *statement* is not an ``iam.PolicyStatement`` (SC-BUCKET-8).
+        """
+        checks = Checks(_METHOD)
+        checks.statement("statement", statement)
+        raise_if_any(method_where("SecureBucket", self, "add_to_resource_policy"), checks.issues)
         return self.bucket.add_to_resource_policy(statement)
+
+    def _check_grant(self, method: str, grantee: object, objects_key_pattern: object) -> None:
+        """The arguments of a ``grant_*`` method (SC-BUCKET-8), before any jsii call."""
+        checks = Checks(_METHOD)
+        checks.grantee("grantee", grantee)
+        checks.string("objects_key_pattern", objects_key_pattern)
+        raise_if_any(method_where("SecureBucket", self, method), checks.issues)
+
+
+#: The code of a wrong argument to a method (``grant_*``, ``add_to_resource_policy``).
+_METHOD = "SC-BUCKET-8"
 
 
 def _validate(

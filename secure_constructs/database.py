@@ -24,7 +24,15 @@ from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.rds import EngineKind
 from secure_constructs._scanners import accept_cdk_nag
-from secure_constructs._validation import Checks, is_token, literal_int, raise_if_any, where
+from secure_constructs._validation import (
+    CONNECTABLE,
+    Checks,
+    is_token,
+    literal_int,
+    method_where,
+    raise_if_any,
+    where,
+)
 
 __all__ = [
     "ISOLATED_SUBNETS",
@@ -617,29 +625,48 @@ class SecureDatabase(Construct):
         Raises
         ------
         SecureConstructsError
-            If the peer is an address range that is not private (SC-DATABASE-13): the
-            database is never reachable from the internet.
+            If *peer* is not an ``ec2.IConnectable`` or *description* not a str of at most
+            255 characters (SC-DATABASE-17), or the peer is an address range that is not
+            private (SC-DATABASE-13): the database is never reachable from the internet.
         """
-        cidr = getattr(peer, "unique_id", None)
+        checks = Checks(_METHOD)
+        checks.interface(
+            "peer",
+            peer,
+            CONNECTABLE,
+            "an ec2.IConnectable",
+            "pass a security group, a construct with connections (a SecureFunction in the "
+            "VPC...), or ec2.Peer.ipv4('10.0.0.0/16').",
+        )
+        if (
+            checks.string("description", description, optional=True, empty=True)
+            and isinstance(description, str)
+            and not is_token(description)
+            and len(description) > _MAX_RULE_DESCRIPTION
+        ):
+            checks.add(
+                _METHOD,
+                "description",
+                f"a {len(description)}-character description is longer than the "
+                f"{_MAX_RULE_DESCRIPTION} EC2 allows for a security group rule.",
+                "shorten it.",
+            )
+        cidr = getattr(peer, "unique_id", None) if checks.ok("peer") else None
         if isinstance(cidr, str) and not cdk.Token.is_unresolved(cidr):
             try:
                 network = ipaddress.ip_network(cidr, strict=False)
             except ValueError:
                 network = None  # a security group or prefix list id
             if network is not None and not network.is_private:
-                raise SecureConstructsError(
-                    f"SecureDatabase.allow_from at {self.node.path!r}",
-                    [
-                        Issue(
-                            "SC-DATABASE-13",
-                            "peer",
-                            f"{cidr} is not a private address range: the database must never "
-                            "be reachable from the internet.",
-                            "allow a security group (the client's), a private CIDR of the "
-                            "VPC or a peered network, or a prefix list.",
-                        )
-                    ],
+                checks.add(
+                    "SC-DATABASE-13",
+                    "peer",
+                    f"{cidr} is not a private address range: the database must never "
+                    "be reachable from the internet.",
+                    "allow a security group (the client's), a private CIDR of the "
+                    "VPC or a peered network, or a prefix list.",
                 )
+        raise_if_any(method_where("SecureDatabase", self, "allow_from"), checks.issues)
         self.connections.allow_from(
             peer, ec2.Port.tcp(self.port), description or f"Database clients of {self.node.path}"
         )
@@ -649,13 +676,32 @@ class SecureDatabase(Construct):
 
         The database user must exist and be granted ``rds_iam`` (PostgreSQL) or be
         identified ``WITH AWSAuthenticationPlugin AS 'RDS'`` (MySQL).
+
+        Raises
+        ------
+        SecureConstructsError
+            If *grantee* is not an ``iam.IGrantable`` or *db_user* is not a non-empty str
+            (SC-DATABASE-17).
         """
+        checks = Checks(_METHOD)
+        checks.grantee("grantee", grantee)
+        checks.string("db_user", db_user)
+        raise_if_any(method_where("SecureDatabase", self, "grant_connect"), checks.issues)
         if self.cluster is not None:
             return self.cluster.grant_connect(grantee, db_user)
         return _required(self.instance).grant_connect(grantee, db_user)
 
     def grant_secret_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Allow *grantee* to read the master secret (and decrypt it with the key)."""
+        """Allow *grantee* to read the master secret (and decrypt it with the key).
+
+        Raises
+        ------
+        SecureConstructsError
+            If *grantee* is not an ``iam.IGrantable`` (SC-DATABASE-17).
+        """
+        checks = Checks(_METHOD)
+        checks.grantee("grantee", grantee)
+        raise_if_any(method_where("SecureDatabase", self, "grant_secret_read"), checks.issues)
         return self.secret.grant_read(grantee)
 
     def connection_environment(self, prefix: str = "DB_") -> dict[str, str]:
@@ -665,7 +711,27 @@ class SecureDatabase(Construct):
         with IAM (:meth:`grant_connect`). ``TLS_MODE`` is the client setting that verifies
         the server certificate and host name against the RDS CA bundle (libpq
         ``sslmode=verify-full``, MySQL ``--ssl-mode=VERIFY_IDENTITY``).
+
+        Raises
+        ------
+        SecureConstructsError
+            If *prefix* is not a str that starts an environment variable name: a letter,
+            then letters, digits and underscores; it may be empty (SC-DATABASE-17).
         """
+        checks = Checks(_METHOD)
+        if (
+            checks.string("prefix", prefix, empty=True)
+            and isinstance(prefix, str)
+            and not _ENV_PREFIX.match(prefix)
+        ):
+            checks.add(
+                _METHOD,
+                "prefix",
+                f"{prefix!r} cannot start an environment variable name (a letter, then "
+                "letters, digits and underscores).",
+                "pass e.g. prefix='DB_' or prefix='ORDERS_DB_', or '' for no prefix.",
+            )
+        raise_if_any(method_where("SecureDatabase", self, "connection_environment"), checks.issues)
         env = {
             f"{prefix}HOST": self.endpoint.hostname,
             f"{prefix}PORT": str(self.port),
@@ -857,6 +923,10 @@ def _range_issues(
 
 
 _TYPE = "SC-DATABASE-15"
+#: The code of a wrong argument to a method (``allow_from``, ``grant_connect``...).
+_METHOD = "SC-DATABASE-17"
+_MAX_RULE_DESCRIPTION = 255
+_ENV_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)?$")
 _DATABASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _TIME = r"([01]\d|2[0-3]):[0-5]\d"
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)"

@@ -19,7 +19,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 from jsii.errors import JSIIError
 
-from aspects.errors import Issue, SecureConstructsError
+from aspects.errors import Issue
 from aspects.rules.awslambda import (
     DEPRECATED_RUNTIMES,
     RUNTIMES_REVIEWED,
@@ -35,9 +35,11 @@ from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_lo
 from secure_constructs._defaults.sqs import DEFAULT_DEAD_LETTER_RETENTION, encrypted_queue
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
+    PRINCIPAL,
     Checks,
     is_token,
     literal_int,
+    method_where,
     missing_subnets,
     provides,
     raise_if_any,
@@ -433,15 +435,28 @@ class SecureFunction(Construct):
         Raises
         ------
         SecureConstructsError
-            If the name is invalid or reserved, or the value is (or looks like) a secret.
+            If *key* or *value* is not a str (SC-FUNCTION-20), the name is invalid or
+            reserved, or the value is (or looks like) a secret.
         """
-        issues = _environment_issues(self, {key: value})
-        if issues:
-            raise SecureConstructsError(f"SecureFunction at {self.node.path!r}", issues)
+        checks = Checks(_METHOD)
+        checks.string("key", key)
+        checks.string("value", value, empty=True)
+        where = method_where("SecureFunction", self, "add_environment")
+        raise_if_any(where, checks.issues)
+        raise_if_any(where, _environment_issues(self, {key: value}))
         self.function.add_environment(key, value)
 
     def add_to_role_policy(self, statement: iam.PolicyStatement) -> None:
-        """Add a statement to the execution role's managed policy (the guardrails judge it)."""
+        """Add a statement to the execution role's managed policy (the guardrails judge it).
+
+        Raises
+        ------
+        SecureConstructsError
+            If *statement* is not an ``iam.PolicyStatement`` (SC-FUNCTION-20).
+        """
+        checks = Checks(_METHOD)
+        checks.statement("statement", statement)
+        raise_if_any(method_where("SecureFunction", self, "add_to_role_policy"), checks.issues)
         self.role.add_to_principal_policy(statement)
 
     def add_permission(
@@ -458,7 +473,38 @@ class SecureFunction(Construct):
 
         Give a service or ``AnyPrincipal`` a ``source_arn``, ``source_account`` or
         ``organization_id``: guardrail SC-LAMBDA-4 reports a permission without one.
+
+        Raises
+        ------
+        SecureConstructsError
+            If an argument has the wrong type, a string is empty, or *source_account* is
+            not a 12-digit account id (SC-FUNCTION-20).
         """
+        checks = Checks(_METHOD)
+        checks.identifier("construct_id", construct_id, example="InvokeFromS3")
+        checks.interface(
+            "principal",
+            principal,
+            PRINCIPAL,
+            "an iam.IPrincipal",
+            "pass e.g. iam.ServicePrincipal('s3.amazonaws.com') or iam.AccountPrincipal(...).",
+        )
+        checks.string("action", action, optional=True)
+        checks.string("source_arn", source_arn, optional=True)
+        if (
+            checks.string("source_account", source_account, optional=True)
+            and isinstance(source_account, str)
+            and not is_token(source_account)
+            and not _ACCOUNT.match(source_account)
+        ):
+            checks.add(
+                _METHOD,
+                "source_account",
+                f"{source_account!r} is not an AWS account id (12 digits).",
+                "pass the 12-digit account id, e.g. source_account=cdk.Aws.ACCOUNT_ID.",
+            )
+        checks.string("organization_id", organization_id, optional=True)
+        raise_if_any(method_where("SecureFunction", self, "add_permission"), checks.issues)
         self.function.add_permission(
             construct_id,
             principal=principal,
@@ -469,21 +515,59 @@ class SecureFunction(Construct):
         )
 
     def add_event_source(self, source: lambda_.IEventSource) -> None:
-        """Connect an event source (SQS, SNS, S3...), as ``lambda.Function.add_event_source``."""
+        """Connect an event source (SQS, SNS, S3...), as ``lambda.Function.add_event_source``.
+
+        Raises
+        ------
+        SecureConstructsError
+            If *source* is not a ``lambda.IEventSource`` (SC-FUNCTION-20).
+        """
+        checks = Checks(_METHOD)
+        checks.interface(
+            "source",
+            source,
+            ("bind",),
+            "a lambda.IEventSource",
+            "pass an event source from aws_lambda_event_sources, e.g. SqsEventSource(queue) "
+            "(not the queue or topic itself).",
+        )
+        raise_if_any(method_where("SecureFunction", self, "add_event_source"), checks.issues)
         self.function.add_event_source(source)
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Allow *grantee* to invoke the function."""
+        """Allow *grantee* to invoke the function.
+
+        Raises
+        ------
+        SecureConstructsError
+            If *grantee* is not an ``iam.IGrantable`` (SC-FUNCTION-20).
+        """
+        self._check_grantee("grant_invoke", grantee)
         return self.function.grant_invoke(grantee)
 
     def grant_invoke_url(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Allow *grantee* to invoke the function through its (IAM-authenticated) URL."""
+        """Allow *grantee* to invoke the function through its (IAM-authenticated) URL.
+
+        Raises
+        ------
+        SecureConstructsError
+            If *grantee* is not an ``iam.IGrantable`` (SC-FUNCTION-20).
+        """
+        self._check_grantee("grant_invoke_url", grantee)
         return self.function.grant_invoke_url(grantee)
+
+    def _check_grantee(self, method: str, grantee: object) -> None:
+        checks = Checks(_METHOD)
+        checks.grantee("grantee", grantee)
+        raise_if_any(method_where("SecureFunction", self, method), checks.issues)
 
 
 # -- validation ----------------------------------------------------------------------------------
 
 _TYPE = "SC-FUNCTION-16"
+#: The code of a wrong argument to a method (``add_permission``, ``grant_invoke``...).
+_METHOD = "SC-FUNCTION-20"
+_ACCOUNT = re.compile(r"^\d{12}$")
 _MAX_LAYERS = 5
 _MAX_HANDLER = 128
 _MAX_DESCRIPTION = 256

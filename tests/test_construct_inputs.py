@@ -3,7 +3,9 @@
 One case per bad input: the wrong type of every public parameter, and the values that
 CDK accepts but CloudFormation or the container runtime rejects at deploy time. Each case
 asserts the exact issue codes. Nothing here is synthesized: construction fails before any
-resource is created, in a fresh stack per case.
+resource is created, in a fresh stack per case. The public methods are called on one
+construct per section (a module-scoped fixture): a bad call fails before any jsii call, so
+it changes nothing and the construct serves every case.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_rds as rds
 
@@ -638,3 +641,307 @@ def test_every_bad_alb_service_input_is_reported_in_one_error() -> None:
         "SC-ALB-9",
         "SC-ALB-7",
     )
+
+
+# -- public methods ------------------------------------------------------------------------
+
+ROLE_ARN = "arn:aws:iam::111111111111:role/app"
+S3 = iam.ServicePrincipal("s3.amazonaws.com")
+STATEMENT = iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"])
+STATEMENT_DICT = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+
+#: (id, method, positional arguments, keyword arguments, codes, match); "ROLE" stands for
+#: a valid grantee of the fixture's stack.
+MethodCase = tuple[str, str, tuple[Any, ...], dict[str, Any], tuple[str, ...], str]
+
+
+@pytest.fixture(scope="module")
+def methods_stack() -> cdk.Stack:
+    stack = _stack()
+    iam.Role.from_role_arn(stack, "Role", ROLE_ARN)
+    return stack
+
+
+def _call(construct: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> object:
+    role = cdk.Stack.of(construct).node.find_child("Role")
+    args = tuple(role if a == "ROLE" else a for a in args)
+    kwargs = {k: role if v == "ROLE" else v for k, v in kwargs.items()}
+    return getattr(construct, method)(*args, **kwargs)
+
+
+def _method_error(
+    construct: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], match: str
+) -> SecureConstructsError:
+    with pytest.raises(SecureConstructsError, match=match) as raised:
+        _call(construct, method, args, kwargs)
+    return raised.value
+
+
+def _grant_cases(method: str, code: str) -> list[MethodCase]:
+    return [
+        (f"{method}-grantee-str", method, (ROLE_ARN,), {}, (code,), r"grantee: 'arn:aws:iam"),
+        (f"{method}-grantee-none", method, (None,), {}, (code,), r"grantee: is required"),
+        (
+            f"{method}-pattern-int",
+            method,
+            ("ROLE",),
+            {"objects_key_pattern": 1},
+            (code,),
+            r"objects_key_pattern: 1 \(a int\) is not a str",
+        ),
+        (
+            f"{method}-pattern-empty",
+            method,
+            ("ROLE", ""),
+            {},
+            (code,),
+            r"objects_key_pattern: '' is empty",
+        ),
+    ]
+
+
+B = "SC-BUCKET-8"
+BUCKET_METHOD_CASES: list[MethodCase] = [
+    *(
+        case
+        for method in ("grant_read", "grant_write", "grant_read_write", "grant_put", "grant_delete")
+        for case in _grant_cases(method, B)
+    ),
+    (
+        "policy-dict",
+        "add_to_resource_policy",
+        (STATEMENT_DICT,),
+        {},
+        (B,),
+        r"statement: .*\(a dict\) is not an iam.PolicyStatement",
+    ),
+    ("policy-none", "add_to_resource_policy", (None,), {}, (B,), r"statement: is required"),
+]
+
+
+@pytest.fixture(scope="module")
+def bucket(methods_stack: cdk.Stack) -> SecureBucket:
+    return SecureBucket(methods_stack, "Data")
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "kwargs", "codes", "match"),
+    [case[1:] for case in BUCKET_METHOD_CASES],
+    ids=[case[0] for case in BUCKET_METHOD_CASES],
+)
+def test_bad_bucket_method_argument_is_one_error_with_its_code(
+    bucket: SecureBucket,
+    method: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    codes: tuple[str, ...],
+    match: str,
+) -> None:
+    error = _method_error(bucket, method, args, kwargs, match)
+    assert error.codes == codes
+    assert error.where == f"SecureBucket at 'S/Data'.{method}"
+
+
+M = "SC-FUNCTION-20"
+FUNCTION_METHOD_CASES: list[MethodCase] = [
+    ("env-key-int", "add_environment", (1, "x"), {}, (M,), r"key: 1 \(a int\) is not a str"),
+    ("env-key-empty", "add_environment", ("", "x"), {}, (M,), r"key: '' is empty"),
+    ("env-value-int", "add_environment", ("PORT", 8080), {}, (M,), r"value: 8080 \(a int\)"),
+    ("env-value-none", "add_environment", ("PORT", None), {}, (M,), r"value: is required"),
+    ("env-both-wrong", "add_environment", (None, 1), {}, (M, M), r"key: (.|\n)*value: 1"),
+    (
+        "role-policy-dict",
+        "add_to_role_policy",
+        (STATEMENT_DICT,),
+        {},
+        (M,),
+        r"statement: .*iam.PolicyStatement",
+    ),
+    ("permission-id-int", "add_permission", (1,), {"principal": S3}, (M,), r"construct_id: 1"),
+    (
+        "permission-id-slash",
+        "add_permission",
+        ("a/b",),
+        {"principal": S3},
+        (M,),
+        r"construct_id: 'a/b' is empty or contains '/'",
+    ),
+    (
+        "permission-principal-str",
+        "add_permission",
+        ("P",),
+        {"principal": "s3.amazonaws.com"},
+        (M,),
+        r"principal: 's3.amazonaws.com' \(a str\) is not an iam.IPrincipal",
+    ),
+    (
+        "permission-principal-none",
+        "add_permission",
+        ("P",),
+        {"principal": None},
+        (M,),
+        r"principal: is required",
+    ),
+    (
+        "permission-action-list",
+        "add_permission",
+        ("P",),
+        {"principal": S3, "action": ["lambda:InvokeFunction"]},
+        (M,),
+        r"action: \['lambda:InvokeFunction'\]",
+    ),
+    (
+        "permission-action-empty",
+        "add_permission",
+        ("P",),
+        {"principal": S3, "action": ""},
+        (M,),
+        r"action: '' is empty",
+    ),
+    (
+        "permission-source-arn-int",
+        "add_permission",
+        ("P",),
+        {"principal": S3, "source_arn": 5},
+        (M,),
+        r"source_arn: 5",
+    ),
+    (
+        "permission-source-account-int",
+        "add_permission",
+        ("P",),
+        {"principal": S3, "source_account": 111111111111},
+        (M,),
+        r"source_account: 111111111111 \(a int\) is not a str",
+    ),
+    (
+        "permission-source-account-short",
+        "add_permission",
+        ("P",),
+        {"principal": S3, "source_account": "1111"},
+        (M,),
+        r"source_account: '1111' is not an AWS account id \(12 digits\)",
+    ),
+    (
+        "permission-organization-int",
+        "add_permission",
+        ("P",),
+        {"principal": S3, "organization_id": 7},
+        (M,),
+        r"organization_id: 7",
+    ),
+    (
+        "event-source-str",
+        "add_event_source",
+        ("arn:aws:sqs:eu-west-1:111111111111:q",),
+        {},
+        (M,),
+        r"source: 'arn:aws:sqs.*lambda.IEventSource",
+    ),
+    ("invoke-grantee-str", "grant_invoke", (ROLE_ARN,), {}, (M,), r"grantee: .*iam.IGrantable"),
+    ("invoke-url-grantee-none", "grant_invoke_url", (None,), {}, (M,), r"grantee: is required"),
+]
+
+
+@pytest.fixture(scope="module")
+def function(methods_stack: cdk.Stack) -> SecureFunction:
+    return _function(methods_stack, {})
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "kwargs", "codes", "match"),
+    [case[1:] for case in FUNCTION_METHOD_CASES],
+    ids=[case[0] for case in FUNCTION_METHOD_CASES],
+)
+def test_bad_function_method_argument_is_one_error_with_its_code(
+    function: SecureFunction,
+    method: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    codes: tuple[str, ...],
+    match: str,
+) -> None:
+    error = _method_error(function, method, args, kwargs, match)
+    assert error.codes == codes
+    assert error.where == f"SecureFunction at 'S/Worker'.{method}"
+
+
+DM = "SC-DATABASE-17"
+DATABASE_METHOD_CASES: list[MethodCase] = [
+    (
+        "allow-peer-str",
+        "allow_from",
+        ("10.0.0.0/16",),
+        {},
+        (DM,),
+        r"peer: '10.0.0.0/16' \(a str\) is not an ec2.IConnectable",
+    ),
+    ("allow-peer-none", "allow_from", (None,), {}, (DM,), r"peer: is required"),
+    (
+        "allow-description-int",
+        "allow_from",
+        (ec2.Peer.ipv4("10.0.0.0/16"), 5),
+        {},
+        (DM,),
+        r"description: 5 \(a int\) is not a str",
+    ),
+    (
+        "allow-description-long",
+        "allow_from",
+        (ec2.Peer.ipv4("10.0.0.0/16"), "d" * 256),
+        {},
+        (DM,),
+        r"description: a 256-character description",
+    ),
+    (
+        "allow-public-peer-and-bad-description",
+        "allow_from",
+        (ec2.Peer.any_ipv4(), 5),
+        {},
+        (DM, "SC-DATABASE-13"),
+        r"description: 5(.|\n)*0.0.0.0/0 is not a private",
+    ),
+    ("connect-grantee-str", "grant_connect", (ROLE_ARN, "app"), {}, (DM,), r"grantee: 'arn"),
+    ("connect-user-none", "grant_connect", ("ROLE", None), {}, (DM,), r"db_user: is required"),
+    ("connect-user-empty", "grant_connect", ("ROLE", " "), {}, (DM,), r"db_user: ' ' is empty"),
+    ("secret-grantee-none", "grant_secret_read", (None,), {}, (DM,), r"grantee: is required"),
+    ("secret-grantee-str", "grant_secret_read", ("app",), {}, (DM,), r"iam.IGrantable"),
+    ("env-prefix-int", "connection_environment", (1,), {}, (DM,), r"prefix: 1 \(a int\)"),
+    ("env-prefix-none", "connection_environment", (None,), {}, (DM,), r"prefix: is required"),
+    (
+        "env-prefix-dash",
+        "connection_environment",
+        ("DB-",),
+        {},
+        (DM,),
+        r"prefix: 'DB-' cannot start an environment variable name",
+    ),
+    ("env-prefix-digit", "connection_environment", ("1DB_",), {}, (DM,), r"prefix: '1DB_'"),
+]
+
+
+@pytest.fixture(scope="module")
+def database(methods_stack: cdk.Stack) -> SecureDatabase:
+    return _database(methods_stack, {})
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "kwargs", "codes", "match"),
+    [case[1:] for case in DATABASE_METHOD_CASES],
+    ids=[case[0] for case in DATABASE_METHOD_CASES],
+)
+def test_bad_database_method_argument_is_one_error_with_its_code(
+    database: SecureDatabase,
+    method: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    codes: tuple[str, ...],
+    match: str,
+) -> None:
+    error = _method_error(database, method, args, kwargs, match)
+    assert error.codes == codes
+    assert error.where == f"SecureDatabase at 'S/Db'.{method}"
+
+
+def test_an_empty_prefix_is_accepted(database: SecureDatabase) -> None:
+    assert "HOST" in database.connection_environment("")
