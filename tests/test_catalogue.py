@@ -41,6 +41,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
     ],
     "iam": [
         ("SC-IAM-1", Pillar.PREVENTION, E),
+        ("SC-IAM-2", Pillar.PREVENTION, E),
     ],
     "awslambda": [
         ("SC-LAMBDA-1", Pillar.AT_REST, E),

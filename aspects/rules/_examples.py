@@ -384,6 +384,32 @@ Resources:
             Resource: "*"
 """,
     ),
+    "SC-IAM-2": Example(
+        compliant="""\
+Resources:
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+""",
+        non_compliant="""\
+Resources:
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: "*"}
+            Action: sts:AssumeRole
+""",
+    ),
 }
 
 EXAMPLES.update(SERVERLESS_EXAMPLES)

@@ -1,4 +1,4 @@
-"""AWS IAM guardrails: no statement that allows every action on every resource."""
+"""AWS IAM guardrails: no administrator grants, no role that everyone may assume."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from typing import Any
 
 from aspects.index import ExternalRef, ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
-from aspects.rules._common import Deferred, effect, flatten, may_be_wildcard, statements
+from aspects.rules._common import (
+    Deferred,
+    effect,
+    flatten,
+    has_restricting_condition,
+    may_be_wildcard,
+    principal_is_everyone,
+    statements,
+)
 from aspects.values import as_list, intrinsic_name
 
 POLICY_HOLDERS = (
@@ -106,6 +114,25 @@ def _admin_statement(r: ResourceView, statement: Mapping[str, Any], what: str) -
         )
 
 
+def _trust_not_public(r: ResourceView) -> Iterator[Problem]:
+    """No trust statement lets every AWS principal assume the role unconditionally."""
+    deferred = Deferred()
+    for i, statement in enumerate(statements(r.props.get("AssumeRolePolicyDocument"))):
+        what = f"AssumeRolePolicyDocument.Statement[{i}]"
+        with deferred:
+            if (
+                effect(statement, r, what) == "Allow"
+                and principal_is_everyone(statement, r, what)
+                and not has_restricting_condition(statement, r, what)
+            ):
+                yield Problem(
+                    f"{what} lets every AWS principal (Principal '*') assume the role "
+                    "without a condition on the caller's account or organization",
+                    f"Properties.{what}",
+                )
+    deferred.raise_first()
+
+
 RULES = (
     Rule(
         id="SC-IAM-1",
@@ -121,5 +148,21 @@ RULES = (
         nist_800_53=("AC-6",),
         cdk_nag=("AwsSolutions-IAM5", "NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess"),
         checkov=("CKV_AWS_62", "CKV_AWS_63"),
+    ),
+    Rule(
+        id="SC-IAM-2",
+        title="IAM roles cannot be assumed by everyone",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=("AWS::IAM::Role",),
+        rationale="A trust policy that allows Principal '*' (or uses NotPrincipal) without a "
+        "condition on aws:PrincipalAccount, aws:PrincipalOrgID or a similar key lets any AWS "
+        "account assume the role and act with its permissions.",
+        fix="Name the principals that may assume the role (a service, an account, a role "
+        "ARN), or restrict Principal '*' with aws:PrincipalOrgID / aws:PrincipalAccount.",
+        check=_trust_not_public,
+        fsbp=("IAM.21",),
+        nist_800_53=("AC-3", "AC-6"),
+        checkov=("CKV_AWS_60", "CKV_AWS_61"),
     ),
 )

@@ -1,4 +1,4 @@
-"""SC-IAM-1 on roles, users, groups and policies from L2s, raw L1s, escape hatches, tokens.
+"""SC-IAM-1..2 on roles, users, groups and policies from L2s, raw L1s, escape hatches, tokens.
 
 One app is synthesized for the module: stack ``Iam`` holds one principal or policy per
 case (construct id = case name).
@@ -117,6 +117,30 @@ def _build(stack: cdk.Stack) -> None:
         "ManagedPolicyArns.0", switch.pick(READ_ONLY_ARN, ADMIN_ARN)
     )
 
+    # SC-IAM-2 trust policies.
+    trust = "AssumeRolePolicyDocument.Statement.0.Principal"
+    iam.Role(stack, "AnyPrincipalRole", assumed_by=iam.AnyPrincipal())
+    iam.Role(
+        stack,
+        "OrgOnlyRole",
+        assumed_by=iam.AnyPrincipal().with_conditions(
+            {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorgid"}}
+        ),
+    )
+    iam.Role(stack, "AccountRole", assumed_by=iam.AccountPrincipal("111122223333"))
+    iam.CfnRole(
+        stack,
+        "L1EveryoneRole",
+        assume_role_policy_document=document(
+            {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}
+        ),
+    )
+    cfn(role("EscTrustEveryone")).add_property_override(trust, {"AWS": "*"})
+    cfn(role("ParamTrust")).add_property_override(trust, {"AWS": setting})
+    cfn(role("IfTrust")).add_property_override(
+        trust, switch.pick({"Service": "lambda.amazonaws.com"}, {"AWS": "*"})
+    )
+
 
 @pytest.fixture(scope="module")
 def ev() -> Checked:
@@ -202,3 +226,23 @@ def test_administrator_under_a_condition_cannot_be_verified(ev: Checked, name: s
 
 def test_narrow_actions_in_both_branches_are_compliant(ev: Checked) -> None:
     assert ids(ev, at("IfActionBoth")) == set()
+
+
+# -- SC-IAM-2 trust policies ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["OrgOnlyRole", "AccountRole", "Holder"])
+def test_trust_in_named_principals_or_one_organization_is_compliant(ev: Checked, name: str) -> None:
+    assert ids(ev, at(name)) == set()
+
+
+@pytest.mark.parametrize("name", ["AnyPrincipalRole", "L1EveryoneRole", "EscTrustEveryone"])
+def test_role_everyone_may_assume_is_flagged(ev: Checked, name: str) -> None:
+    assert outcomes(ev, at(name)) == {("SC-IAM-2", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["ParamTrust", "IfTrust"])
+def test_trust_principal_known_only_at_deploy_time_cannot_be_verified(
+    ev: Checked, name: str
+) -> None:
+    assert outcomes(ev, at(name)) == {("SC-IAM-2", CANNOT_VERIFY)}
