@@ -24,6 +24,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-S3-7", Pillar.PREVENTION, E),
         ("SC-S3-8", Pillar.PREVENTION, E),
         ("SC-S3-9", Pillar.DETECTION, E),
+        ("SC-S3-10", Pillar.PREVENTION, E),
     ],
     "kms": [
         ("SC-KMS-1", Pillar.AT_REST, E),

@@ -180,6 +180,26 @@ Resources:
             Resource: !Sub "${Data.Arn}/*"
 """,
     ),
+    "SC-S3-10": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      OwnershipControls:
+        Rules:
+          - ObjectOwnership: BucketOwnerEnforced
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      OwnershipControls:
+        Rules:
+          - ObjectOwnership: ObjectWriter
+""",
+    ),
     "SC-S3-9": Example(
         compliant="""\
 Resources:

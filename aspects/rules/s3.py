@@ -239,6 +239,28 @@ def _no_public_policy(r: ResourceView) -> Iterator[Problem]:
         raise unverifiable
 
 
+def _acls_disabled(r: ResourceView) -> Iterator[Problem]:
+    """Object ownership, where set, is BucketOwnerEnforced (ACLs off).
+
+    Absent is compliant: S3 creates buckets with BucketOwnerEnforced by default (since
+    April 2023), so the template then asks for nothing else.
+    """
+    controls = r.props.get("OwnershipControls")
+    if controls is None:
+        return
+    rules = r.literal(controls, "OwnershipControls")
+    raw = rules.get("Rules") if isinstance(rules, Mapping) else None
+    for i, rule in enumerate(as_list(r.literal(raw, "OwnershipControls.Rules"))):
+        what = f"OwnershipControls.Rules[{i}].ObjectOwnership"
+        value = r.literal(rule.get("ObjectOwnership") if isinstance(rule, Mapping) else rule, what)
+        if value != "BucketOwnerEnforced":
+            yield Problem(
+                f"{what} is {value!r}, so object ACLs stay in force and can grant access that "
+                "no bucket policy shows; use BucketOwnerEnforced",
+                f"Properties.{what}",
+            )
+
+
 def _access_logging(r: ResourceView) -> Iterator[Problem]:
     if r.key in r.app.log_targets:
         return
@@ -402,5 +424,22 @@ RULES = (
         nist_800_53=("AU-2", "AU-12"),
         cdk_nag=("AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled"),
         checkov=("CKV_AWS_18",),
+    ),
+    Rule(
+        id="SC-S3-10",
+        title="S3 buckets keep ACLs disabled (BucketOwnerEnforced)",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="With ObjectWriter or BucketOwnerPreferred, ACLs on objects and the bucket "
+        "still grant access, beside the bucket policy and invisible to it; "
+        "BucketOwnerEnforced turns every ACL off. S3's default for new buckets, so an "
+        "absent setting passes.",
+        fix="Set object_ownership=ObjectOwnership.BUCKET_OWNER_ENFORCED (or leave "
+        "OwnershipControls out); deliver access logs through a bucket policy (feature flag "
+        "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy), not the log-delivery ACL.",
+        check=_acls_disabled,
+        fsbp=("S3.12",),
+        nist_800_53=("AC-3",),
     ),
 )

@@ -59,7 +59,7 @@ REASONS: dict[str, str] = {
     "log-retention": "rule missing, issue 10: logs - minimum retention",
     "no-env": "harmless: the function has no environment variables for the key to encrypt",
     "noncurrent": "rule missing, issue 10: S3 - noncurrent-version expiration not shorter than a minimum",
-    "ownership": "rule missing, issue 10: S3 - OwnershipControls BucketOwnerEnforced (FSBP S3.12)",
+    "ownership": "rule missing, issue 10: S3 - SC-S3-10 passes an absent OwnershipControls (new buckets default to BucketOwnerEnforced), but removing it from an existing bucket turns ACLs back on; decide whether to require it explicitly",
     "rds-backtrack": "harmless: backtracking is a recovery convenience; backups and snapshots still protect the data",
     "rds-backups": "rule missing, issue 10: RDS - automated backups kept with the database",
     "rds-ca": "rule missing, not yet in issue 10: RDS CA certificate pinned to a retired CA",
@@ -469,44 +469,8 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "noncurrent",
     ),
     Survivor("SecureAlbService", "*", "AccessLogs delete OwnershipControls", "ownership"),
-    Survivor(
-        "SecureAlbService",
-        "*",
-        'AccessLogs downgrade OwnershipControls/Rules/0/ObjectOwnership="BucketOwnerPreferred"',
-        "ownership",
-    ),
-    Survivor(
-        "SecureAlbService",
-        "*",
-        'AccessLogs downgrade OwnershipControls/Rules/0/ObjectOwnership="ObjectWriter"',
-        "ownership",
-    ),
     Survivor("SecureBucket", "*", "AccessLogs delete OwnershipControls", "ownership"),
-    Survivor(
-        "SecureBucket",
-        "*",
-        'AccessLogs downgrade OwnershipControls/Rules/0/ObjectOwnership="BucketOwnerPreferred"',
-        "ownership",
-    ),
-    Survivor(
-        "SecureBucket",
-        "*",
-        'AccessLogs downgrade OwnershipControls/Rules/0/ObjectOwnership="ObjectWriter"',
-        "ownership",
-    ),
     Survivor("SecureBucket", "*", "Bucket delete OwnershipControls", "ownership"),
-    Survivor(
-        "SecureBucket",
-        "*",
-        'Bucket downgrade OwnershipControls/Rules/0/ObjectOwnership="BucketOwnerPreferred"',
-        "ownership",
-    ),
-    Survivor(
-        "SecureBucket",
-        "*",
-        'Bucket downgrade OwnershipControls/Rules/0/ObjectOwnership="ObjectWriter"',
-        "ownership",
-    ),
     Survivor("SecureDatabase", "aurora-mysql", "Cluster delete BacktrackWindow", "rds-backtrack"),
     Survivor(
         "SecureDatabase", "aurora-mysql", "Cluster downgrade BacktrackWindow=0", "rds-backtrack"
