@@ -205,6 +205,28 @@ class Deferred:
             raise self.first
 
 
+def open_allows(
+    view: ResourceView, statements_: list[Mapping[str, Any]], where: str
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """``(path, statement)`` of each ``Allow`` to everyone without a restricting condition.
+
+    The one test of "open to the world" for key policies, trust policies and resource
+    policies. A statement that cannot be verified does not hide the others: the first
+    :class:`CannotVerify` is raised after the rest were yielded.
+    """
+    deferred = Deferred()
+    for i, statement in enumerate(statements_):
+        what = f"{where}.Statement[{i}]"
+        with deferred:
+            if (
+                effect(statement, view, what) == "Allow"
+                and principal_is_everyone(statement, view, what)
+                and not has_restricting_condition(statement, view, what)
+            ):
+                yield what, statement
+    deferred.raise_first()
+
+
 def effect(statement: Mapping[str, Any], view: ResourceView, what: str) -> str | None:
     """The statement's ``Effect`` (``Allow``/``Deny``); :class:`CannotVerify` if not literal.
 

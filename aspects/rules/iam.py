@@ -11,9 +11,8 @@ from aspects.rules._common import (
     Deferred,
     effect,
     flatten,
-    has_restricting_condition,
     may_be_wildcard,
-    principal_is_everyone,
+    open_allows,
     statements,
 )
 from aspects.values import as_list, intrinsic_name
@@ -116,21 +115,13 @@ def _admin_statement(r: ResourceView, statement: Mapping[str, Any], what: str) -
 
 def _trust_not_public(r: ResourceView) -> Iterator[Problem]:
     """No trust statement lets every AWS principal assume the role unconditionally."""
-    deferred = Deferred()
-    for i, statement in enumerate(statements(r.props.get("AssumeRolePolicyDocument"))):
-        what = f"AssumeRolePolicyDocument.Statement[{i}]"
-        with deferred:
-            if (
-                effect(statement, r, what) == "Allow"
-                and principal_is_everyone(statement, r, what)
-                and not has_restricting_condition(statement, r, what)
-            ):
-                yield Problem(
-                    f"{what} lets every AWS principal (Principal '*') assume the role "
-                    "without a condition on the caller's account or organization",
-                    f"Properties.{what}",
-                )
-    deferred.raise_first()
+    document = statements(r.props.get("AssumeRolePolicyDocument"))
+    for what, _statement in open_allows(r, document, "AssumeRolePolicyDocument"):
+        yield Problem(
+            f"{what} lets every AWS principal (Principal '*') assume the role "
+            "without a condition on the caller's account or organization",
+            f"Properties.{what}",
+        )
 
 
 RULES = (

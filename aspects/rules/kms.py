@@ -7,10 +7,7 @@ from collections.abc import Iterator
 from aspects.index import ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
 from aspects.rules._common import (
-    Deferred,
-    effect,
-    has_restricting_condition,
-    principal_is_everyone,
+    open_allows,
     retention_problems,
     statements,
 )
@@ -38,21 +35,12 @@ def _rotation(r: ResourceView) -> Iterator[Problem]:
 
 
 def _no_public_key_policy(r: ResourceView) -> Iterator[Problem]:
-    deferred = Deferred()
-    for i, statement in enumerate(statements(r.props.get("KeyPolicy"))):
-        what = f"KeyPolicy.Statement[{i}]"
-        with deferred:
-            if (
-                effect(statement, r, what) == "Allow"
-                and principal_is_everyone(statement, r, what)
-                and not has_restricting_condition(statement, r, what)
-            ):
-                yield Problem(
-                    f"{what} allows {statement.get('Action')!r} to every principal without a "
-                    "restricting condition",
-                    f"Properties.{what}",
-                )
-    deferred.raise_first()
+    for what, statement in open_allows(r, statements(r.props.get("KeyPolicy")), "KeyPolicy"):
+        yield Problem(
+            f"{what} allows {statement.get('Action')!r} to every principal without a "
+            "restricting condition",
+            f"Properties.{what}",
+        )
 
 
 def _retained(r: ResourceView) -> Iterator[Problem]:

@@ -14,8 +14,8 @@ from aspects.rules._common import (
     covers,
     effect,
     flatten,
-    has_restricting_condition,
     kms_key_problems,
+    open_allows,
     policy_variants,
     principal_is_everyone,
     required_denial,
@@ -182,19 +182,11 @@ def _no_public_acl(r: ResourceView) -> Iterator[Problem]:
 
 
 def _public_statements(r: ResourceView, lid: str, stmts: list[Mapping[str, Any]]) -> set[str]:
-    public = set()
-    for i, statement in enumerate(stmts):
-        what = f"{lid}.PolicyDocument.Statement[{i}]"
-        if effect(statement, r, what) != "Allow":
-            continue
-        if principal_is_everyone(statement, r, what) and not has_restricting_condition(
-            statement, r, what
-        ):
-            public.add(
-                f"bucket policy {what} allows {statement.get('Action')!r} to every "
-                "principal without a restricting condition"
-            )
-    return public
+    return {
+        f"bucket policy {what} allows {statement.get('Action')!r} to every principal "
+        "without a restricting condition"
+        for what, statement in open_allows(r, stmts, f"{lid}.PolicyDocument")
+    }
 
 
 def _unattached_policy(r: ResourceView) -> Iterator[Problem]:
