@@ -96,6 +96,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-WAF-1", Pillar.PREVENTION, E),
         ("SC-WAF-2", Pillar.PREVENTION, W),
         ("SC-WAF-3", Pillar.DETECTION, E),
+        ("SC-WAF-4", Pillar.DETECTION, E),
     ],
     "ecs": [
         ("SC-ECS-1", Pillar.PREVENTION, E),

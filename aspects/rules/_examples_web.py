@@ -188,6 +188,14 @@ WEB_EXAMPLES: dict[str, Example] = {
         compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE),
         non_compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS),
     ),
+    "SC-WAF-4": Example(
+        compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE),
+        non_compliant="Resources:\n"
+        + _acl(_CORE + _BAD_INPUTS + _RATE).replace(
+            "{CloudWatchMetricsEnabled: true, MetricName: acl",
+            "{CloudWatchMetricsEnabled: false, MetricName: acl",
+        ),
+    ),
     "SC-WAF-3": Example(
         compliant="Resources:\n"
         + _acl(_CORE + _BAD_INPUTS + _RATE)

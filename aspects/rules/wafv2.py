@@ -1,4 +1,4 @@
-"""AWS WAFv2 guardrails: managed rule groups, a rate limit, and logging."""
+"""AWS WAFv2 guardrails: managed rule groups, a rate limit, logging and metrics."""
 
 from __future__ import annotations
 
@@ -120,6 +120,35 @@ def _logging(r: ResourceView) -> Iterator[Problem]:
             )
 
 
+def _metrics(r: ResourceView) -> Iterator[Problem]:
+    """CloudWatch metrics on for the WebACL and for every rule in it."""
+    places = [("VisibilityConfig", r.props.get("VisibilityConfig"))]
+    places += [
+        (f"Rules[{i}].VisibilityConfig", rule.get("VisibilityConfig"))
+        for i, rule in enumerate(_rules(r))
+    ]
+    for setting, consequence in (
+        (
+            "CloudWatchMetricsEnabled",
+            "blocked and allowed requests are not counted and no alarm can page on an attack",
+        ),
+        (
+            "SampledRequestsEnabled",
+            "no sample of the requests a rule matched is kept for the investigation",
+        ),
+    ):
+        off = []
+        for what, config in places:
+            raw = config.get(setting) if isinstance(config, Mapping) else None
+            if raw is None or not r.bool(raw, f"{what}.{setting}"):
+                off.append(what)
+        if off:
+            yield Problem(
+                f"{setting} is not true in {', '.join(off)}, so {consequence}",
+                f"Properties.{off[0]}.{setting}",
+            )
+
+
 RULES = (
     Rule(
         id="SC-WAF-1",
@@ -163,5 +192,21 @@ RULES = (
         fsbp=("WAF.11",),
         nist_800_53=("AU-2", "AU-12"),
         cdk_nag=("NIST.800.53.R5-WAFv2LoggingEnabled",),
+    ),
+    Rule(
+        id="SC-WAF-4",
+        title="WebACLs publish metrics and sampled requests for the WebACL and every rule",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=WEB_ACL,
+        rationale="Per-rule metrics are what alarms on blocked requests and dashboards read, "
+        "and sampled requests show what a rule matched; with them off an attack the WAF "
+        "stops is still invisible to whoever is on call.",
+        fix="Set CloudWatchMetricsEnabled: true and SampledRequestsEnabled: true in the "
+        "WebACL's VisibilityConfig and in the VisibilityConfig of each rule "
+        "(SecureAlbService does both).",
+        check=_metrics,
+        fsbp=("WAF.12",),
+        nist_800_53=("AU-12", "SI-4"),
     ),
 )

@@ -1,4 +1,4 @@
-"""SC-WAF-1..3 on WebACLs: managed rule groups, rate limits and logging.
+"""SC-WAF-1..4 on WebACLs: managed rule groups, rate limits, logging and metrics.
 
 One app for the module: stack ``Waf`` holds one WebACL per case (construct id = case
 name), each associated with a load balancer ARN unless the case says otherwise.
@@ -88,6 +88,15 @@ def _build(stack: cdk.Stack) -> None:
         return web_acl
 
     acl("GoodAcl", GOOD_RULES)
+    quiet_rule = {**rate_limit(), "VisibilityConfig": {**_visibility("RateLimit")}}
+    quiet_rule["VisibilityConfig"]["CloudWatchMetricsEnabled"] = False
+    acl("QuietRuleAcl", [managed(COMMON, 0), managed(BAD_INPUTS, 1), quiet_rule])
+    acl("QuietAcl", GOOD_RULES).add_property_override(
+        "VisibilityConfig.CloudWatchMetricsEnabled", False
+    )
+    acl("ParamMetricsAcl", GOOD_RULES).add_property_override(
+        "VisibilityConfig.CloudWatchMetricsEnabled", setting
+    )
     acl("UnassociatedBareAcl", [], associate=False)
     acl("NoBadInputsAcl", [managed(COMMON, 0), rate_limit()])
     acl("CountOnlyAcl", [managed(COMMON, 0, count=True), managed(BAD_INPUTS, 1), rate_limit()])
@@ -209,3 +218,18 @@ def test_rate_limit_in_both_branches_is_compliant(ev: Checked) -> None:
 
 def test_log_destination_renamed_by_override_is_flagged(ev: Checked) -> None:
     assert outcomes(ev, at("EscLogNameAcl")) == {("SC-WAF-3", NON_COMPLIANT)}
+
+
+# -- SC-WAF-4 metrics ------------------------------------------------------------------------
+
+
+def test_acl_with_a_rule_that_publishes_no_metrics_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("QuietRuleAcl")) == {("SC-WAF-4", NON_COMPLIANT)}
+
+
+def test_acl_metrics_turned_off_by_override_are_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("QuietAcl")) == {("SC-WAF-4", NON_COMPLIANT)}
+
+
+def test_acl_metrics_from_a_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("ParamMetricsAcl")) == {("SC-WAF-4", CANNOT_VERIFY)}
