@@ -34,6 +34,8 @@ HELPER_RANGE_CODE = "SC-DEFAULTS-2"
 GRANTABLE = ("grant_principal",)
 PRINCIPAL = ("policy_fragment", "assume_role_action")
 CONNECTABLE = ("connections",)
+#: What every kms.IKey provides (a Key, an imported key, an alias).
+KMS_KEY = ("key_arn", "grant_encrypt_decrypt")
 
 
 def shown(value: object) -> str:
@@ -189,6 +191,17 @@ class Checks:
         if (value is None and optional) or provides(value, *members):
             return True
         return self.wrong(prop, value, expected, fix)
+
+    def kms_key(self, prop: str, value: object) -> bool:
+        """An optional customer-managed key (``None`` means the construct makes one)."""
+        return self.interface(
+            prop,
+            value,
+            KMS_KEY,
+            "a kms.IKey",
+            "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
+            optional=True,
+        )
 
     # -- collections -----------------------------------------------------------------
 

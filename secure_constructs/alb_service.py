@@ -1611,14 +1611,7 @@ def _input_checks(
                 "(S3 expires objects by days).",
                 "pass e.g. Duration.days(365) (the default).",
             )
-    checks.interface(
-        "encryption_key",
-        encryption_key,
-        ("key_arn", "add_to_resource_policy"),
-        "a kms.IKey",
-        "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
-        optional=True,
-    )
+    checks.kms_key("encryption_key", encryption_key)
     checks.member("log_retention", log_retention, logs.RetentionDays)
     checks.instance(
         "alarms",

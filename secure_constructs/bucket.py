@@ -343,14 +343,7 @@ def _validate(
     """Every input's type (SC-BUCKET-6), then the ranges and combinations."""
     checks = Checks("SC-BUCKET-6")
     checks.scope(scope, construct_id)
-    checks.interface(
-        "encryption_key",
-        encryption_key,
-        ("key_arn", "grant_encrypt_decrypt"),
-        "a kms.IKey",
-        "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
-        optional=True,
-    )
+    checks.kms_key("encryption_key", encryption_key)
     checks.string("bucket_name", bucket_name, optional=True)
     for flag, value in (
         ("versioned", versioned),

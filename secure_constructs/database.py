@@ -383,8 +383,7 @@ class SecureDatabase(Construct):
             secrets_manager_endpoint=secrets_manager_endpoint,
             identifier=identifier,
         )
-        _validate(
-            where("SecureDatabase", scope, construct_id),
+        range_issues = _range_issues(
             checks,
             scope=scope,
             engine=engine,
@@ -401,6 +400,7 @@ class SecureDatabase(Construct):
             rotation_interval=rotation_interval,
             identifier=identifier,
         )
+        raise_if_any(where("SecureDatabase", scope, construct_id), [*checks.issues, *range_issues])
         super().__init__(scope, construct_id)
         settings = engine.settings
         self.engine = engine
@@ -757,46 +757,6 @@ def _l1(construct: IConstruct) -> cdk.CfnResource:
     return child
 
 
-def _validate(
-    where: str,
-    checks: Checks,
-    *,
-    scope: Construct,
-    engine: object,
-    vpc: object,
-    vpc_subnets: object,
-    port: object,
-    master_username: object,
-    credentials: object,
-    parameters: object,
-    backup_retention: object,
-    removal_policy: object,
-    log_retention: object,
-    monitoring_interval: object,
-    rotation_interval: object,
-    identifier: object,
-) -> None:
-    """Raise one error with the wrong types (*checks*) and every value out of range."""
-    issues = _range_issues(
-        checks,
-        scope=scope,
-        engine=engine,
-        vpc=vpc,
-        vpc_subnets=vpc_subnets,
-        port=port,
-        master_username=master_username,
-        credentials=credentials,
-        parameters=parameters,
-        backup_retention=backup_retention,
-        removal_policy=removal_policy,
-        log_retention=log_retention,
-        monitoring_interval=monitoring_interval,
-        rotation_interval=rotation_interval,
-        identifier=identifier,
-    )
-    raise_if_any(where, [*checks.issues, *issues])
-
-
 def _range_issues(
     checks: Checks,
     *,
@@ -1015,14 +975,7 @@ def _input_checks(
         )
     if checks.mapping("parameters", parameters, optional=False):
         checks.strings("parameters", parameters)
-    checks.interface(
-        "encryption_key",
-        encryption_key,
-        ("key_arn", "grant_encrypt_decrypt"),
-        "a kms.IKey",
-        "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
-        optional=True,
-    )
+    checks.kms_key("encryption_key", encryption_key)
     for name, value, pattern, example in (
         ("preferred_backup_window", preferred_backup_window, _BACKUP_WINDOW, "03:00-04:00"),
         (

@@ -652,14 +652,7 @@ def _input_checks(
         "a lambda.Architecture",
         "pass lambda.Architecture.X86_64 (default) or ARM_64.",
     )
-    checks.interface(
-        "encryption_key",
-        encryption_key,
-        ("key_arn", "grant_decrypt"),
-        "a kms.IKey",
-        "pass a kms.Key (or kms.Key.from_key_arn(...)), or omit it for a new key.",
-        optional=True,
-    )
+    checks.kms_key("encryption_key", encryption_key)
     checks.member("log_retention", log_retention, logs.RetentionDays)
     checks.interface(
         "dead_letter_queue",
