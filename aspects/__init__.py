@@ -19,6 +19,8 @@ from aspects.engine import Evaluation, evaluate
 from aspects.errors import Issue, SecureConstructsError
 from aspects.model import Finding, Pillar, Rule, Severity, Status
 from aspects.rules import ALL_RULES, RULES_BY_ID
+from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
+from aspects.settings import Thresholds
 
 if TYPE_CHECKING:
     from aspects.acknowledge import acknowledge
@@ -44,6 +46,7 @@ _LAZY = {
 
 __all__ = [
     "ALL_RULES",
+    "DEFAULT_THRESHOLDS",
     "PLUGIN_NAME",
     "REPORT_JSON",
     "REPORT_SARIF",
@@ -61,6 +64,7 @@ __all__ = [
     "SecurityGuardrails",
     "Severity",
     "Status",
+    "Thresholds",
     "__version__",
     "acknowledge",
     "evaluate",

@@ -25,6 +25,7 @@ from typing import NoReturn
 from aspects.assembly import InputError, load_paths
 from aspects.constants import VERSION
 from aspects.engine import evaluate
+from aspects.errors import SecureConstructsError
 from aspects.formats import (
     FORMATS,
     SKIPPED_BY_OPTION,
@@ -39,6 +40,7 @@ from aspects.model import Pillar, Rule
 from aspects.report import write_atomically
 from aspects.rules import ALL_RULES, RULES_BY_ID
 from aspects.sam import with_unverifiable
+from aspects.settings import DEFAULT, Thresholds
 
 PROG = "secure-constructs"
 EXIT_OK = 0
@@ -119,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ID",
         help="do not run this rule (reported as skipped); repeat or comma-separate",
+    )
+    scan.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="a JSON file of tighter thresholds (retention days, rate-limit ceiling, TLS "
+        "policies...; see docs/guardrails.md); looser values than the baseline are refused",
     )
     scan.add_argument(
         "--allow-outside-assembly",
@@ -210,13 +218,16 @@ def run_scan(args: argparse.Namespace) -> int:
     only = _rule_ids(args.rule, "--rule")
     skip = _rule_ids(args.skip_rule, "--skip-rule")
     rules, skipped = select_rules(pillars, only, skip)
+    settings = Thresholds.load(args.settings) if args.settings else DEFAULT
     if not args.paths and not Path("cdk.out").exists():
         raise InputError("cdk.out", "no such directory: run `cdk synth` first, or name the paths")
     stacks = tuple(
         load_paths(args.paths or ["cdk.out"], allow_outside_assembly=args.allow_outside_assembly)
     )
     # Templates the scan cannot judge in full (a transform it cannot expand) are findings.
-    evaluation = with_unverifiable(evaluate(stacks, lambda _stack: rules), stacks)
+    evaluation = with_unverifiable(
+        evaluate(stacks, lambda _stack: rules, settings=settings), stacks
+    )
     scan = Scan(stacks, rules, skipped, evaluation, Path.cwd())
     fmt = _format(args)
     fail_on = str(args.fail_on)
@@ -285,6 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SecureConstructsError as exc:  # e.g. --settings that loosen the baseline
+        print(f"{PROG}: error: {'; '.join(map(str, exc.issues))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `secure-constructs rules | head`: nothing was judged
         _quiet_stdout()

@@ -8,6 +8,7 @@ from typing import Any
 
 from aspects.index import AppIndex, ResourceView, StackTemplate, TemplateIndex
 from aspects.model import CannotVerify, Finding, IgnoredAcknowledgment, Rule, Status
+from aspects.settings import DEFAULT, Thresholds
 from aspects.values import variants
 
 
@@ -72,6 +73,7 @@ def evaluate(
     rules_for: RulesFor,
     *,
     ignored_acknowledgments: Iterable[IgnoredAcknowledgment] = (),
+    settings: Thresholds = DEFAULT,
 ) -> Evaluation:
     """Check every stack with the rules ``rules_for(stack)`` returns (empty = out of scope).
 
@@ -79,9 +81,9 @@ def evaluate(
     stacks with rules are checked. The engine never raises on a template: a rule that
     fails on a malformed resource gives a *cannot verify* finding on that resource.
     *ignored_acknowledgments* (found by the caller, e.g. on an App or Stage) are reported
-    with those of the templates' metadata.
+    with those of the templates' metadata. *settings* are the thresholds the rules apply.
     """
-    app = AppIndex(stacks)
+    app = AppIndex(stacks, settings)
     findings: list[Finding] = []
     checked_stacks: list[str] = []
     used: dict[str, Rule] = {}

@@ -11,8 +11,10 @@ import aws_cdk as cdk
 import jsii
 from constructs import IConstruct
 
+from aspects.errors import Issue, SecureConstructsError
 from aspects.model import Pillar
 from aspects.plugin import in_scope, plugin_of
+from aspects.settings import Thresholds
 
 
 @jsii.implements(cdk.IAspect)
@@ -27,12 +29,26 @@ class SecurityGuardrails:
 
     pillars: frozenset[Pillar] = frozenset(Pillar)
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Thresholds | None = None) -> None:
+        """*settings*: tighter thresholds than the baseline (:class:`aspects.Thresholds`)."""
+        if settings is not None and not isinstance(settings, Thresholds):
+            raise SecureConstructsError(
+                type(self).__name__,
+                [
+                    Issue(
+                        "SC-GUARD-4",
+                        "settings",
+                        f"{settings!r} is not a Thresholds.",
+                        "pass aspects.Thresholds(...) or leave it out for the baseline.",
+                    )
+                ],
+            )
+        self._settings = settings
         self._scopes: list[str] = []
         self._whole_app = False
 
     @classmethod
-    def apply(cls, scope: IConstruct) -> None:
+    def apply(cls, scope: IConstruct, settings: Thresholds | None = None) -> None:
         """Put these guardrails on *scope* without an Aspect: the same checks, faster.
 
         ``Aspects.of(scope).add(SecurityGuardrails())`` makes CDK call back into Python
@@ -42,7 +58,7 @@ class SecurityGuardrails:
         exists; stacks added below it later are covered too (the plugin runs after
         synthesis).
         """
-        plugin_of(scope).add_scope(scope.node.path, cls.pillars)
+        cls(settings)._register(scope)
 
     def visit(self, node: IConstruct) -> None:
         """Register the scope on the first visit; later visits below it return at once."""
@@ -53,7 +69,11 @@ class SecurityGuardrails:
             return
         self._scopes.append(path)
         self._whole_app = path == ""
-        plugin_of(node).add_scope(path, self.pillars)
+        self._register(node)
+
+    def _register(self, node: IConstruct) -> None:
+        plugin = plugin_of(node)  # checks that *node* is a construct under an App first
+        plugin.add_scope(node.node.path, self.pillars, self._settings)
 
 
 class InTransitGuardrails(SecurityGuardrails):

@@ -18,12 +18,14 @@ from typing import Any
 from aspects.constants import ACKNOWLEDGED_RULES_METADATA, MIN_REASON_LENGTH, PLUGIN_NAME
 from aspects.model import CannotVerify, IgnoredAcknowledgment
 from aspects.resolve import Context, Text, literal_text, possible_texts
+from aspects.settings import DEFAULT, Thresholds
 from aspects.values import (
     as_bool,
     as_int,
     as_list,
     conditions_used,
     describe_intrinsic,
+    dig,
     intrinsic_name,
     literal,
     properties,
@@ -206,8 +208,9 @@ class ExternalRef:
 class AppIndex:
     """Everything the rules need to know across the templates of one app."""
 
-    def __init__(self, stacks: Iterable[StackTemplate]) -> None:
+    def __init__(self, stacks: Iterable[StackTemplate], settings: Thresholds = DEFAULT) -> None:
         self.templates = [TemplateIndex(s) for s in stacks]
+        self.settings = settings
         self.exports: dict[str, tuple[TemplateIndex, Any]] = {}
         self._contexts: dict[str, Context] = {}
         self._bucket_names: dict[str, ResourceKey] = {}
@@ -458,6 +461,61 @@ class AppIndex:
             for key in self._always_mentioned(tpl, logical_id, _load_balancer_log_destinations):
                 out.setdefault(key, f"load balancer logs of {logical_id}")
         return out
+
+    @cached_property
+    def audit_log_stores(self) -> dict[ResourceKey, str]:
+        """Log groups and buckets that receive audit logs (in any variant) -> from whom.
+
+        Audit logs are VPC flow logs, WAF logs, CloudTrail and load balancer, distribution
+        and S3 access logs: they keep the longer ``audit_log_retention_days``. A store that
+        receives them only under some conditions still counts (the stricter minimum).
+        """
+        out: dict[ResourceKey, str] = {}
+        sources = (
+            ("AWS::EC2::FlowLog", ("LogGroupName", "LogDestination"), "VPC flow logs"),
+            ("AWS::WAFv2::LoggingConfiguration", ("LogDestinationConfigs",), "WAF logs"),
+            ("AWS::CloudTrail::Trail", ("CloudWatchLogsLogGroupArn", "S3BucketName"), "trail"),
+        )
+        for resource_type, names, what in sources:
+            for tpl, logical_id, props in self._each(resource_type):
+                for name in names:
+                    for key in self._stores_named(props.get(name), tpl):
+                        out.setdefault(key, f"{what} of {logical_id}")
+        for tpl, logical_id, props in self._each("AWS::CloudFront::Distribution"):
+            logging = dig(props, "DistributionConfig", "Logging", "Bucket")
+            for ref in self.resources_mentioned(logging, tpl):
+                out.setdefault(ref.key, f"access logs of {logical_id}")
+        for key, what in self.log_targets.items():
+            out.setdefault(key, what)
+        return out
+
+    def _stores_named(self, value: Any, tpl: TemplateIndex) -> set[ResourceKey]:
+        """Resources a destination value names anywhere inside it (ARNs built by joins too).
+
+        Every ``Ref``/``Fn::GetAtt`` to a resource of the template and every literal log
+        group name (``LogGroupName``, ``...:log-group:NAME``) of the app is taken.
+        """
+        found: set[ResourceKey] = set()
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, Mapping):
+                for ref in self.resources_mentioned(item, tpl):
+                    found.add(ref.key)
+                name = intrinsic_name(item)
+                if name in ("Ref", "Fn::GetAtt"):
+                    target = item[name] if name == "Ref" else as_list(item[name])[:1]
+                    for logical_id in as_list(target):
+                        if isinstance(logical_id, str) and logical_id in tpl.resources:
+                            found.add((tpl.path, logical_id))
+                stack.extend(item.values())
+            elif isinstance(item, str):
+                group = item.split(":log-group:", 1)[-1].split(":", 1)[0]
+                if group in self.log_groups_by_name:
+                    found.add(self.log_groups_by_name[group])
+        return found
 
     def _each_id(self, resource_type: str) -> Iterator[tuple[TemplateIndex, str]]:
         for tpl in self.templates:
@@ -773,6 +831,11 @@ class ResourceView:
     def key(self) -> ResourceKey:
         """The resource's identity across the app."""
         return (self.template.path, self.logical_id)
+
+    @property
+    def settings(self) -> Thresholds:
+        """The thresholds this check applies (:mod:`aspects.settings`)."""
+        return self.app.settings
 
     def texts(self, value: Any) -> list[Text]:
         """Every string *value* may become at deploy time (:mod:`aspects.resolve`)."""

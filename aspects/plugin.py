@@ -28,6 +28,7 @@ from aspects.model import Finding, IgnoredAcknowledgment, Pillar, Severity, Stat
 from aspects.report import remove_reports, summary, write_reports
 from aspects.rules import ALL_RULES, rules_for
 from aspects.sam import with_unverifiable
+from aspects.settings import DEFAULT, Thresholds
 
 #: The rule name of the one violation that fails synthesis whenever the guardrails found
 #: an unacknowledged error (see :func:`gate_violation`).
@@ -72,6 +73,7 @@ class GuardrailsPlugin:
 
     def __init__(self) -> None:
         self._scopes: dict[str, set[Pillar]] = {}
+        self._settings: Thresholds | None = None
         self.last_evaluation: Evaluation | None = None
 
     @property
@@ -89,9 +91,35 @@ class GuardrailsPlugin:
         """Every rule this plugin may report."""
         return [rule.id for rule in ALL_RULES]
 
-    def add_scope(self, scope_path: str, pillars: frozenset[Pillar]) -> None:
-        """Check stacks at or below *scope_path* against the rules of *pillars*."""
+    def add_scope(
+        self, scope_path: str, pillars: frozenset[Pillar], settings: Thresholds | None = None
+    ) -> None:
+        """Check stacks at or below *scope_path* against the rules of *pillars*.
+
+        *settings* (thresholds) apply to the whole app: two guardrails of one app that ask
+        for different thresholds are refused rather than one silently winning.
+        """
+        if settings is not None:
+            if self._settings is not None and self._settings != settings:
+                raise SecureConstructsError(
+                    "SecurityGuardrails",
+                    [
+                        Issue(
+                            "SC-GUARD-3",
+                            "settings",
+                            f"the guardrails at {scope_path or '<app>'!r} ask for other "
+                            "thresholds than guardrails already added to this app.",
+                            "pass the same Thresholds to every SecurityGuardrails of an app.",
+                        )
+                    ],
+                )
+            self._settings = settings
         self._scopes.setdefault(scope_path, set()).update(pillars)
+
+    @property
+    def settings(self) -> Thresholds:
+        """The thresholds the rules apply (the baseline unless an Aspect tightened them)."""
+        return self._settings or DEFAULT
 
     def rules_for(self, stack: StackTemplate) -> Selection:
         """The rules for a stack: the scopes that contain it, and scopes inside it."""
@@ -119,7 +147,9 @@ class GuardrailsPlugin:
         above = acknowledgments_above_stacks(
             root, [t.stack_construct_path for t in context.stack_templates]
         )
-        evaluation = evaluate(stacks, self.rules_for, ignored_acknowledgments=above)
+        evaluation = evaluate(
+            stacks, self.rules_for, ignored_acknowledgments=above, settings=self.settings
+        )
         # A Transform that could not be expanded (a macro, AWS::Include, SAM that does not
         # translate) leaves resources nobody read: each is an error, never a silent pass.
         checked = set(evaluation.stacks)

@@ -15,6 +15,7 @@ from aspects.assembly import load_assembly
 from aspects.engine import Evaluation, evaluate
 from aspects.model import Pillar
 from aspects.plugin import selection_for
+from aspects.settings import DEFAULT, Thresholds
 
 
 def _outdir(scope: IConstruct) -> str:
@@ -29,7 +30,12 @@ def _outdir(scope: IConstruct) -> str:
     return root.outdir
 
 
-def check(scope: IConstruct, *, pillars: Iterable[Pillar] = tuple(Pillar)) -> Evaluation:
+def check(
+    scope: IConstruct,
+    *,
+    pillars: Iterable[Pillar] = tuple(Pillar),
+    settings: Thresholds = DEFAULT,
+) -> Evaluation:
     """Synthesize the app that holds *scope* and evaluate what is at or below it.
 
     *scope* may be the App, a Stage, a stack or a construct inside a stack (then exactly
@@ -37,11 +43,12 @@ def check(scope: IConstruct, *, pillars: Iterable[Pillar] = tuple(Pillar)) -> Ev
 
     Works whether or not the guardrail Aspects were added (a failed validation is caught
     and the findings computed from the templates), so tests can inspect insecure apps.
-    Acknowledgments are honoured and reported with their reasons.
+    Acknowledgments are honoured and reported with their reasons. *settings* are the
+    thresholds to apply (the baseline by default).
     """
     scopes = {scope.node.path: frozenset(pillars)}
     stacks = load_assembly(_outdir(scope))
-    return evaluate(stacks, lambda s: selection_for(s.stack_path, scopes))
+    return evaluate(stacks, lambda s: selection_for(s.stack_path, scopes), settings=settings)
 
 
 def assert_clean(

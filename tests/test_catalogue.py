@@ -106,6 +106,21 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-ECS-5", Pillar.DETECTION, W),
         ("SC-ECS-6", Pillar.PREVENTION, W),
     ],
+    "apigateway": [],
+    "dynamodb": [],
+    "kinesis": [],
+    "stepfunctions": [],
+    "ec2_compute": [],
+    "vpc_endpoints": [],
+    "elbv2_network": [],
+    "cloudfront": [],
+    "efs": [],
+    "elasticache": [],
+    "opensearch": [],
+    "ecr": [],
+    "codebuild": [],
+    "cognito": [],
+    "eks": [],
 }
 
 

@@ -10,8 +10,14 @@ tags, as people write them; ``secure-constructs scan`` reads them as they are.
 from __future__ import annotations
 
 from aspects.rules._example_base import _KEY, _TLS_POLICY, _TLS_VERSION_STATEMENT, Example
+from aspects.rules._examples_apigateway import APIGATEWAY_EXAMPLES
+from aspects.rules._examples_cloudfront import CLOUDFRONT_EXAMPLES
+from aspects.rules._examples_compute import COMPUTE_EXAMPLES
+from aspects.rules._examples_data import DATA_EXAMPLES
+from aspects.rules._examples_platform import PLATFORM_EXAMPLES
 from aspects.rules._examples_rds import RDS_EXAMPLES
 from aspects.rules._examples_serverless import SERVERLESS_EXAMPLES
+from aspects.rules._examples_storage import STORAGE_EXAMPLES
 from aspects.rules._examples_web import WEB_EXAMPLES
 
 EXAMPLES: dict[str, Example] = {
@@ -435,5 +441,11 @@ Resources:
 EXAMPLES.update(SERVERLESS_EXAMPLES)
 EXAMPLES.update(RDS_EXAMPLES)
 EXAMPLES.update(WEB_EXAMPLES)
+EXAMPLES.update(APIGATEWAY_EXAMPLES)
+EXAMPLES.update(CLOUDFRONT_EXAMPLES)
+EXAMPLES.update(COMPUTE_EXAMPLES)
+EXAMPLES.update(DATA_EXAMPLES)
+EXAMPLES.update(PLATFORM_EXAMPLES)
+EXAMPLES.update(STORAGE_EXAMPLES)
 
 __all__ = ["EXAMPLES", "Example"]

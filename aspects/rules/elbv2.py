@@ -7,21 +7,15 @@ from typing import Any
 
 from aspects.index import ResourceRef, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.settings import ELB_TLS12_POLICY_PREFIXES
 from aspects.values import as_list, properties
 
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 
-#: Security policy families that allow only TLS 1.2 and newer (AWS's published policies:
-#: the TLS 1.3 family, the TLS-1-2 family and the forward-secrecy FS-1-2 family, with their
-#: FIPS and post-quantum variants). Anything else, or no policy, allows TLS 1.0/1.1.
-TLS12_POLICY_PREFIXES = (
-    "ELBSecurityPolicy-TLS13-1-2-",
-    "ELBSecurityPolicy-TLS13-1-3-",
-    "ELBSecurityPolicy-TLS-1-2-",
-    "ELBSecurityPolicy-FS-1-2-",
-)
+#: The baseline TLS 1.2+ policy families (the thresholds may narrow them per app).
+TLS12_POLICY_PREFIXES = ELB_TLS12_POLICY_PREFIXES
 _SECURE_PROTOCOLS = ("HTTPS", "TLS")
 
 
@@ -93,7 +87,7 @@ def _tls_policy(r: ResourceView) -> Iterator[Problem]:
         )
         return
     name = str(r.literal(policy, "SslPolicy"))
-    if not name.startswith(TLS12_POLICY_PREFIXES):
+    if not name.startswith(r.settings.elb_tls_policy_prefixes):
         yield Problem(
             f"SslPolicy is {name!r}, which allows TLS versions below 1.2",
             "Properties.SslPolicy",

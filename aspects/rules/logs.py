@@ -1,4 +1,4 @@
-"""CloudWatch Logs guardrails: encrypted with a KMS key, finite retention, retained on removal."""
+"""CloudWatch Logs guardrails: encrypted with a KMS key, minimum finite retention, retained."""
 
 from __future__ import annotations
 
@@ -15,17 +15,25 @@ def _encrypted(r: ResourceView) -> Iterator[Problem]:
     yield from kms_key_problems(r, r.props.get("KmsKeyId"), "KmsKeyId")
 
 
-def _finite_retention(r: ResourceView) -> Iterator[Problem]:
+def _retention_days(r: ResourceView) -> Iterator[Problem]:
+    audit = r.app.audit_log_stores.get(r.key)
+    least = r.settings.audit_log_retention_days if audit else r.settings.log_retention_days
+    kind = f"it receives {audit}, so it is an audit log" if audit else "an application log"
     days = r.props.get("RetentionInDays")
     if days is None:
         yield Problem(
             "RetentionInDays is not set, so the logs are never expired: choose how long "
-            "they are needed (cost, privacy and data-minimisation)",
+            f"they are needed ({kind}: at least {least} days)",
             "Properties.RetentionInDays",
         )
         return
-    if r.int(days, "RetentionInDays") <= 0:
-        yield Problem(f"RetentionInDays is {days!r}", "Properties.RetentionInDays")
+    kept = r.int(days, "RetentionInDays")
+    if kept < least:
+        yield Problem(
+            f"RetentionInDays is {kept}; {kind}, kept at least {least} days so an "
+            "investigation still finds it",
+            "Properties.RetentionInDays",
+        )
 
 
 def _retained(r: ResourceView) -> Iterator[Problem]:
@@ -50,14 +58,17 @@ RULES = (
     ),
     Rule(
         id="SC-LOGS-2",
-        title="Log groups have a finite retention",
+        title="Log groups have a finite retention, long enough for investigations",
         pillar=Pillar.DETECTION,
         severity=Severity.ERROR,
         resource_types=LOG_GROUP,
         rationale="An explicit retention keeps logs long enough for investigations and no "
-        "longer than policy allows.",
-        fix="Set retention to a RetentionDays value (not INFINITE).",
-        check=_finite_retention,
+        "longer than policy allows: application logs at least 90 days, audit logs (flow "
+        "logs, WAF logs, CloudTrail) at least 365 (Thresholds.log_retention_days and "
+        "audit_log_retention_days).",
+        fix="Set retention to a RetentionDays value of at least THREE_MONTHS (ONE_YEAR for "
+        "flow, WAF and trail logs), not INFINITE.",
+        check=_retention_days,
         nist_800_53=("AU-11",),
         cdk_nag=("NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod",),
         checkov=("CKV_AWS_66",),

@@ -27,10 +27,8 @@ from aspects.values import as_list, dig, intrinsic_name, properties, variants
 DATABASES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
 SECRET = ("AWS::SecretsManager::Secret",)
 
-#: Automated backups are kept at least this long (SC-RDS-3).
-MIN_BACKUP_RETENTION_DAYS = 7
-#: A master password must rotate at least this often (SC-RDS-9; FSBP SecretsManager.4).
-MAX_ROTATION_DAYS = 90
+#: Automated backups are kept at least ``Thresholds.backup_retention_days`` (SC-RDS-3) and
+#: a master password rotates at least every ``Thresholds.secret_rotation_days`` (SC-RDS-9).
 #: The enhanced monitoring intervals RDS accepts (0 turns it off).
 MONITORING_INTERVALS = frozenset({1, 5, 10, 15, 30, 60})
 
@@ -231,16 +229,17 @@ def _backups(r: ResourceView) -> Iterator[Problem]:
     if _cluster_member(r) or _read_replica(r):
         return
     days = r.props.get("BackupRetentionPeriod")
+    least = r.settings.backup_retention_days
     if days is None:
         yield Problem(
             "BackupRetentionPeriod is not set, so RDS keeps automated backups for 1 day; "
-            f"keep them at least {MIN_BACKUP_RETENTION_DAYS} days",
+            f"keep them at least {least} days",
             "Properties.BackupRetentionPeriod",
         )
-    elif (kept := r.int(days, "BackupRetentionPeriod")) < MIN_BACKUP_RETENTION_DAYS:
+    elif (kept := r.int(days, "BackupRetentionPeriod")) < least:
         yield Problem(
             f"BackupRetentionPeriod is {kept} day(s); keep automated backups at least "
-            f"{MIN_BACKUP_RETENTION_DAYS} days" + (" (0 turns them off)" if kept == 0 else ""),
+            f"{least} days" + (" (0 turns them off)" if kept == 0 else ""),
             "Properties.BackupRetentionPeriod",
         )
 
@@ -432,8 +431,9 @@ def _interval_problem(r: ResourceView, rules: Any, schedule: str) -> str | None:
             )
     else:
         return f"{what} has neither AutomaticallyAfterDays nor ScheduleExpression"
-    if not 1 <= days <= MAX_ROTATION_DAYS:
-        return f"{what} rotates every {days} days; rotate at least every {MAX_ROTATION_DAYS} days"
+    longest = r.settings.secret_rotation_days
+    if not 1 <= days <= longest:
+        return f"{what} rotates every {days} days; rotate at least every {longest} days"
     return None
 
 

@@ -388,66 +388,12 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "AccessLogs downgrade LifecycleConfiguration/Rules/0/ExpirationInDays=1",
         "log-retention",
     ),
-    Survivor("SecureAlbService", "*", "ContainerLogs downgrade RetentionInDays=1", "log-retention"),
-    Survivor("SecureAlbService", "*", "ContainerLogs downgrade RetentionInDays=7", "log-retention"),
-    Survivor("SecureAlbService", "*", "WafLogs downgrade RetentionInDays=1", "log-retention"),
-    Survivor("SecureAlbService", "*", "WafLogs downgrade RetentionInDays=7", "log-retention"),
     Survivor(
         "SecureBucket",
         "*",
         "AccessLogs downgrade LifecycleConfiguration/Rules/0/ExpirationInDays=1",
         "log-retention",
     ),
-    Survivor(
-        "SecureDatabase", "aurora-mysql", "AuditLogs downgrade RetentionInDays=1", "log-retention"
-    ),
-    Survivor(
-        "SecureDatabase", "aurora-mysql", "AuditLogs downgrade RetentionInDays=7", "log-retention"
-    ),
-    Survivor(
-        "SecureDatabase", "aurora-mysql", "ErrorLogs downgrade RetentionInDays=1", "log-retention"
-    ),
-    Survivor(
-        "SecureDatabase", "aurora-mysql", "ErrorLogs downgrade RetentionInDays=7", "log-retention"
-    ),
-    Survivor(
-        "SecureDatabase", "aurora-mysql", "GeneralLogs downgrade RetentionInDays=1", "log-retention"
-    ),
-    Survivor(
-        "SecureDatabase", "aurora-mysql", "GeneralLogs downgrade RetentionInDays=7", "log-retention"
-    ),
-    Survivor(
-        "SecureDatabase",
-        "aurora-postgresql,postgres",
-        "PostgresqlLogs downgrade RetentionInDays=1",
-        "log-retention",
-    ),
-    Survivor(
-        "SecureDatabase",
-        "aurora-postgresql,postgres",
-        "PostgresqlLogs downgrade RetentionInDays=7",
-        "log-retention",
-    ),
-    Survivor(
-        "SecureDatabase",
-        "aurora-mysql",
-        "SlowqueryLogs downgrade RetentionInDays=1",
-        "log-retention",
-    ),
-    Survivor(
-        "SecureDatabase",
-        "aurora-mysql",
-        "SlowqueryLogs downgrade RetentionInDays=7",
-        "log-retention",
-    ),
-    Survivor(
-        "SecureDatabase", "postgres", "UpgradeLogs downgrade RetentionInDays=1", "log-retention"
-    ),
-    Survivor(
-        "SecureDatabase", "postgres", "UpgradeLogs downgrade RetentionInDays=7", "log-retention"
-    ),
-    Survivor("SecureFunction", "*", "LogGroup downgrade RetentionInDays=1", "log-retention"),
-    Survivor("SecureFunction", "*", "LogGroup downgrade RetentionInDays=7", "log-retention"),
     Survivor("SecureFunction", "default", "Function delete KmsKeyArn", "no-env"),
     Survivor(
         "SecureAlbService",

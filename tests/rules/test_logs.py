@@ -1,5 +1,8 @@
 """SC-LOGS-1..3 on log groups built from L2s, raw L1s, escape hatches and tokens.
 
+SC-LOGS-2 applies the thresholds: at least 90 days for application logs, 365 for the
+log groups that receive flow logs, WAF logs or a trail (``aspects.settings``).
+
 One app is synthesized for the module: stack ``Logs`` holds one log group per case
 (construct id = case name), stack ``LogsKeys`` a key that ``Logs`` uses through a
 cross-stack reference.
@@ -11,8 +14,13 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+
+from aspects.settings import Thresholds
+from aspects.testing import check
 
 from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, Switch, cfn, check_app, ids, outcomes
 
@@ -36,7 +44,7 @@ def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
         return logs.LogGroup(stack, construct_id, **props)
 
     def l1(construct_id: str, **overrides: Any) -> logs.CfnLogGroup:
-        props: dict[str, Any] = {"kms_key_id": key.key_arn, "retention_in_days": 30}
+        props: dict[str, Any] = {"kms_key_id": key.key_arn, "retention_in_days": 90}
         retained = overrides.pop("retained", True)
         props.update(overrides)
         resource = logs.CfnLogGroup(stack, construct_id, **props)
@@ -69,9 +77,36 @@ def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
     cfn(group("EscKeptForever")).add_property_deletion_override("RetentionInDays")
     cfn(group("ParamRetention")).add_property_override("RetentionInDays", days)
     cfn(group("IfRetention")).add_property_override(
-        "RetentionInDays", switch.pick(30, cdk.Aws.NO_VALUE)
+        "RetentionInDays", switch.pick(90, cdk.Aws.NO_VALUE)
     )
-    cfn(group("IfRetentionBoth")).add_property_override("RetentionInDays", switch.pick(30, 90))
+    cfn(group("IfRetentionBoth")).add_property_override("RetentionInDays", switch.pick(90, 365))
+    cfn(group("IfRetentionShort")).add_property_override("RetentionInDays", switch.pick(90, 30))
+    group("OneMonth", retention=logs.RetentionDays.ONE_MONTH)
+    group("ThreeMonths", retention=logs.RetentionDays.THREE_MONTHS)
+    l1("L1OneWeek", retention_in_days=7)
+    cfn(group("EscOneDay")).add_property_override("RetentionInDays", 1)
+    # Audit logs: a flow log's and a trail's log groups need a year.
+    vpc_logs = group("FlowLogsThreeMonths", retention=logs.RetentionDays.THREE_MONTHS)
+    group("FlowLogsOneYear", retention=logs.RetentionDays.ONE_YEAR)
+    for name, target in (("FlowToShort", vpc_logs), ("FlowToYear", None)):
+        ec2.CfnFlowLog(
+            stack,
+            name,
+            resource_id="vpc-0123456789abcdef0",
+            resource_type="VPC",
+            traffic_type="ALL",
+            log_destination=(target or stack.node.find_child("FlowLogsOneYear")).log_group_arn,
+            deliver_logs_permission_arn="arn:aws:iam::123456789012:role/flow-logs",
+        )
+    trail_logs = l1("TrailLogsByName", retention_in_days=180, log_group_name="trail-logs")
+    cloudtrail.CfnTrail(
+        stack,
+        "Trail",
+        is_logging=True,
+        s3_bucket_name="audit-bucket-outside-the-app",
+        cloud_watch_logs_log_group_arn=f"arn:aws:logs:eu-west-1:123456789012:log-group:{trail_logs.log_group_name}",
+        cloud_watch_logs_role_arn="arn:aws:iam::123456789012:role/trail",
+    )
 
     # SC-LOGS-3 retained when removed from the stack.
     group("Destroyed", removal_policy=cdk.RemovalPolicy.DESTROY)
@@ -172,6 +207,52 @@ def test_retention_removed_under_a_condition_cannot_be_verified(ev: Checked) -> 
 
 def test_finite_retention_in_both_branches_is_compliant(ev: Checked) -> None:
     assert ids(ev, at("IfRetentionBoth")) == set()
+
+
+def test_retention_too_short_in_one_branch_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("IfRetentionShort")) == {("SC-LOGS-2", CANNOT_VERIFY)}
+
+
+@pytest.mark.parametrize("name", ["OneMonth", "L1OneWeek", "EscOneDay"])
+def test_retention_below_the_minimum_is_flagged(ev: Checked, name: str) -> None:
+    assert outcomes(ev, at(name)) == {("SC-LOGS-2", NON_COMPLIANT)}
+    (finding,) = [
+        f
+        for f in ev.evaluation.findings
+        if f.rule.id == "SC-LOGS-2" and f.construct_path and f.construct_path.startswith(at(name))
+    ]
+    assert "at least 90 days" in finding.message
+    assert finding.property_path == "Properties.RetentionInDays"
+
+
+def test_three_months_is_enough_for_application_logs(ev: Checked) -> None:
+    assert ids(ev, at("ThreeMonths")) == set()
+
+
+def test_flow_log_destination_needs_a_year(ev: Checked) -> None:
+    (finding,) = [
+        f for f in ev.evaluation.findings if f.construct_path == at("FlowLogsThreeMonths/Resource")
+    ]
+    assert finding.rule.id == "SC-LOGS-2"
+    assert "VPC flow logs of FlowToShort" in finding.message
+    assert "at least 365 days" in finding.message
+    assert ids(ev, at("FlowLogsOneYear")) == set()
+
+
+def test_trail_log_group_found_by_name_in_an_arn_needs_a_year(ev: Checked) -> None:
+    assert ids(ev, at("TrailLogsByName")) == {"SC-LOGS-2"}
+
+
+def test_tighter_thresholds_raise_the_minimum() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Tight")
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    logs.LogGroup(stack, "Quarter", encryption_key=key, retention=logs.RetentionDays.THREE_MONTHS)
+    logs.LogGroup(stack, "Year", encryption_key=key, retention=logs.RetentionDays.ONE_YEAR)
+    evaluation = check(app, settings=Thresholds(log_retention_days=365))
+    assert {(f.rule.id, f.construct_path) for f in evaluation.findings} == {
+        ("SC-LOGS-2", "Tight/Quarter/Resource")
+    }
 
 
 # -- SC-LOGS-3 retained when removed from the stack ------------------------------------------

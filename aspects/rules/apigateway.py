@@ -1,0 +1,7 @@
+"""API Gateway (REST, HTTP and WebSocket APIs) guardrails."""
+
+from __future__ import annotations
+
+from aspects.model import Rule
+
+RULES: tuple[Rule, ...] = ()

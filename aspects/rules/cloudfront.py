@@ -1,0 +1,7 @@
+"""Amazon CloudFront guardrails."""
+
+from __future__ import annotations
+
+from aspects.model import Rule
+
+RULES: tuple[Rule, ...] = ()

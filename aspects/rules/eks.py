@@ -1,0 +1,7 @@
+"""Amazon EKS guardrails."""
+
+from __future__ import annotations
+
+from aspects.model import Rule
+
+RULES: tuple[Rule, ...] = ()

@@ -1,0 +1,7 @@
+"""Kinesis Data Streams and Data Firehose guardrails."""
+
+from __future__ import annotations
+
+from aspects.model import Rule
+
+RULES: tuple[Rule, ...] = ()

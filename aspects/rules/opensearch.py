@@ -1,0 +1,7 @@
+"""Amazon OpenSearch Service / Elasticsearch guardrails."""
+
+from __future__ import annotations
+
+from aspects.model import Rule
+
+RULES: tuple[Rule, ...] = ()

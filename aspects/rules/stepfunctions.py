@@ -1,0 +1,7 @@
+"""AWS Step Functions guardrails."""
+
+from __future__ import annotations
+
+from aspects.model import Rule
+
+RULES: tuple[Rule, ...] = ()
