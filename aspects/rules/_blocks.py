@@ -12,10 +12,10 @@ The other shared checks live in :mod:`aspects.rules._common`: customer-managed k
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
-from aspects.index import ResourceView
+from aspects.index import AppIndex, ResourceView
 from aspects.model import CannotVerify, Problem
 from aspects.values import dig, intrinsic_name
 
@@ -136,6 +136,25 @@ def must_be_set(r: ResourceView, path: str, why: str) -> Iterator[Problem]:
         yield Problem(f"{path} is not set: {why}", f"Properties.{path}")
 
 
+T = TypeVar("T")
+
+
+def app_cache(app: AppIndex, name: str, compute: Callable[[AppIndex], T]) -> T:
+    """A relation across the app's resources, computed once per check of an app.
+
+    For rule modules that need to know about other resources (which stages a WebACL
+    protects, which file systems have a policy...): ``app_cache(r.app, "efs_policies",
+    _efs_policies)`` calls ``_efs_policies(app)`` on first use and returns the same value
+    for every other resource. *name* must be unique across rule modules (prefix it with
+    the module's service).
+    """
+    store: dict[str, Any] = app.__dict__.setdefault("_rule_relations", {})
+    if name not in store:
+        store[name] = compute(app)
+    found: T = store[name]
+    return found
+
+
 def _member(value: str, options: tuple[str, ...], case_sensitive: bool) -> bool:
     if case_sensitive:
         return value in options
@@ -143,6 +162,7 @@ def _member(value: str, options: tuple[str, ...], case_sensitive: bool) -> bool:
 
 
 __all__ = [
+    "app_cache",
     "must_be_at_least",
     "must_be_false",
     "must_be_one_of",
