@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from aspects.errors import Issue, SecureConstructsError
@@ -161,6 +162,28 @@ class Checks:
             f"a {kind.__name__}",
             f"pass a {kind.__name__} member, e.g. {kind.__name__}.{example}.",
         )
+
+    def log_retention(self, prop: str, value: object, least_days: int, why: str) -> bool:
+        """A ``logs.RetentionDays`` of at least *least_days* (guardrail SC-LOGS-2).
+
+        ``INFINITE`` is left to the caller, which rejects it under its own code.
+        """
+        if not self.member(prop, value, logs.RetentionDays):
+            return False
+        assert isinstance(value, logs.RetentionDays)  # noqa: S101 - checked above
+        days = RETENTION_DAYS.get(value.name)
+        if days is None:  # INFINITE: each construct rejects it with its own code
+            return False
+        if days < least_days:
+            self.add(
+                "SC-LOGS-RETENTION",
+                prop,
+                f"RetentionDays.{value.name} keeps {why} {days} days, fewer than the "
+                f"{least_days} days the guardrails require (SC-LOGS-2).",
+                f"pick RetentionDays of at least {least_days} days, e.g. ONE_YEAR.",
+            )
+            return False
+        return True
 
     def instance(
         self,
@@ -305,6 +328,33 @@ class Checks:
             "an iam.PolicyStatement",
             "pass iam.PolicyStatement(actions=[...], resources=[...]) (not a dict or JSON).",
         )
+
+
+#: Days kept per ``logs.RetentionDays`` member (INFINITE is absent: it never expires).
+RETENTION_DAYS = {
+    "ONE_DAY": 1,
+    "THREE_DAYS": 3,
+    "FIVE_DAYS": 5,
+    "ONE_WEEK": 7,
+    "TWO_WEEKS": 14,
+    "ONE_MONTH": 30,
+    "TWO_MONTHS": 60,
+    "THREE_MONTHS": 90,
+    "FOUR_MONTHS": 120,
+    "FIVE_MONTHS": 150,
+    "SIX_MONTHS": 180,
+    "ONE_YEAR": 365,
+    "THIRTEEN_MONTHS": 400,
+    "EIGHTEEN_MONTHS": 545,
+    "TWO_YEARS": 731,
+    "THREE_YEARS": 1096,
+    "FIVE_YEARS": 1827,
+    "SIX_YEARS": 2192,
+    "SEVEN_YEARS": 2557,
+    "EIGHT_YEARS": 2922,
+    "NINE_YEARS": 3288,
+    "TEN_YEARS": 3653,
+}
 
 
 def where(construct: str, scope: object, construct_id: object) -> str:

@@ -31,6 +31,7 @@ from aspects.errors import Issue
 from aspects.rules.elbv2 import TLS12_POLICY_PREFIXES
 from aspects.rules.wafv2 import LOG_NAME_PREFIX
 from aspects.secrets_detection import variable_leak
+from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import alb as alb_defaults
 from secure_constructs._defaults import ecs as ecs_defaults
 from secure_constructs._defaults import waf as waf_defaults
@@ -1603,7 +1604,16 @@ def _input_checks(
     if checks.duration("access_log_retention", access_log_retention):
         assert isinstance(access_log_retention, cdk.Duration)  # noqa: S101 - checked
         days = access_log_retention.to_days(integral=False)
-        if days >= 1 and days != int(days):
+        least = DEFAULT_THRESHOLDS.audit_log_retention_days
+        if 1 <= days < least:
+            checks.add(
+                "SC-ALB-12",
+                "access_log_retention",
+                f"{access_log_retention.to_human_string()} is shorter than the {least} days "
+                "access logs are kept (guardrail SC-S3-12).",
+                f"pass at least Duration.days({least}) (the default).",
+            )
+        elif days >= 1 and days != int(days):
             checks.add(
                 "SC-ALB-12",
                 "access_log_retention",
@@ -1612,7 +1622,12 @@ def _input_checks(
                 "pass e.g. Duration.days(365) (the default).",
             )
     checks.kms_key("encryption_key", encryption_key)
-    checks.member("log_retention", log_retention, logs.RetentionDays)
+    checks.log_retention(
+        "log_retention",
+        log_retention,
+        DEFAULT_THRESHOLDS.audit_log_retention_days,
+        "the container and WAF logs",
+    )
     checks.instance(
         "alarms",
         alarms,

@@ -12,6 +12,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from aspects.errors import Issue
+from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import s3 as defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
@@ -457,20 +458,37 @@ def _range_issues(
                 "ending with a letter or digit, or omit bucket_name.",
             )
         )
+    least = DEFAULT_THRESHOLDS.audit_log_retention_days
     if isinstance(access_log_retention, cdk.Duration):
         days = access_log_retention.to_days(integral=False)
-        if days < 1 or days != int(days):
+        if days < least or days != int(days):
             issues.append(
                 Issue(
                     "SC-BUCKET-4",
                     "access_log_retention",
-                    f"{access_log_retention.to_human_string()} keeps no logs"
-                    if days < 1
+                    f"{access_log_retention.to_human_string()} is shorter than the {least} "
+                    "days audit logs are kept (guardrail SC-S3-12)"
+                    if days < least
                     else f"{access_log_retention.to_human_string()} is not a whole number "
                     "of days (S3 expires objects by days).",
-                    "use at least Duration.days(90); 365 days is the default.",
+                    f"use at least Duration.days({least}), the default.",
                 )
             )
+    shortest = DEFAULT_THRESHOLDS.noncurrent_version_expiration_days
+    if (
+        isinstance(noncurrent_version_expiration, cdk.Duration)
+        and noncurrent_version_expiration.to_days(integral=False) < shortest
+    ):
+        issues.append(
+            Issue(
+                "SC-BUCKET-9",
+                "noncurrent_version_expiration",
+                f"{noncurrent_version_expiration.to_human_string()} deletes old versions "
+                f"before the {shortest} days a deletion or overwrite must stay recoverable "
+                "(guardrail SC-S3-11).",
+                f"use at least Duration.days({shortest}) (default 365), or None to keep them.",
+            )
+        )
     if (
         checks.ok("noncurrent_version_transition", "noncurrent_version_expiration")
         and isinstance(noncurrent_version_transition, cdk.Duration)

@@ -19,6 +19,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IConstruct
 
 from aspects.errors import Issue, SecureConstructsError
+from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import rds as defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
@@ -998,7 +999,9 @@ def _input_checks(
                 f"pass e.g. {example!r}, or omit it to let RDS choose.",
             )
     checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
-    checks.member("log_retention", log_retention, logs.RetentionDays)
+    checks.log_retention(
+        "log_retention", log_retention, DEFAULT_THRESHOLDS.log_retention_days, "the database logs"
+    )
     for name, value in (
         ("backup_retention", backup_retention),
         ("monitoring_interval", monitoring_interval),

@@ -27,6 +27,7 @@ from aspects.rules.awslambda import (
     supported_in_family,
 )
 from aspects.secrets_detection import variable_leak
+from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import awslambda as defaults
 from secure_constructs._defaults.ec2 import egress_only_security_group
 from secure_constructs._defaults.iam import ManagedPolicyRole
@@ -653,7 +654,9 @@ def _input_checks(
         "pass lambda.Architecture.X86_64 (default) or ARM_64.",
     )
     checks.kms_key("encryption_key", encryption_key)
-    checks.member("log_retention", log_retention, logs.RetentionDays)
+    checks.log_retention(
+        "log_retention", log_retention, DEFAULT_THRESHOLDS.log_retention_days, "the function logs"
+    )
     checks.interface(
         "dead_letter_queue",
         dead_letter_queue,

@@ -171,6 +171,7 @@ def test_yaml_template_with_short_forms_and_acknowledgment_in_resource_metadata(
     }
     assert found == {
         ("SC-S3-1", "Logs", Status.NON_COMPLIANT, None),
+        ("SC-S3-2", "Logs", Status.NON_COMPLIANT, None),
         ("SC-S3-4", "Logs", Status.NON_COMPLIANT, None),
         ("SC-S3-5", "Logs", Status.NON_COMPLIANT, None),
         ("SC-S3-1", "Data", Status.CANNOT_VERIFY, None),

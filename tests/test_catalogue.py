@@ -25,6 +25,8 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-S3-8", Pillar.PREVENTION, E),
         ("SC-S3-9", Pillar.DETECTION, E),
         ("SC-S3-10", Pillar.PREVENTION, E),
+        ("SC-S3-11", Pillar.AT_REST, E),
+        ("SC-S3-12", Pillar.DETECTION, E),
     ],
     "kms": [
         ("SC-KMS-1", Pillar.AT_REST, E),
@@ -43,6 +45,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
     "iam": [
         ("SC-IAM-1", Pillar.PREVENTION, E),
         ("SC-IAM-2", Pillar.PREVENTION, E),
+        ("SC-IAM-3", Pillar.PREVENTION, E),
     ],
     "awslambda": [
         ("SC-LAMBDA-1", Pillar.AT_REST, E),
@@ -57,6 +60,8 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-SQS-1", Pillar.AT_REST, E),
         ("SC-SQS-2", Pillar.IN_TRANSIT, E),
         ("SC-SQS-3", Pillar.IN_TRANSIT, W),
+        ("SC-SQS-4", Pillar.DETECTION, E),
+        ("SC-SQS-5", Pillar.DETECTION, E),
     ],
     "sns": [
         ("SC-SNS-1", Pillar.AT_REST, E),

@@ -330,6 +330,7 @@ def test_sarif_of_a_yaml_template_points_at_yaml_lines(
         found.add((result["ruleId"], lines[physical["region"]["startLine"] - 1]))
     assert found == {
         ("SC-S3-1", "  Logs:"),
+        ("SC-S3-2", "  Logs:"),
         ("SC-S3-4", "  Logs:"),
         ("SC-S3-5", "  Logs:"),
         ("SC-S3-1", "  Data:"),

@@ -20,6 +20,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 
 from aspects.errors import SecureConstructsError
@@ -96,11 +97,26 @@ BUCKET_CASES: list[tuple[str, dict[str, Any], tuple[str, ...], str]] = [
     ("retention-int", {"access_log_retention": 365}, ("SC-BUCKET-6",), r"cdk.Duration"),
     (
         "retention-fraction",
-        {"access_log_retention": cdk.Duration.hours(36)},
+        {"access_log_retention": cdk.Duration.hours(365 * 24 + 12)},
         ("SC-BUCKET-4",),
         r"not a whole number of days",
     ),
     ("transition-int", {"noncurrent_version_transition": 90}, ("SC-BUCKET-6",), r"Duration"),
+    (
+        "retention-short",
+        {"access_log_retention": cdk.Duration.days(30)},
+        ("SC-BUCKET-4",),
+        r"30 days is shorter than the 365 days audit logs are kept",
+    ),
+    (
+        "noncurrent-short",
+        {
+            "noncurrent_version_expiration": cdk.Duration.days(7),
+            "noncurrent_version_transition": None,
+        },
+        ("SC-BUCKET-9",),
+        r"7 days deletes old versions before the 30 days",
+    ),
     (
         "transition-zero",
         {"noncurrent_version_transition": cdk.Duration.hours(12)},
@@ -186,6 +202,12 @@ FUNCTION_CASES: list[tuple[str, Any, tuple[str, ...], str]] = [
     ("architecture-str", {"architecture": "arm64"}, (F,), r"lambda.Architecture"),
     ("key-str", {"encryption_key": "alias/app"}, (F,), r"encryption_key: 'alias/app'"),
     ("log-retention-int", {"log_retention": 365}, (F,), r"RetentionDays"),
+    (
+        "log-retention-short",
+        {"log_retention": logs.RetentionDays.ONE_MONTH},
+        ("SC-LOGS-RETENTION",),
+        r"ONE_MONTH keeps the function logs 30 days, fewer than the 90 days",
+    ),
     ("dlq-str", {"dead_letter_queue": "arn:aws:sqs:x"}, (F,), r"sqs.IQueue"),
     ("dlq-retention-int", {"dead_letter_queue_retention": 14}, (F,), r"Duration"),
     ("reserved-str", {"reserved_concurrent_executions": "5"}, (F,), r"'5'"),
@@ -279,6 +301,12 @@ DATABASE_CASES: list[tuple[str, dict[str, Any], tuple[str, ...], str]] = [
     ),
     ("removal-str", {"removal_policy": "snapshot"}, (D,), r"RemovalPolicy"),
     ("log-retention-int", {"log_retention": 30}, (D,), r"RetentionDays"),
+    (
+        "log-retention-short",
+        {"log_retention": logs.RetentionDays.TWO_MONTHS},
+        ("SC-LOGS-RETENTION",),
+        r"TWO_MONTHS keeps the database logs 60 days",
+    ),
     ("monitoring-int", {"monitoring_interval": 60}, (D,), r"monitoring_interval: 60"),
     (
         "monitoring-fraction",
@@ -436,12 +464,24 @@ ALB_CASES: list[tuple[str, dict[str, Any], tuple[str, ...], str]] = [
     ("log-retention-dur-int", {"access_log_retention": 365}, (A,), r"access_log_retention"),
     (
         "log-retention-fraction",
-        {"access_log_retention": cdk.Duration.hours(36)},
+        {"access_log_retention": cdk.Duration.hours(365 * 24 + 12)},
         ("SC-ALB-12",),
         r"whole number of days",
     ),
     ("key-str", {"encryption_key": "alias/web"}, (A,), r"kms.IKey"),
     ("log-retention-str", {"log_retention": "1y"}, (A,), r"RetentionDays"),
+    (
+        "log-retention-short",
+        {"log_retention": logs.RetentionDays.SIX_MONTHS},
+        ("SC-LOGS-RETENTION",),
+        r"SIX_MONTHS keeps the container and WAF logs 180 days, fewer than the 365",
+    ),
+    (
+        "access-log-retention-short",
+        {"access_log_retention": cdk.Duration.days(90)},
+        ("SC-ALB-12",),
+        r"90 days is shorter than the 365 days access logs are kept \(guardrail SC-S3-12\)",
+    ),
     ("alarms-str", {"alarms": "on"}, (A,), r"AlarmOptions"),
     (
         "alarms-field-str",

@@ -117,6 +117,8 @@ class Built:
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=self.queue_key,
             enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         self.own = _function(stack, encryption_key=self.own_key, dead_letter_queue=self.own_queue)
 
@@ -416,6 +418,7 @@ def test_destroy_policy_warns_and_the_guardrails_flag_the_key(built: Built) -> N
     assert built.findings("Destroy") == {
         ("SC-KMS-3", "Destroy/Worker/Key/Resource"),
         ("SC-LOGS-3", "Destroy/Worker/LogGroup/Resource"),
+        ("SC-SQS-4", "Destroy/Worker/DeadLetterQueue/Resource"),
     }
     for resource_type in ("AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::SQS::Queue"):
         assert built.one("Destroy", resource_type)[1]["DeletionPolicy"] == "Delete"

@@ -32,7 +32,7 @@ from aspects.rules import ALL_RULES
 from aspects.testing import assert_clean, check
 from secure_constructs import SecureBucket
 
-ALL_S3_IDS = {f"SC-S3-{n}" for n in range(1, 11)}
+ALL_S3_IDS = {f"SC-S3-{n}" for n in range(1, 13)}
 # What a default s3.Bucket (CDK 2.275, no feature flags; CDK retains buckets) violates.
 PLAIN_BUCKET_IDS = {"SC-S3-1", "SC-S3-2", "SC-S3-4", "SC-S3-5", "SC-S3-9"}
 

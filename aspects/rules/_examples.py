@@ -206,6 +206,70 @@ Resources:
           - ObjectOwnership: ObjectWriter
 """,
     ),
+    "SC-S3-11": Example(
+        compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      VersioningConfiguration:
+        Status: Enabled
+      LifecycleConfiguration:
+        Rules:
+          - Id: NoncurrentVersions
+            Status: Enabled
+            NoncurrentVersionExpiration:
+              NoncurrentDays: 365
+""",
+        non_compliant="""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      VersioningConfiguration:
+        Status: Enabled
+      LifecycleConfiguration:
+        Rules:
+          - Id: NoncurrentVersions
+            Status: Enabled
+            NoncurrentVersionExpiration:
+              NoncurrentDays: 1
+""",
+    ),
+    "SC-S3-12": Example(
+        compliant="""\
+Resources:
+  AccessLogs:
+    Type: AWS::S3::Bucket
+    Properties:
+      LifecycleConfiguration:
+        Rules:
+          - Id: ExpireAccessLogs
+            Status: Enabled
+            ExpirationInDays: 365
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration:
+        DestinationBucketName: !Ref AccessLogs
+""",
+        non_compliant="""\
+Resources:
+  AccessLogs:
+    Type: AWS::S3::Bucket
+    Properties:
+      LifecycleConfiguration:
+        Rules:
+          - Id: ExpireAccessLogs
+            Status: Enabled
+            ExpirationInDays: 30
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration:
+        DestinationBucketName: !Ref AccessLogs
+""",
+    ),
     "SC-S3-9": Example(
         compliant="""\
 Resources:
@@ -407,6 +471,32 @@ Resources:
         Statement:
           - Effect: Allow
             Action: "*"
+            Resource: "*"
+""",
+    ),
+    "SC-IAM-3": Example(
+        compliant="""\
+Resources:
+  ReadTheDbSecret:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: secretsmanager:GetSecretValue
+            Resource: !Sub arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db-*
+""",
+        non_compliant="""\
+Resources:
+  ReadEverySecret:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: secretsmanager:GetSecretValue
             Resource: "*"
 """,
     ),

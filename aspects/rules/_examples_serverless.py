@@ -192,6 +192,63 @@ Resources:
     Type: AWS::SQS::Queue
 """,
     ),
+    "SC-SQS-4": Example(
+        compliant="""\
+Resources:
+  Failures:
+    Type: AWS::SQS::Queue
+    Properties:
+      MessageRetentionPeriod: 1209600
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+  Work:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt Failures.Arn
+        maxReceiveCount: 3
+""",
+        non_compliant="""\
+Resources:
+  Failures:
+    Type: AWS::SQS::Queue
+    Properties:
+      MessageRetentionPeriod: 1209600
+    DeletionPolicy: Delete
+  Work:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt Failures.Arn
+        maxReceiveCount: 3
+""",
+    ),
+    "SC-SQS-5": Example(
+        compliant="""\
+Resources:
+  Failures:
+    Type: AWS::SQS::Queue
+    Properties:
+      MessageRetentionPeriod: 1209600
+  Work:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt Failures.Arn
+        maxReceiveCount: 3
+""",
+        non_compliant="""\
+Resources:
+  Failures:
+    Type: AWS::SQS::Queue
+  Work:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt Failures.Arn
+        maxReceiveCount: 3
+""",
+    ),
     "SC-SQS-3": Example(
         compliant="Resources:\n"
         + _KEY

@@ -1,7 +1,8 @@
-"""AWS IAM guardrails: no administrator grants, no role that everyone may assume."""
+"""AWS IAM guardrails: no administrator grants, no wildcard on sensitive actions, no open trust."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -9,6 +10,7 @@ from aspects.index import ExternalRef, ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
 from aspects.rules._common import (
     Deferred,
+    action_covers,
     effect,
     flatten,
     may_be_wildcard,
@@ -91,6 +93,8 @@ def _admin_statement(r: ResourceView, statement: Mapping[str, Any], what: str) -
             f"Properties.{what}",
         )
         return
+    if not ({"*", "*:*", "iam:*"} & granted or "NotAction" in statement):
+        return  # no administrator action: where it applies does not matter here
     resources = _resource_list(r, statement.get("Resource"), f"{what}.Resource")
     if "*" not in resources:
         return
@@ -111,6 +115,146 @@ def _admin_statement(r: ResourceView, statement: Mapping[str, Any], what: str) -
             "Resource '*', which is administrator in all but name",
             f"Properties.{what}",
         )
+
+
+#: Actions that support resource-level permissions and reach data, keys, secrets or
+#: identities: granting one on every resource (``Resource: "*"``) is a weakening of what
+#: CDK's grant_* methods write (the ARN of one key, secret, bucket, queue...). Data, so a
+#: reviewer reads the list; ``action_covers`` matches granted wildcards (``s3:Get*``).
+SENSITIVE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "KMS keys": (
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:ReEncryptFrom",
+        "kms:CreateGrant",
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+    ),
+    "secrets": (
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:UpdateSecret",
+        "secretsmanager:DeleteSecret",
+        "secretsmanager:PutResourcePolicy",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+    ),
+    "S3 objects and buckets": (
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucket",
+    ),
+    "queues and topics": (
+        "sqs:SendMessage",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:PurgeQueue",
+        "sns:Publish",
+    ),
+    "tables": (
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+    ),
+    "logs": (
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "logs:DeleteLogGroup",
+        "logs:DeleteLogStream",
+    ),
+    "roles": ("iam:PassRole",),
+    "container images": (
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:PutImage",
+    ),
+    "functions": ("lambda:InvokeFunction", "lambda:UpdateFunctionCode"),
+}
+
+#: ``arn:<partition>:<service>:<region>:<account>:`` followed by a resource part that
+#: matches everything (``*``, ``key/*``, ``secret:*``, ``*/*``).
+_EVERY_RESOURCE_ARN = re.compile(r"arn:[^:]*:[^:]*:[^:]*:[^:]*:(?:\*|[A-Za-z-]+[/:]\*|\*/\*)")
+
+
+def _covers_everything(text: str) -> bool:
+    return text == "*" or bool(_EVERY_RESOURCE_ARN.fullmatch(text))
+
+
+def _narrowed_by_tags_or_context(statement: Mapping[str, Any]) -> bool:
+    """A positive condition on resource tags or a KMS encryption context (ABAC)."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    for operator, clauses in condition.items():
+        lowered = str(operator).lower()
+        if "not" in lowered or lowered.endswith("ifexists") or not isinstance(clauses, Mapping):
+            continue
+        for key in clauses:
+            name = str(key).lower()
+            if "resourcetag/" in name or name.startswith("kms:encryptioncontext"):
+                return True
+    return False
+
+
+def _sensitive_granted(granted: list[str]) -> list[tuple[str, str]]:
+    """``(what, action)`` of each sensitive action the granted patterns cover."""
+    return [
+        (what, action)
+        for what, names in SENSITIVE_ACTIONS.items()
+        for action in names
+        if action_covers(granted, action)
+    ]
+
+
+def _no_wildcard_resources(r: ResourceView) -> Iterator[Problem]:
+    deferred = Deferred()
+    for where, document in _documents(r):
+        for i, statement in enumerate(statements(document)):
+            what = f"{where}.Statement[{i}]"
+            with deferred:
+                yield from _wildcard_statement(r, statement, what)
+    deferred.raise_first()
+
+
+def _wildcard_statement(
+    r: ResourceView, statement: Mapping[str, Any], what: str
+) -> Iterator[Problem]:
+    if effect(statement, r, what) != "Allow" or "NotAction" in statement:
+        return  # NotAction on '*' is SC-IAM-1's
+    granted = [a.lower() for a in _literal_list(r, statement.get("Action"), f"{what}.Action")]
+    sensitive = _sensitive_granted(granted)
+    if not sensitive or {"*", "*:*", "iam:*"} & set(granted):
+        return  # nothing sensitive, or SC-IAM-1 already reports administrator
+    if "NotResource" in statement:
+        scope = f"every resource except {statement['NotResource']!r}"
+    else:
+        resources = _resource_list(r, statement.get("Resource"), f"{what}.Resource")
+        wide = [text for text in resources if _covers_everything(text)]
+        if not wide:
+            return
+        scope = f"Resource {wide[0]!r}"
+    if _narrowed_by_tags_or_context(statement):
+        return
+    kinds = list(dict.fromkeys(kind for kind, _ in sensitive))
+    shown = ", ".join(dict.fromkeys(action for _, action in sensitive[:4]))
+    more = f" and {len(sensitive) - 4} more" if len(sensitive) > 4 else ""
+    yield Problem(
+        f"{what} allows {shown}{more} on {scope}: every {' and '.join(kinds)} of the "
+        "account instead of the ones the principal uses",
+        f"Properties.{what}.Resource",
+    )
 
 
 def _trust_not_public(r: ResourceView) -> Iterator[Problem]:
@@ -155,5 +299,25 @@ RULES = (
         fsbp=("IAM.21",),
         nist_800_53=("AC-3", "AC-6"),
         checkov=("CKV_AWS_60", "CKV_AWS_61"),
+    ),
+    Rule(
+        id="SC-IAM-3",
+        title="IAM policies scope sensitive actions to named resources",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=POLICY_HOLDERS,
+        rationale="kms:Decrypt, secretsmanager:GetSecretValue, s3:GetObject, sqs:*, "
+        "iam:PassRole, ECR pulls and log writes support resource-level permissions: on "
+        "Resource '*' they reach every key, secret, bucket, queue, role and log group of "
+        "the account, so one compromised function reads them all. The list is data "
+        "(aspects.rules.iam.SENSITIVE_ACTIONS); a condition on resource tags or a KMS "
+        "encryption context (ABAC) counts as scoping.",
+        fix="Grant with the resource's grant_* method (key.grant_decrypt(fn), "
+        "secret.grant_read(fn), bucket.grant_read(fn)...) or list the ARNs in "
+        "iam.PolicyStatement(resources=[...]).",
+        check=_no_wildcard_resources,
+        nist_800_53=("AC-6",),
+        cdk_nag=("AwsSolutions-IAM5",),
+        checkov=("CKV_AWS_111", "CKV_AWS_356"),
     ),
 )

@@ -57,8 +57,6 @@ def _encryption(r: ResourceView) -> Iterator[Problem]:
 
 
 def _versioning(r: ResourceView) -> Iterator[Problem]:
-    if r.key in r.app.log_targets:
-        return
     status = dig(r.props, "VersioningConfiguration", "Status")
     if status is None or r.literal(status, "VersioningConfiguration.Status") != "Enabled":
         yield Problem(
@@ -253,6 +251,66 @@ def _acls_disabled(r: ResourceView) -> Iterator[Problem]:
             )
 
 
+def _enabled_lifecycle_rules(r: ResourceView) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """``(path, rule)`` of each lifecycle rule that is (or may be) enabled."""
+    rules = r.literal(dig(r.props, "LifecycleConfiguration", "Rules"), "LifecycleConfiguration")
+    for i, rule in enumerate(as_list(rules)):
+        what = f"LifecycleConfiguration.Rules[{i}]"
+        if not isinstance(rule, Mapping):
+            raise CannotVerify(f"{what} is not a lifecycle rule", f"Properties.{what}")
+        if r.literal(rule.get("Status"), f"{what}.Status") != "Disabled":
+            yield what, rule
+
+
+def _scope(rule: Mapping[str, Any]) -> str:
+    """How much of the bucket a lifecycle rule covers, for messages."""
+    if rule.get("Prefix") or rule.get("TagFilters") or rule.get("ObjectSizeGreaterThan"):
+        return " (for the objects its filter selects)"
+    return ""
+
+
+def _noncurrent_kept(r: ResourceView) -> Iterator[Problem]:
+    least = r.settings.noncurrent_version_expiration_days
+    for what, rule in _enabled_lifecycle_rules(r):
+        for key, value in (
+            (
+                "NoncurrentVersionExpiration.NoncurrentDays",
+                dig(rule, "NoncurrentVersionExpiration", "NoncurrentDays"),
+            ),
+            ("NoncurrentVersionExpirationInDays", rule.get("NoncurrentVersionExpirationInDays")),
+        ):
+            if value is None:
+                continue
+            days = r.int(value, f"{what}.{key}")
+            if days < least:
+                yield Problem(
+                    f"{what}.{key} is {days}: an overwritten or deleted object is gone for good "
+                    f"after {days} day(s){_scope(rule)}; keep old versions at least {least} days",
+                    f"Properties.{what}.{key}",
+                )
+
+
+def _audit_logs_kept(r: ResourceView) -> Iterator[Problem]:
+    source = r.app.audit_log_stores.get(r.key)
+    if source is None:
+        return
+    least = r.settings.audit_log_retention_days
+    for what, rule in _enabled_lifecycle_rules(r):
+        value = rule.get("ExpirationInDays")
+        if value is not None and (days := r.int(value, f"{what}.ExpirationInDays")) < least:
+            yield Problem(
+                f"{what}.ExpirationInDays is {days}: the bucket receives {source}, audit logs "
+                f"that must stay at least {least} days{_scope(rule)}",
+                f"Properties.{what}.ExpirationInDays",
+            )
+        if rule.get("ExpirationDate") is not None:
+            yield Problem(
+                f"{what}.ExpirationDate deletes the {source} on a fixed date; expire audit "
+                f"logs by age (at least {least} days) instead",
+                f"Properties.{what}.ExpirationDate",
+            )
+
+
 def _access_logging(r: ResourceView) -> Iterator[Problem]:
     if r.key in r.app.log_targets:
         return
@@ -305,8 +363,10 @@ RULES = (
         severity=Severity.ERROR,
         resource_types=BUCKET,
         rationale="Versioning lets you recover from overwrites, deletions and ransomware. "
-        "Log-target buckets are exempt: their objects are written once.",
-        fix="Set VersioningConfiguration.Status to Enabled (versioned=True).",
+        "Log buckets too: an intruder who deletes the access logs that show the intrusion "
+        "leaves recoverable versions behind.",
+        fix="Set VersioningConfiguration.Status to Enabled (versioned=True), log buckets "
+        "included; expire old versions with a lifecycle rule (SC-S3-11).",
         check=_versioning,
         fsbp=("S3.14",),
         nist_800_53=("CP-10", "SI-12"),
@@ -433,5 +493,35 @@ RULES = (
         check=_acls_disabled,
         fsbp=("S3.12",),
         nist_800_53=("AC-3",),
+    ),
+    Rule(
+        id="SC-S3-11",
+        title="S3 buckets keep noncurrent object versions long enough to recover them",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="Versioning only helps while old versions exist: a lifecycle rule that "
+        "expires noncurrent versions after a day or two undoes it, and an overwrite or a "
+        "ransomware deletion noticed next week cannot be rolled back "
+        "(Thresholds.noncurrent_version_expiration_days, default 30).",
+        fix="Set noncurrent_version_expiration=Duration.days(30) or more on the lifecycle rule "
+        "(SecureBucket keeps them 365 days), or leave it out to keep old versions.",
+        check=_noncurrent_kept,
+        nist_800_53=("CP-9", "SI-12"),
+    ),
+    Rule(
+        id="SC-S3-12",
+        title="Buckets that receive audit logs keep them at least a year",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=BUCKET,
+        rationale="Access logs of load balancers, distributions and buckets, flow logs, WAF "
+        "logs and trails are the record of an attack; a lifecycle rule that expires them "
+        "sooner than investigations and audits look back loses it "
+        "(Thresholds.audit_log_retention_days, default 365).",
+        fix="Set the log bucket's lifecycle expiration to Duration.days(365) or more "
+        "(SecureBucket's and SecureAlbService's access_log_retention default).",
+        check=_audit_logs_kept,
+        nist_800_53=("AU-11",),
     ),
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aspects.index import ResourceView
+from aspects.index import AppIndex, ResourceKey, ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
+from aspects.rules._blocks import app_cache
 from aspects.rules._common import (
     actions,
     covers,
@@ -15,9 +16,10 @@ from aspects.rules._common import (
     kms_key_problems,
     policy_variants,
     required_denial,
+    retention_problems,
     split_by_encryption,
 )
-from aspects.values import as_list
+from aspects.values import as_list, dig, properties
 
 QUEUE = ("AWS::SQS::Queue",)
 #: The policy resource types that attach to queues, and the property naming the queues.
@@ -35,6 +37,84 @@ def _encrypted(r: ResourceView) -> Iterator[Problem]:
         )
         return
     yield from kms_key_problems(r, key, "KmsMasterKeyId")
+
+
+#: Where resources name the queue their failed messages or events go to:
+#: (resource type, path to the value, what fails into it).
+_DEAD_LETTER_SOURCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("AWS::SQS::Queue", ("RedrivePolicy", "deadLetterTargetArn"), "messages of queue"),
+    ("AWS::Lambda::Function", ("DeadLetterConfig", "TargetArn"), "async invocations of"),
+    (
+        "AWS::Lambda::EventInvokeConfig",
+        ("DestinationConfig", "OnFailure", "Destination"),
+        "async invocations of",
+    ),
+    (
+        "AWS::Lambda::EventSourceMapping",
+        ("DestinationConfig", "OnFailure", "Destination"),
+        "records of",
+    ),
+    ("AWS::SNS::Subscription", ("RedrivePolicy", "deadLetterTargetArn"), "deliveries of"),
+    (
+        "AWS::Pipes::Pipe",
+        ("SourceParameters", "SqsQueueParameters", "DeadLetterConfig", "Arn"),
+        "events of",
+    ),
+)
+
+
+def _dead_letter_queues(app: AppIndex) -> dict[ResourceKey, str]:
+    """Queue -> what sends failures to it (in any variant: the stricter rules apply)."""
+    out: dict[ResourceKey, str] = {}
+    for resource_type, path, what in _DEAD_LETTER_SOURCES:
+        for tpl in app.templates:
+            for logical_id in tpl.by_type.get(resource_type, ()):
+                value = dig(properties(tpl.resources[logical_id]), *path)
+                for ref in app.resources_mentioned(value, tpl):
+                    if ref.type == "AWS::SQS::Queue":
+                        out.setdefault(ref.key, f"the failed {what} {logical_id}")
+    for tpl in app.templates:
+        for logical_id in tpl.by_type.get("AWS::Events::Rule", ()):
+            targets = properties(tpl.resources[logical_id]).get("Targets")
+            for target in as_list(targets):
+                value = dig(target, "DeadLetterConfig", "Arn")
+                for ref in app.resources_mentioned(value, tpl):
+                    if ref.type == "AWS::SQS::Queue":
+                        out.setdefault(ref.key, f"the undelivered events of {logical_id}")
+    return out
+
+
+def _dead_letter_source(r: ResourceView) -> str | None:
+    return app_cache(r.app, "sqs_dead_letter_queues", _dead_letter_queues).get(r.key)
+
+
+def _dead_letters_retained(r: ResourceView) -> Iterator[Problem]:
+    if _dead_letter_source(r) is not None:
+        yield from retention_problems(r)
+
+
+#: SQS keeps messages 4 days unless MessageRetentionPeriod (seconds) says otherwise.
+_DEFAULT_RETENTION_SECONDS = 4 * 24 * 3600
+
+
+def _dead_letters_kept(r: ResourceView) -> Iterator[Problem]:
+    source = _dead_letter_source(r)
+    if source is None:
+        return
+    least = r.settings.dead_letter_retention_days
+    value = r.props.get("MessageRetentionPeriod")
+    seconds = (
+        _DEFAULT_RETENTION_SECONDS if value is None else r.int(value, "MessageRetentionPeriod")
+    )
+    if seconds < least * 24 * 3600:
+        shown = (
+            "is not set (SQS keeps messages 4 days)" if value is None else f"is {seconds} seconds"
+        )
+        yield Problem(
+            f"MessageRetentionPeriod {shown}: this queue receives {source}, which must wait "
+            f"at least {least} days for someone to look at them",
+            "Properties.MessageRetentionPeriod",
+        )
 
 
 def _queue_forms(r: ResourceView) -> list[str]:
@@ -140,5 +220,32 @@ RULES = (
         check=_tls_when_encrypted,
         nist_800_53=("SC-8",),
         cdk_nag=("AwsSolutions-SQS4",),
+    ),
+    Rule(
+        id="SC-SQS-4",
+        title="Dead-letter queues are retained when removed from the stack",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=QUEUE,
+        rationale="A dead-letter queue holds the only copy of the messages, invocations and "
+        "events that failed: deleting it with the stack, or replacing it, loses the "
+        "evidence and the chance to replay them.",
+        fix="Keep removal_policy=RemovalPolicy.RETAIN on the dead-letter sqs.Queue (CDK's "
+        "default for queues is DESTROY).",
+        check=_dead_letters_retained,
+        nist_800_53=("AU-9", "SI-12"),
+    ),
+    Rule(
+        id="SC-SQS-5",
+        title="Dead-letter queues keep messages long enough to be looked at",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=QUEUE,
+        rationale="SQS drops messages after MessageRetentionPeriod (4 days by default): a "
+        "failure that lands in a dead-letter queue on a Friday is gone before anyone "
+        "investigates (Thresholds.dead_letter_retention_days, default 14, the SQS maximum).",
+        fix="Set retention_period=Duration.days(14) on the dead-letter sqs.Queue.",
+        check=_dead_letters_kept,
+        nist_800_53=("AU-11", "SI-11"),
     ),
 )

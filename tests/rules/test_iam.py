@@ -1,4 +1,4 @@
-"""SC-IAM-1..2 on roles, users, groups and policies from L2s, raw L1s, escape hatches, tokens.
+"""SC-IAM-1..3 on roles, users, groups and policies from L2s, raw L1s, escape hatches, tokens.
 
 One app is synthesized for the module: stack ``Iam`` holds one principal or policy per
 case (construct id = case name).
@@ -93,25 +93,75 @@ def _build(stack: cdk.Stack) -> None:
     cfn(role("EscAdmin", managed_policies=[read_only])).add_property_override(
         "ManagedPolicyArns.0", ADMIN_ARN
     )
-    cfn(policy("EscStarAction", actions=["s3:GetObject"], resources=["*"])).add_property_override(
-        "PolicyDocument.Statement.0.Action", "*"
-    )
+    cfn(
+        policy("EscStarAction", actions=["ec2:DescribeInstances"], resources=["*"])
+    ).add_property_override("PolicyDocument.Statement.0.Action", "*")
 
     # Tokens.
     action = "PolicyDocument.Statement.0.Action"
-    cfn(policy("ParamAction", actions=["s3:GetObject"], resources=["*"])).add_property_override(
-        action, setting
-    )
+    cfn(
+        policy("ParamAction", actions=["ec2:DescribeInstances"], resources=["*"])
+    ).add_property_override(action, setting)
     cfn(
         policy("ParamResource", actions=["*"], resources=["arn:aws:s3:::data"])
     ).add_property_override("PolicyDocument.Statement.0.Resource", setting)
     from_param = iam.ManagedPolicy.from_managed_policy_arn(stack, "FromParam", setting)
     role("ParamManagedPolicy", managed_policies=[from_param])
-    cfn(policy("IfAction", actions=["s3:GetObject"], resources=["*"])).add_property_override(
-        action, switch.pick("s3:GetObject", "*")
+    cfn(
+        policy("IfAction", actions=["ec2:DescribeInstances"], resources=["*"])
+    ).add_property_override(action, switch.pick("ec2:DescribeInstances", "*"))
+    cfn(
+        policy("IfActionBoth", actions=["ec2:DescribeInstances"], resources=["*"])
+    ).add_property_override(action, switch.pick("ec2:DescribeInstances", "ec2:DescribeVpcs"))
+
+    # SC-IAM-3 sensitive actions on every resource.
+    secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"  # noqa: S105
+    policy("DecryptOneKey", actions=["kms:Decrypt"], resources=[data_key.key_arn])
+    policy("DecryptEveryKey", actions=["kms:Decrypt", "kms:GenerateDataKey*"], resources=["*"])
+    policy("GetEverySecret", actions=["secretsmanager:GetSecretValue"], resources=["*"])
+    policy("GetOneSecret", actions=["secretsmanager:GetSecretValue"], resources=[secret_arn])
+    policy("S3GetStarOnEveryBucket", actions=["s3:Get*"], resources=["arn:aws:s3:::*/*"])
+    policy("SqsStar", actions=["sqs:*"], resources=["arn:aws:sqs:*:*:*"])
+    policy("PassAnyRole", actions=["iam:PassRole"], resources=["*"])
+    policy("PullAnyImage", actions=["ecr:BatchGetImage"], resources=["*"])
+    policy("AuthTokenOnly", actions=["ecr:GetAuthorizationToken"], resources=["*"])
+    policy("WriteAnyLogs", actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=["*"])
+    policy(
+        "SecretsByTag",
+        actions=["secretsmanager:GetSecretValue"],
+        resources=["*"],
+        conditions={"StringEquals": {"aws:ResourceTag/team": "payments"}},
     )
-    cfn(policy("IfActionBoth", actions=["s3:GetObject"], resources=["*"])).add_property_override(
-        action, switch.pick("s3:GetObject", "s3:ListBucket")
+    policy(
+        "SecretsUnlessTag",
+        actions=["secretsmanager:GetSecretValue"],
+        resources=["*"],
+        conditions={"StringNotEquals": {"aws:ResourceTag/team": "payments"}},
+    )
+    policy(
+        "DecryptEverythingButOne",
+        actions=["kms:Decrypt"],
+        not_resources=[data_key.key_arn],
+    )
+    iam.CfnPolicy(
+        stack,
+        "L1EverySecret",
+        policy_name="secrets",
+        roles=[holder.role_name],
+        policy_document=document(
+            {"Effect": "Allow", "Action": "secretsmanager:getsecretvalue", "Resource": "*"}
+        ),
+    )
+    cfn(
+        policy("EscEveryKey", actions=["kms:Decrypt"], resources=[data_key.key_arn])
+    ).add_property_override("PolicyDocument.Statement.0.Resource", "*")
+    cfn(
+        policy("ParamKeyResource", actions=["kms:Decrypt"], resources=[data_key.key_arn])
+    ).add_property_override("PolicyDocument.Statement.0.Resource", setting)
+    cfn(
+        policy("IfKeyResource", actions=["kms:Decrypt"], resources=[data_key.key_arn])
+    ).add_property_override(
+        "PolicyDocument.Statement.0.Resource", switch.pick(data_key.key_arn, "*")
     )
     cfn(role("IfManagedPolicy", managed_policies=[read_only])).add_property_override(
         "ManagedPolicyArns.0", switch.pick(READ_ONLY_ARN, ADMIN_ARN)
@@ -212,11 +262,18 @@ def test_administrator_made_by_override_is_flagged(ev: Checked, name: str) -> No
     assert outcomes(ev, at(name)) == {("SC-IAM-1", NON_COMPLIANT)}
 
 
-@pytest.mark.parametrize("name", ["ParamAction", "ParamResource", "ParamManagedPolicy"])
+@pytest.mark.parametrize("name", ["ParamResource", "ParamManagedPolicy"])
 def test_action_resource_or_managed_policy_from_parameter_cannot_be_verified(
     ev: Checked, name: str
 ) -> None:
     assert outcomes(ev, at(name)) == {("SC-IAM-1", CANNOT_VERIFY)}
+
+
+def test_action_from_parameter_on_every_resource_may_be_admin_or_sensitive(ev: Checked) -> None:
+    assert outcomes(ev, at("ParamAction")) == {
+        ("SC-IAM-1", CANNOT_VERIFY),
+        ("SC-IAM-3", CANNOT_VERIFY),
+    }
 
 
 @pytest.mark.parametrize("name", ["IfAction", "IfManagedPolicy"])
@@ -246,3 +303,63 @@ def test_trust_principal_known_only_at_deploy_time_cannot_be_verified(
     ev: Checked, name: str
 ) -> None:
     assert outcomes(ev, at(name)) == {("SC-IAM-2", CANNOT_VERIFY)}
+
+
+# -- SC-IAM-3 sensitive actions on every resource -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DecryptOneKey",
+        "GetOneSecret",
+        "AuthTokenOnly",
+        "SecretsByTag",
+        "GrantedRole",
+        "ParamInBucketArn",
+    ],
+)
+def test_scoped_or_harmless_grants_pass(ev: Checked, name: str) -> None:
+    assert "SC-IAM-3" not in ids(ev, at(name))
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("DecryptEveryKey", "kms:Decrypt, kms:GenerateDataKey"),
+        ("GetEverySecret", "secretsmanager:GetSecretValue on Resource '*'"),
+        (
+            "S3GetStarOnEveryBucket",
+            "s3:GetObject, s3:GetObjectVersion on Resource 'arn:aws:s3:::*/*'",
+        ),
+        ("SqsStar", "sqs:SendMessage, sqs:ReceiveMessage, sqs:DeleteMessage, sqs:PurgeQueue"),
+        ("PassAnyRole", "iam:PassRole on Resource '*': every roles"),
+        ("PullAnyImage", "ecr:BatchGetImage"),
+        ("WriteAnyLogs", "logs:CreateLogStream, logs:PutLogEvents"),
+        ("SecretsUnlessTag", "secretsmanager:GetSecretValue"),
+        ("DecryptEverythingButOne", "kms:Decrypt on every resource except"),
+    ],
+)
+def test_sensitive_actions_on_every_resource_are_flagged(
+    ev: Checked, name: str, shown: str
+) -> None:
+    assert outcomes(ev, at(name)) == {("SC-IAM-3", NON_COMPLIANT)}
+    (finding,) = [f for f in ev.evaluation.findings if f.construct_path == at(f"{name}/Resource")]
+    assert shown in finding.message
+    assert finding.property_path == "Properties.PolicyDocument.Statement[0].Resource"
+
+
+def test_l1_policy_with_lower_case_action_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("L1EverySecret")) == {("SC-IAM-3", NON_COMPLIANT)}
+
+
+def test_resource_widened_by_override_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("EscEveryKey")) == {("SC-IAM-3", NON_COMPLIANT)}
+
+
+def test_resource_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("ParamKeyResource")) == {("SC-IAM-3", CANNOT_VERIFY)}
+
+
+def test_resource_widened_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("IfKeyResource")) == {("SC-IAM-3", CANNOT_VERIFY)}

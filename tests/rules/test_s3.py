@@ -16,6 +16,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
+from aspects.model import Status
+
 from ._helpers import (
     CANNOT_VERIFY,
     NON_COMPLIANT,
@@ -74,6 +76,7 @@ def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
         stack,
         "AccessLogs",
         encryption=s3.BucketEncryption.S3_MANAGED,
+        versioned=True,
         enforce_ssl=True,
         minimum_tls_version=1.2,
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
@@ -149,6 +152,7 @@ def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
         stack,
         "AlbLogs",
         encryption=s3.BucketEncryption.S3_MANAGED,
+        versioned=True,
         enforce_ssl=True,
         minimum_tls_version=1.2,
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
@@ -198,6 +202,59 @@ def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
         logging_configuration=None,
     )
     l1("L1LogsToUnencrypted", logs_name=unencrypted_logs.ref)
+
+    # SC-S3-11 noncurrent versions, SC-S3-12 audit logs kept a year.
+    def expiring(construct_id: str, **rule: Any) -> s3.Bucket:
+        return bucket(construct_id, lifecycle_rules=[s3.LifecycleRule(**rule)])
+
+    expiring("OldVersionsYear", noncurrent_version_expiration=cdk.Duration.days(365))
+    expiring("OldVersionsMonth", noncurrent_version_expiration=cdk.Duration.days(30))
+    expiring("OldVersionsDay", noncurrent_version_expiration=cdk.Duration.days(1))
+    expiring(
+        "OldVersionsDayDisabled", noncurrent_version_expiration=cdk.Duration.days(1), enabled=False
+    )
+    expiring(
+        "OldVersionsDayPrefix", noncurrent_version_expiration=cdk.Duration.days(2), prefix="tmp/"
+    )
+    cfn(
+        expiring("EscOldVersions", noncurrent_version_expiration=cdk.Duration.days(90))
+    ).add_property_override(
+        "LifecycleConfiguration.Rules.0.NoncurrentVersionExpiration.NoncurrentDays", 3
+    )
+    cfn(
+        expiring("ParamOldVersions", noncurrent_version_expiration=cdk.Duration.days(90))
+    ).add_property_override(
+        "LifecycleConfiguration.Rules.0.NoncurrentVersionExpiration.NoncurrentDays",
+        cdk.CfnParameter(stack, "OldDays", type="Number", default=90).value_as_number,
+    )
+    l1("L1OldVersionsLegacy").add_property_override(
+        "LifecycleConfiguration",
+        {"Rules": [{"Status": "Enabled", "NoncurrentVersionExpirationInDays": 7}]},
+    )
+    for name, days in (("LogsKeptYear", 365), ("LogsKeptMonth", 30)):
+        kept = s3.Bucket(
+            stack,
+            name,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            versioned=True,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(days))],
+        )
+        bucket(f"{name}Source", server_access_logs_bucket=kept)
+    unlogged = s3.Bucket(
+        stack,
+        "NotALogBucketMonth",
+        encryption=s3.BucketEncryption.KMS,
+        encryption_key=key,
+        versioned=True,
+        enforce_ssl=True,
+        minimum_tls_version=1.2,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        server_access_logs_bucket=logs,
+        lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(30))],
+    )
+    assert unlogged
 
     # SC-S3-2 versioning.
     bucket("Unversioned", versioned=False)
@@ -345,15 +402,13 @@ def test_hardened_bucket_has_no_finding(ev: Checked, name: str) -> None:
     assert ids(ev, at(name)) == set()
 
 
-def test_access_log_bucket_may_use_sse_s3_without_versioning_or_logging(ev: Checked) -> None:
+def test_access_log_bucket_may_use_sse_s3_without_logging(ev: Checked) -> None:
     # Without @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy (not set in this app) CDK
     # delivers access logs through the LogDeliveryWrite ACL and turns ACLs on: SC-S3-10.
     assert ids(ev, at("AccessLogs")) == {"SC-S3-10"}
 
 
-def test_alb_access_log_bucket_may_use_sse_s3_without_versioning_or_logging(
-    ev: Checked,
-) -> None:
+def test_alb_access_log_bucket_may_use_sse_s3_without_logging(ev: Checked) -> None:
     assert ids(ev, at("AlbLogs")) == set()
 
 
@@ -421,7 +476,7 @@ def test_literal_key_arn_or_customer_alias_is_compliant(ev: Checked, name: str) 
 
 
 def test_log_target_bucket_still_needs_encryption(ev: Checked) -> None:
-    assert ids(ev, at("L1UnencryptedLogs")) == {"SC-S3-1"}
+    assert ids(ev, at("L1UnencryptedLogs")) == {"SC-S3-1", "SC-S3-2"}
     assert ids(ev, at("L1LogsToUnencrypted")) == set()
 
 
@@ -718,3 +773,57 @@ def test_l2_bucket_with_acls_enabled_by_override_is_flagged() -> None:
     )
     checked = check_app(app)
     assert ("SC-S3-10", NON_COMPLIANT) in outcomes(checked, "Own/Data")
+
+
+# -- SC-S3-11 noncurrent versions kept, SC-S3-12 audit logs kept a year ----------------------
+
+
+def _of(ev: Checked, name: str, *rule_ids: str) -> set[tuple[str, Status]]:
+    return {(r, s) for r, s in outcomes(ev, at(name)) if r in rule_ids}
+
+
+@pytest.mark.parametrize(
+    "name", ["OldVersionsYear", "OldVersionsMonth", "OldVersionsDayDisabled", "Secure"]
+)
+def test_noncurrent_versions_kept_long_enough_pass(ev: Checked, name: str) -> None:
+    assert ids(ev, at(name)) == set()
+
+
+@pytest.mark.parametrize(
+    ("name", "days"),
+    [("OldVersionsDay", 1), ("OldVersionsDayPrefix", 2), ("EscOldVersions", 3)],
+)
+def test_noncurrent_versions_expired_too_soon_are_flagged(
+    ev: Checked, name: str, days: int
+) -> None:
+    assert outcomes(ev, at(name)) == {("SC-S3-11", NON_COMPLIANT)}
+    (finding,) = findings_at(ev, at(name))
+    assert finding.property_path == (
+        "Properties.LifecycleConfiguration.Rules[0].NoncurrentVersionExpiration.NoncurrentDays"
+    )
+    assert f"is {days}:" in finding.message
+    assert "at least 30 days" in finding.message
+
+
+def test_legacy_noncurrent_expiration_in_days_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("L1OldVersionsLegacy")) == {("SC-S3-11", NON_COMPLIANT)}
+
+
+def test_noncurrent_days_from_a_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert outcomes(ev, at("ParamOldVersions")) == {("SC-S3-11", CANNOT_VERIFY)}
+
+
+def test_access_log_bucket_kept_a_year_passes(ev: Checked) -> None:
+    assert _of(ev, "LogsKeptYear", "SC-S3-11", "SC-S3-12", "SC-S3-2") == set()
+
+
+def test_access_log_bucket_expiring_in_a_month_is_flagged(ev: Checked) -> None:
+    assert _of(ev, "LogsKeptMonth", "SC-S3-11", "SC-S3-12", "SC-S3-2") == {
+        ("SC-S3-12", NON_COMPLIANT)
+    }
+    (finding,) = [f for f in findings_at(ev, at("LogsKeptMonth")) if f.rule.id == "SC-S3-12"]
+    assert "S3 server access logs of LogsKeptMonthSource" in finding.message
+
+
+def test_data_bucket_may_expire_objects_early(ev: Checked) -> None:
+    assert ids(ev, at("NotALogBucketMonth")) == set()

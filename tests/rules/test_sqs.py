@@ -11,6 +11,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 
 from aspects import Severity
@@ -160,6 +161,55 @@ def _build(stack: cdk.Stack, foreign_key: kms.IKey) -> None:
         "Queues", switch.pick([detached.queue_url], [l1_secure.ref])
     )
 
+    # SC-SQS-4/5 dead-letter queues: retained, messages kept 14 days.
+    def dlq(construct_id: str, **overrides: Any) -> sqs.Queue:
+        props: dict[str, Any] = {
+            "retention_period": cdk.Duration.days(14),
+            "removal_policy": cdk.RemovalPolicy.RETAIN,
+        }
+        props.update(overrides)
+        return queue(construct_id, **props)
+
+    kept = dlq("DlqKept")
+    queue("WorkQueue", dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=3, queue=kept))
+    for name, overrides in (
+        ("DlqDestroyed", {"removal_policy": cdk.RemovalPolicy.DESTROY}),
+        ("DlqFourDays", {"retention_period": None}),
+        ("DlqOneDay", {"retention_period": cdk.Duration.days(1)}),
+    ):
+        target = dlq(name, **overrides)
+        queue(
+            f"{name}Source",
+            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=3, queue=target),
+        )
+    # A function's dead-letter queue, an L1 queue and an escape hatch.
+    fn_dlq = dlq("FunctionDlq", removal_policy=cdk.RemovalPolicy.DESTROY)
+    lambda_.CfnFunction(
+        stack,
+        "Fn",
+        role="arn:aws:iam::123456789012:role/fn",
+        code=lambda_.CfnFunction.CodeProperty(zip_file="def handler(e, c): return e"),
+        handler="index.handler",
+        runtime="python3.13",
+        dead_letter_config=lambda_.CfnFunction.DeadLetterConfigProperty(
+            target_arn=fn_dlq.queue_arn
+        ),
+    )
+    l1_dlq = l1("L1Dlq", message_retention_period=1209600)
+    l1_dlq.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+    l1("L1DlqSource", redrive_policy={"deadLetterTargetArn": l1_dlq.attr_arn, "maxReceiveCount": 3})
+    esc = dlq("EscDlq")
+    cfn(esc).add_property_override("MessageRetentionPeriod", 3600)
+    queue("EscDlqSource", dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=3, queue=esc))
+    param = dlq("ParamDlq")
+    cfn(param).add_property_override(
+        "MessageRetentionPeriod",
+        cdk.CfnParameter(stack, "DlqSeconds", type="Number", default=1209600).value_as_number,
+    )
+    queue("ParamDlqSource", dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=3, queue=param))
+    # Not a dead-letter queue: may keep messages 4 days and be destroyed.
+    queue("PlainQueue", removal_policy=cdk.RemovalPolicy.DESTROY)
+
 
 @pytest.fixture(scope="module")
 def ev() -> Checked:
@@ -243,3 +293,57 @@ def test_tls_denial_from_parameter_or_condition_cannot_be_verified(ev: Checked, 
 
 def test_tls_denial_in_both_branches_is_compliant(ev: Checked) -> None:
     assert ids(ev, at("IfPrincipalBoth")) == set()
+
+
+# -- SC-SQS-4/5 dead-letter queues ----------------------------------------------------------
+
+
+def _dlq(ev: Checked, name: str) -> set[tuple[str, str]]:
+    return {
+        (f.rule.id, f.property_path)
+        for f in findings_at(ev, at(name))
+        if f.rule.id in ("SC-SQS-4", "SC-SQS-5")
+    }
+
+
+@pytest.mark.parametrize("name", ["DlqKept", "WorkQueue", "L1Dlq", "L1DlqSource", "PlainQueue"])
+def test_retained_dead_letter_queues_keeping_two_weeks_pass(ev: Checked, name: str) -> None:
+    assert _dlq(ev, name) == set()
+
+
+def test_destroyed_dead_letter_queue_is_flagged(ev: Checked) -> None:
+    assert _dlq(ev, "DlqDestroyed") == {
+        ("SC-SQS-4", "DeletionPolicy"),
+        ("SC-SQS-4", "UpdateReplacePolicy"),
+    }
+
+
+def test_function_dead_letter_queue_must_be_retained(ev: Checked) -> None:
+    (finding, _) = sorted(
+        (f for f in findings_at(ev, at("FunctionDlq")) if f.rule.id == "SC-SQS-4"),
+        key=lambda f: f.property_path,
+    )
+    assert "DeletionPolicy is 'Delete'" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("DlqFourDays", "is not set (SQS keeps messages 4 days)"),
+        ("DlqOneDay", "is 86400 seconds"),
+        ("EscDlq", "is 3600 seconds"),
+    ],
+)
+def test_dead_letter_queue_dropping_messages_early_is_flagged(
+    ev: Checked, name: str, shown: str
+) -> None:
+    assert _dlq(ev, name) == {("SC-SQS-5", "Properties.MessageRetentionPeriod")}
+    (finding,) = [f for f in findings_at(ev, at(name)) if f.rule.id == "SC-SQS-5"]
+    assert f"MessageRetentionPeriod {shown}" in finding.message
+    assert f"the failed messages of queue {name}Source" in finding.message
+
+
+def test_dead_letter_retention_from_a_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert {
+        (f.rule.id, f.status) for f in findings_at(ev, at("ParamDlq")) if f.rule.id == "SC-SQS-5"
+    } == {("SC-SQS-5", CANNOT_VERIFY)}
