@@ -485,6 +485,10 @@ class AppIndex:
             logging = dig(props, "DistributionConfig", "Logging", "Bucket")
             for ref in self.resources_mentioned(logging, tpl):
                 out.setdefault(ref.key, f"access logs of {logical_id}")
+        # CloudWatch vended logs (v2): DeliverySource (what) -> Delivery -> DeliveryDestination.
+        for tpl, logical_id, props in self._each("AWS::Logs::DeliveryDestination"):
+            for key in self._stores_named(props.get("DestinationResourceArn"), tpl):
+                out.setdefault(key, f"vended logs delivered by {logical_id}")
         for key, what in self.log_targets.items():
             out.setdefault(key, what)
         return out
@@ -567,10 +571,13 @@ class AppIndex:
 
     @cached_property
     def associated_web_acls(self) -> set[ResourceKey]:
-        """WebACLs that some WebACLAssociation of the app attaches to a resource."""
+        """WebACLs that protect something: a WebACLAssociation or a distribution's WebACLId."""
         out: set[ResourceKey] = set()
         for tpl, _lid, props in self._each("AWS::WAFv2::WebACLAssociation"):
             out.update(ref.key for ref in self.resources_mentioned(props.get("WebACLArn"), tpl))
+        for tpl, _lid, props in self._each("AWS::CloudFront::Distribution"):
+            acl = dig(props, "DistributionConfig", "WebACLId")
+            out.update(ref.key for ref in self.resources_mentioned(acl, tpl))
         return out
 
     @cached_property

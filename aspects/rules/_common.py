@@ -115,12 +115,32 @@ def has_restricting_condition(
             if key not in RESTRICTING_CONDITION_KEYS:
                 continue
             items = as_list(value)
+            if any(_matches_everyone(key, item) for item in items):
+                continue
             if view is not None:
                 where = f"{what}.Condition.{key}"
                 if not any(may_be_wildcard(view, item, where) for item in items):
                     return True
             elif "*" not in items:
                 return True
+    return False
+
+
+_ANY_ADDRESS = frozenset({"0.0.0.0/0", "::/0"})
+_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+
+
+def _matches_everyone(key: str, value: Any) -> bool:
+    """A condition value that narrows nothing: any address, an ARN of any account."""
+    if not isinstance(value, str):
+        return False
+    if key == "aws:sourceip":
+        return value.strip() in _ANY_ADDRESS
+    if key in _ARN_KEYS:
+        parts = value.split(":", 5)
+        if len(parts) < 6:  # "*", "arn:*", "arn:aws:*"...: no account to narrow by
+            return "*" in value or "?" in value
+        return "*" in parts[4] or "?" in parts[4]  # any account's resource
     return False
 
 
