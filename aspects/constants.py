@@ -12,6 +12,12 @@ REPORT_SARIF = "secure-constructs-report.sarif"
 #: Metadata key under which CDK records ``Validations.of(scope).acknowledge(...)``.
 ACKNOWLEDGED_RULES_METADATA = "aws:cdk:acknowledged-rules"
 
+#: Resource metadata key under which a Secure* construct declares what it guarantees about
+#: a resource beyond its properties (e.g. the only egress a security group allows). The
+#: SC-NET rules enforce declared guarantees on any template, so an escape hatch that
+#: undoes one fails synthesis. Value: a JSON object (see ``aspects.rules.network``).
+GUARANTEES_METADATA = "SecureConstructs::Guarantees"
+
 #: An acknowledgment needs a written reason of at least this many characters (blanks not
 #: counted): "ok", "n/a" and "TODO" explain nothing to an auditor. The same bar holds for
 #: :func:`aspects.acknowledge`, CDK's native ``Validations.of(x).acknowledge`` and metadata

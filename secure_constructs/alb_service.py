@@ -35,7 +35,7 @@ from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import alb as alb_defaults
 from secure_constructs._defaults import ecs as ecs_defaults
 from secure_constructs._defaults import waf as waf_defaults
-from secure_constructs._defaults.ec2 import egress_only_security_group
+from secure_constructs._defaults.ec2 import declare_restricted_egress, egress_only_security_group
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
@@ -559,7 +559,10 @@ class SecureAlbService(Construct):
     web_acl:
         Attach this WebACL (a ``CfnWebACL`` of the app, or a WebACL ARN, e.g. one Firewall
         Manager manages) instead of creating one. Its rules and logging are its owner's:
-        WAF allows one logging configuration per WebACL. Default: create one.
+        WAF allows one logging configuration per WebACL. A ``CfnWebACL`` of the app is
+        judged like the created one: on an internet-facing service it must enforce the AWS
+        common, known-bad-inputs, IP-reputation and SQLi groups and a blocking per-IP rate
+        rule within the rate ceiling (SC-WAF-1, SC-WAF-2, SC-WAF-5). Default: create one.
     allow_without_waf:
         Default False. True with ``waf=None`` leaves the load balancer without a WAF
         (warning ``WARN_ALB_WITHOUT_WAF``; SC-ELB-3 reports it unless acknowledged).
@@ -761,6 +764,7 @@ class SecureAlbService(Construct):
             "only the service tasks out",
             allow_all_outbound=False,
         )
+        declare_restricted_egress(self.load_balancer_security_group, world_ports=())
         peers, who = _clients(vpc, internet_facing, allowed_clients)
         for peer in peers:
             self.load_balancer_security_group.add_ingress_rule(

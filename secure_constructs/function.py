@@ -29,6 +29,7 @@ from aspects.rules.awslambda import (
 from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import awslambda as defaults
+from secure_constructs._defaults import declare_guarantee
 from secure_constructs._defaults.ec2 import egress_only_security_group
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
@@ -338,6 +339,8 @@ class SecureFunction(Construct):
         # Every permission (the VPC ones in particular, which Lambda checks when it creates
         # the function) exists before the function does.
         self.function.node.add_dependency(self.role.policy)
+        if vpc is not None:
+            declare_guarantee(self.function, "vpc", True)  # guardrail SC-NET-2
 
         self.function_url: lambda_.FunctionUrl | None = None
         if function_url_auth_type is not None:

@@ -14,6 +14,7 @@ from aspects.rules._examples_apigateway import APIGATEWAY_EXAMPLES
 from aspects.rules._examples_cloudfront import CLOUDFRONT_EXAMPLES
 from aspects.rules._examples_compute import COMPUTE_EXAMPLES
 from aspects.rules._examples_data import DATA_EXAMPLES
+from aspects.rules._examples_extra import EXTRA_EXAMPLES
 from aspects.rules._examples_platform import PLATFORM_EXAMPLES
 from aspects.rules._examples_rds import RDS_EXAMPLES
 from aspects.rules._examples_serverless import SERVERLESS_EXAMPLES
@@ -448,6 +449,61 @@ Resources:
       CidrBlock: 10.0.0.0/16
 """,
     ),
+    "SC-NET-1": Example(
+        compliant="""\
+Resources:
+  Tasks:
+    Type: AWS::EC2::SecurityGroup
+    Metadata:
+      SecureConstructs::Guarantees:
+        egress: {worldPorts: [443]}
+    Properties:
+      GroupDescription: tasks, HTTPS out only
+      SecurityGroupEgress:
+        - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}
+""",
+        non_compliant="""\
+Resources:
+  Tasks:
+    Type: AWS::EC2::SecurityGroup
+    Metadata:
+      SecureConstructs::Guarantees:
+        egress: {worldPorts: [443]}
+    Properties:
+      GroupDescription: tasks, HTTPS out only
+      SecurityGroupEgress:
+        - {IpProtocol: "-1", CidrIp: 0.0.0.0/0}
+""",
+    ),
+    "SC-NET-2": Example(
+        compliant="""\
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Metadata:
+      SecureConstructs::Guarantees: {vpc: true}
+    Properties:
+      Role: arn:aws:iam::111122223333:role/worker
+      Code: {ZipFile: "def handler(event, context): return event"}
+      Handler: index.handler
+      Runtime: python3.13
+      VpcConfig:
+        SubnetIds: [subnet-0123456789abcdef0]
+        SecurityGroupIds: [sg-0123456789abcdef0]
+""",
+        non_compliant="""\
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Metadata:
+      SecureConstructs::Guarantees: {vpc: true}
+    Properties:
+      Role: arn:aws:iam::111122223333:role/worker
+      Code: {ZipFile: "def handler(event, context): return event"}
+      Handler: index.handler
+      Runtime: python3.13
+""",
+    ),
     "SC-IAM-1": Example(
         compliant="""\
 Resources:
@@ -537,5 +593,6 @@ EXAMPLES.update(COMPUTE_EXAMPLES)
 EXAMPLES.update(DATA_EXAMPLES)
 EXAMPLES.update(PLATFORM_EXAMPLES)
 EXAMPLES.update(STORAGE_EXAMPLES)
+EXAMPLES.update(EXTRA_EXAMPLES)
 
 __all__ = ["EXAMPLES", "Example"]

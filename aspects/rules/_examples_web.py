@@ -47,7 +47,10 @@ _CERT = (
 )
 
 
-def _acl(rules: str) -> str:
+_LB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/web/1"
+
+
+def _acl(rules: str, protects: str = _LB_ARN) -> str:
     return f"""\
   Acl:
     Type: AWS::WAFv2::WebACL
@@ -60,9 +63,14 @@ def _acl(rules: str) -> str:
 {rules}  Association:
     Type: AWS::WAFv2::WebACLAssociation
     Properties:
-      ResourceArn: arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/web/1
+      ResourceArn: {protects}
       WebACLArn: !GetAtt Acl.Arn
 """
+
+
+def _acl_on_alb(rules: str, *, scheme: str = "internet-facing") -> str:
+    """A WebACL associated with a load balancer of the template (its scheme is known)."""
+    return _alb(scheme=scheme) + _acl(rules, protects="!Ref Web")
 
 
 def _managed(name: str, priority: int) -> str:
@@ -86,6 +94,34 @@ _RATE = """\
 """
 _CORE = _managed("AWSManagedRulesCommonRuleSet", 0)
 _BAD_INPUTS = _managed("AWSManagedRulesKnownBadInputsRuleSet", 1)
+_IP_REPUTATION = _managed("AWSManagedRulesAmazonIpReputationList", 2)
+_SQLI = _managed("AWSManagedRulesSQLiRuleSet", 3)
+_INTERNET_BASELINE = _IP_REPUTATION + _CORE + _BAD_INPUTS + _SQLI + _RATE
+_LOG4J_COUNTED = _BAD_INPUTS.replace(
+    "Name: AWSManagedRulesKnownBadInputsRuleSet}}",
+    "Name: AWSManagedRulesKnownBadInputsRuleSet,\n"
+    "            RuleActionOverrides: [{Name: Log4JRCE_HEADER, ActionToUse: {Count: {}}}]}}",
+)
+_ALARM_ACTIONS = "      AlarmActions: [arn:aws:sns:eu-west-1:111111111111:on-call]\n"
+_BLOCKED_ALARM = (
+    """\
+  BlockedAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Namespace: AWS/WAFV2
+      MetricName: BlockedRequests
+      Dimensions:
+        - {Name: WebACL, Value: acl}
+        - {Name: Rule, Value: ALL}
+        - {Name: Region, Value: eu-west-1}
+      Statistic: Sum
+      Period: 300
+      EvaluationPeriods: 1
+      Threshold: 500
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+"""
+    + _ALARM_ACTIONS
+)
 
 
 def _task(container: str) -> str:
@@ -127,6 +163,37 @@ def _cluster(settings: str) -> str:
 
 
 _LOGS = "          LogConfiguration: {LogDriver: awslogs, Options: {awslogs-group: app}}\n"
+
+_EXEC_CONFIGURATION = """\
+      Configuration:
+        ExecuteCommandConfiguration:
+          KmsKeyId: arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab
+          Logging: OVERRIDE
+          LogConfiguration:
+            CloudWatchLogGroupName: ecs-exec-sessions
+            CloudWatchEncryptionEnabled: true
+"""
+
+
+def _exec_cluster(configuration: str) -> str:
+    return _cluster("      ClusterName: app\n" + configuration)
+
+
+def _exec_service() -> str:
+    return """\
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      Cluster: !Ref Cluster
+      TaskDefinition: app-task
+      LaunchType: FARGATE
+      EnableExecuteCommand: true
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          AssignPublicIp: DISABLED
+          Subnets: [subnet-0123456789abcdef0]
+"""
+
 
 WEB_EXAMPLES: dict[str, Example] = {
     "SC-ELB-1": Example(
@@ -182,11 +249,34 @@ WEB_EXAMPLES: dict[str, Example] = {
     ),
     "SC-WAF-1": Example(
         compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE),
-        non_compliant="Resources:\n" + _acl(_CORE + _RATE),
+        non_compliant="Resources:\n" + _acl(_CORE + _LOG4J_COUNTED + _RATE),
     ),
     "SC-WAF-2": Example(
-        compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE),
-        non_compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS),
+        compliant="Resources:\n" + _acl_on_alb(_CORE + _BAD_INPUTS + _RATE),
+        non_compliant="Resources:\n"
+        + _acl_on_alb(_CORE + _BAD_INPUTS + _RATE.replace("Limit: 1000", "Limit: 100000")),
+    ),
+    "SC-WAF-5": Example(
+        compliant="Resources:\n" + _acl_on_alb(_INTERNET_BASELINE),
+        non_compliant="Resources:\n" + _acl_on_alb(_CORE + _BAD_INPUTS + _RATE),
+    ),
+    "SC-WAF-6": Example(
+        compliant="Resources:\n"
+        + _alb(_GOOD_ATTRIBUTES + '        - {Key: waf.fail_open.enabled, Value: "false"}\n'),
+        non_compliant="Resources:\n"
+        + _alb(_GOOD_ATTRIBUTES + '        - {Key: waf.fail_open.enabled, Value: "true"}\n'),
+    ),
+    "SC-WAF-7": Example(
+        compliant="Resources:\n" + _acl_on_alb(_CORE + _BAD_INPUTS + _RATE, scheme="internal"),
+        non_compliant="Resources:\n" + _acl_on_alb(_CORE + _BAD_INPUTS, scheme="internal"),
+    ),
+    "SC-WAF-8": Example(
+        compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE) + _BLOCKED_ALARM,
+        non_compliant="Resources:\n"
+        + _acl(_CORE + _BAD_INPUTS + _RATE)
+        + _BLOCKED_ALARM.replace(
+            "      AlarmActions: [arn:aws:sns:eu-west-1:111111111111:on-call]\n", ""
+        ),
     ),
     "SC-WAF-4": Example(
         compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE),
@@ -243,5 +333,26 @@ WEB_EXAMPLES: dict[str, Example] = {
     "SC-ECS-6": Example(
         compliant="Resources:\n" + _task("          ReadonlyRootFilesystem: true\n"),
         non_compliant="Resources:\n" + _task("          ReadonlyRootFilesystem: false\n"),
+    ),
+    "SC-ECS-7": Example(
+        compliant="Resources:\n" + _task('          User: "1000:1000"\n'),
+        non_compliant="Resources:\n" + _task("          User: root\n"),
+    ),
+    "SC-ECS-8": Example(
+        compliant="Resources:\n"
+        + _task(
+            "          LinuxParameters:\n"
+            "            Capabilities: {Add: [NET_BIND_SERVICE], Drop: [ALL]}\n"
+        ),
+        non_compliant="Resources:\n"
+        + _task("          LinuxParameters:\n            Capabilities: {Add: [SYS_ADMIN]}\n"),
+    ),
+    "SC-ECS-9": Example(
+        compliant="Resources:\n" + _exec_cluster(_EXEC_CONFIGURATION) + _exec_service(),
+        non_compliant="Resources:\n"
+        + _exec_cluster(
+            "      Configuration:\n        ExecuteCommandConfiguration: {Logging: NONE}\n"
+        )
+        + _exec_service(),
     ),
 }

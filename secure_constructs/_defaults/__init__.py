@@ -1,1 +1,25 @@
 """Hardened settings as plain functions returning fresh props: one place to read every default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from constructs import IConstruct
+
+from aspects.constants import GUARANTEES_METADATA
+
+
+def declare_guarantee(construct: IConstruct, name: str, value: Any) -> None:
+    """Record on the construct's CloudFormation resource what the construct guarantees.
+
+    The SC-NET rules read the metadata and fail synthesis when the template no longer
+    keeps the promise (an escape hatch, another library), see ``aspects.rules.network``.
+    """
+    resource = (
+        construct.node.default_child if not isinstance(construct, cdk.CfnResource) else construct
+    )
+    if not isinstance(resource, cdk.CfnResource):  # pragma: no cover - a construct bug
+        raise TypeError(f"{construct.node.path} has no CloudFormation resource")
+    existing = resource.get_metadata(GUARANTEES_METADATA) or {}
+    resource.add_metadata(GUARANTEES_METADATA, {**existing, name: value})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from secure_constructs._defaults import declare_guarantee
+
 #: What a workload in private subnets needs by default: HTTPS to AWS APIs (through VPC
 #: endpoints or a NAT gateway) and to the services it calls.
 DEFAULT_EGRESS_PORT = 443
@@ -30,4 +32,13 @@ def egress_only_security_group(
         ec2.Port.tcp(DEFAULT_EGRESS_PORT),
         "HTTPS to AWS APIs and the services the workload calls",
     )
+    declare_restricted_egress(group, world_ports=(DEFAULT_EGRESS_PORT,))
     return group
+
+
+def declare_restricted_egress(group: ec2.SecurityGroup, *, world_ports: tuple[int, ...]) -> None:
+    """Declare that *group* lets nothing out to the internet but TCP on *world_ports*.
+
+    Guardrail SC-NET-1 holds the synthesized template to it.
+    """
+    declare_guarantee(group, "egress", {"worldPorts": list(world_ports)})

@@ -45,14 +45,10 @@ REASONS: dict[str, str] = {
     "confused-deputy": "rule missing, issue 10: service principal without a confused-deputy condition",
     "default-sg": "rule missing, not yet in issue 10: resource falls back to the VPC's default security group",
     "desync-default": "harmless: without the attribute AWS uses desync mode defensive, which still mitigates (SC-ELB-5 flags only monitor)",
-    "ecs-caps": "rule missing, issue 10: ECS - added Linux capabilities",
-    "ecs-exec": "rule missing, issue 10: ECS - ECS Exec without encrypted, logged sessions",
     "ecs-privileged-default": "harmless: AWS's default for Privileged is false",
-    "ecs-user": "rule missing, issue 10: ECS - running as root or as the image default user",
     "egress": "rule missing, issue 10: network - construct security group whose egress restriction is removed",
     "key-via-service": "harmless: statement 0 already grants the account kms:* without a condition",
     "lambda-dlq": "rule missing, issue 10: Lambda - dead-letter queue for async invocations, DLQ retention minimum",
-    "lambda-vpc": "rule missing, issue 10: network - a function that leaves its VPC",
     "no-env": "harmless: the function has no environment variables for the key to encrypt",
     "ownership": "rule missing, issue 10: S3 - SC-S3-10 passes an absent OwnershipControls (new buckets default to BucketOwnerEnforced), but removing it from an existing bucket turns ACLs back on; decide whether to require it explicitly",
     "rds-backtrack": "harmless: backtracking is a recovery convenience; backups and snapshots still protect the data",
@@ -213,52 +209,9 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
     Survivor(
         "SecureAlbService",
         "*",
-        'TaskDefinition downgrade ContainerDefinitions/0/LinuxParameters/Capabilities/Add=["NET_ADMIN"]',
-        "ecs-caps",
-    ),
-    Survivor(
-        "SecureAlbService",
-        "*",
-        'TaskDefinition downgrade ContainerDefinitions/0/LinuxParameters/Capabilities/Add=["SYS_ADMIN"]',
-        "ecs-caps",
-    ),
-    Survivor(
-        "SecureAlbService",
-        "*",
-        'TaskDefinition downgrade ContainerDefinitions/0/LinuxParameters/Capabilities/Add=["SYS_PTRACE"]',
-        "ecs-caps",
-    ),
-    Survivor(
-        "SecureAlbService", "*", "Service/Service downgrade EnableExecuteCommand=true", "ecs-exec"
-    ),
-    Survivor(
-        "SecureAlbService",
-        "*",
         "TaskDefinition delete ContainerDefinitions/0/Privileged",
         "ecs-privileged-default",
     ),
-    Survivor(
-        "SecureAlbService", "*", "TaskDefinition delete ContainerDefinitions/0/User", "ecs-user"
-    ),
-    Survivor(
-        "SecureAlbService",
-        "*",
-        'TaskDefinition downgrade ContainerDefinitions/0/User="0"',
-        "ecs-user",
-    ),
-    Survivor(
-        "SecureAlbService",
-        "*",
-        'TaskDefinition downgrade ContainerDefinitions/0/User="root"',
-        "ecs-user",
-    ),
-    Survivor(
-        "SecureAlbService",
-        "*",
-        "LoadBalancerSecurityGroup/to SubjectServiceSecurityGroup:8080 downgrade DestinationSecurityGroupId=CidrIp 0.0.0.0/0",
-        "egress",
-    ),
-    Survivor("SecureAlbService", "*", "ServiceSecurityGroup delete SecurityGroupEgress", "egress"),
     Survivor("SecureDatabase", "*", "RotationSecurityGroup delete SecurityGroupEgress", "egress"),
     Survivor(
         "SecureDatabase",
@@ -273,16 +226,9 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "egress",
     ),
     Survivor("SecureDatabase", "*", "SecurityGroup delete SecurityGroupEgress", "egress"),
-    Survivor(
-        "SecureFunction",
-        "url-vpc-environment",
-        "SecurityGroup delete SecurityGroupEgress",
-        "egress",
-    ),
     Survivor("SecureDatabase", "*", "Key drop-condition KeyPolicy/Statement/2", "key-via-service"),
     Survivor("SecureDatabase", "*", "Key drop-condition KeyPolicy/Statement/3", "key-via-service"),
     Survivor("SecureFunction", "*", "Function delete DeadLetterConfig", "lambda-dlq"),
-    Survivor("SecureFunction", "url-vpc-environment", "Function delete VpcConfig", "lambda-vpc"),
     Survivor("SecureFunction", "default", "Function delete KmsKeyArn", "no-env"),
     Survivor("SecureAlbService", "*", "AccessLogs delete OwnershipControls", "ownership"),
     Survivor("SecureBucket", "*", "AccessLogs delete OwnershipControls", "ownership"),
@@ -620,23 +566,17 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "LoadBalancer delete LoadBalancerAttributes/[Key=waf.fail_open.enabled]",
         "waf-fail-open",
     ),
+    Survivor("SecureAlbService", "internal", "WebAcl delete Rules/0", "waf-groups"),
+    Survivor("SecureAlbService", "internal", "WebAcl delete Rules/4", "waf-groups"),
     Survivor(
         "SecureAlbService",
-        "*",
-        'LoadBalancer downgrade LoadBalancerAttributes/[Key=waf.fail_open.enabled]/Value="true"',
-        "waf-fail-open",
-    ),
-    Survivor("SecureAlbService", "*", "WebAcl delete Rules/0", "waf-groups"),
-    Survivor("SecureAlbService", "*", "WebAcl delete Rules/4", "waf-groups"),
-    Survivor(
-        "SecureAlbService",
-        "*",
+        "internal",
         'WebAcl downgrade Rules/0/OverrideAction={"Count": {}}',
         "waf-groups",
     ),
     Survivor(
         "SecureAlbService",
-        "*",
+        "internal",
         'WebAcl downgrade Rules/4/OverrideAction={"Count": {}}',
         "waf-groups",
     ),
@@ -656,7 +596,7 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
     ),
     Survivor(
         "SecureAlbService",
-        "*",
+        "internal",
         "WebAcl downgrade Rules/1/Statement/RateBasedStatement/Limit=2000000000",
         "waf-rate",
     ),
@@ -771,9 +711,12 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "DeadLetterQueue/Policy remove-companion resource removed",
         "warning:SC-SQS-3",
     ),
-    Survivor("SecureAlbService", "*", "WebAcl delete Rules/1", "warning:SC-WAF-2"),
+    Survivor("SecureAlbService", "internal", "WebAcl delete Rules/1", "warning:SC-WAF-2"),
     Survivor(
-        "SecureAlbService", "*", 'WebAcl downgrade Rules/1/Action={"Count": {}}', "warning:SC-WAF-2"
+        "SecureAlbService",
+        "internal",
+        'WebAcl downgrade Rules/1/Action={"Count": {}}',
+        "warning:SC-WAF-2",
     ),
 )
 

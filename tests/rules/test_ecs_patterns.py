@@ -38,6 +38,7 @@ DEFAULTS_MISSING = {
     ("SC-ELB-4", "Defaults/Service/LB/Resource"),  # invalid headers kept
     ("SC-ELB-6", "Defaults/Service/LB/Resource"),  # no access logs
     ("SC-ECS-6", "Defaults/Service/TaskDef/Resource"),  # writable root filesystem
+    ("SC-ECS-7", "Defaults/Service/TaskDef/Resource"),  # runs as the image's user
     ("SC-LOGS-1", "Defaults/Service/TaskDef/web/LogGroup/Resource"),  # logs unencrypted
     ("SC-LOGS-2", "Defaults/Service/TaskDef/web/LogGroup/Resource"),  # logs kept forever
     ("SC-ECS-5", "Defaults/EcsDefaultClusterMnL3mNNYN/Resource"),  # no Container Insights
@@ -49,6 +50,7 @@ HTTPS_MISSING = {
     ("SC-ELB-4", "Https/Service/LB/Resource"),
     ("SC-ELB-6", "Https/Service/LB/Resource"),
     ("SC-ECS-6", "Https/Service/TaskDef/Resource"),
+    ("SC-ECS-7", "Https/Service/TaskDef/Resource"),
     ("SC-LOGS-1", "Https/Service/TaskDef/web/LogGroup/Resource"),
     ("SC-LOGS-2", "Https/Service/TaskDef/web/LogGroup/Resource"),
     ("SC-ECS-5", "Https/EcsDefaultClusterMnL3mNNYN/Resource"),

@@ -1,7 +1,12 @@
-"""SC-WAF-1..4 on WebACLs: managed rule groups, rate limits, logging and metrics.
+"""SC-WAF-1..8 on WebACLs and load balancers: managed groups, rate limits, logs, metrics,
+alarms and fail-open.
 
 One app for the module: stack ``Waf`` holds one WebACL per case (construct id = case
-name), each associated with a load balancer ARN unless the case says otherwise.
+name), each associated with the internet-facing load balancer ``PublicLb`` of the stack,
+logged to an ``aws-waf-logs-`` group and watched by an alarm on its blocked requests,
+unless the case says otherwise. The load balancers of the fail-open cases are in the same
+stack. Only the alarm whose WebACL dimension is a parameter lives in a second, tiny app:
+such an alarm might watch any WebACL of its app.
 """
 
 from __future__ import annotations
@@ -10,32 +15,51 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_wafv2 as wafv2
 
-from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, Switch, check_app, ids, outcomes
+from aspects.model import Status
+from aspects.settings import Thresholds
+from aspects.testing import check
+
+from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, Switch, check_app, outcomes
 
 LB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/web/0123456789"
+STAGE_ARN = "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/prod"
 COMMON = "AWSManagedRulesCommonRuleSet"
 BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
+IP_REPUTATION = "AWSManagedRulesAmazonIpReputationList"
+SQLI = "AWSManagedRulesSQLiRuleSet"
+SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
 
 
-def managed(name: str, priority: int, *, count: bool = False) -> dict[str, Any]:
+def managed(name: str, priority: int, *, count: bool = False, **statement: Any) -> dict[str, Any]:
     return {
         "Name": name,
         "Priority": priority,
-        "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": name}},
+        "Statement": {
+            "ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": name, **statement}
+        },
         "OverrideAction": {"Count": {}} if count else {"None": {}},
         "VisibilityConfig": _visibility(name),
     }
 
 
-def rate_limit(priority: int = 9) -> dict[str, Any]:
+def rate_limit(
+    priority: int = 9, *, limit: Any = 1000, action: str = "Block", **statement: Any
+) -> dict[str, Any]:
     return {
         "Name": "RateLimit",
         "Priority": priority,
-        "Statement": {"RateBasedStatement": {"Limit": 1000, "AggregateKeyType": "IP"}},
-        "Action": {"Block": {}},
+        "Statement": {
+            "RateBasedStatement": {"Limit": limit, "AggregateKeyType": "IP", **statement}
+        },
+        "Action": {action: {}},
         "VisibilityConfig": _visibility("RateLimit"),
     }
 
@@ -44,20 +68,33 @@ def _visibility(name: str) -> dict[str, Any]:
     return {"CloudWatchMetricsEnabled": True, "MetricName": name, "SampledRequestsEnabled": True}
 
 
-GOOD_RULES = [managed(COMMON, 0), managed(BAD_INPUTS, 1), rate_limit()]
+BASELINE = [managed(COMMON, 0), managed(BAD_INPUTS, 1)]
+INTERNET = [managed(IP_REPUTATION, 2), managed(SQLI, 3)]
+GOOD_RULES = [*BASELINE, *INTERNET, rate_limit()]
 
 
-def _build(stack: cdk.Stack) -> None:
-    setting = cdk.CfnParameter(stack, "Setting", default="x").value_as_string
-    switch = Switch(stack)
+class _Acls:
+    """Builds the cases of one stack."""
+
+    def __init__(self, stack: cdk.Stack) -> None:
+        self.stack = stack
+        self.topic = sns.Topic(stack, "OnCall")
+        self.public_lb = elbv2.CfnLoadBalancer(stack, "PublicLb", subnets=SUBNETS)
+        self.internal_lb = elbv2.CfnLoadBalancer(
+            stack, "InternalLb", subnets=SUBNETS, scheme="internal"
+        )
 
     def acl(
+        self,
         name: str,
-        rules: list[dict[str, Any]],
+        rules: list[Any],
         *,
+        protects: Any = None,
         associate: bool = True,
         log_name: str | None = "aws-waf-logs-{}",
+        alarm: bool = True,
     ) -> wafv2.CfnWebACL:
+        stack = self.stack
         web_acl = wafv2.CfnWebACL(
             stack,
             name,
@@ -70,7 +107,10 @@ def _build(stack: cdk.Stack) -> None:
         web_acl.add_property_override("Rules", rules)
         if associate:
             wafv2.CfnWebACLAssociation(
-                stack, f"{name}Association", resource_arn=LB_ARN, web_acl_arn=web_acl.attr_arn
+                stack,
+                f"{name}Association",
+                resource_arn=protects if protects is not None else self.public_lb.ref,
+                web_acl_arn=web_acl.attr_arn,
             )
         if log_name is not None:
             group = logs.LogGroup(
@@ -85,22 +125,123 @@ def _build(stack: cdk.Stack) -> None:
                 resource_arn=web_acl.attr_arn,
                 log_destination_configs=[group.log_group_arn],
             )
+        if alarm:
+            self.alarm(f"{name}Blocked", name)
         return web_acl
 
+    def alarm(self, construct_id: str, web_acl: str, *, rule: str = "ALL") -> cloudwatch.Alarm:
+        metric = cloudwatch.Metric(
+            namespace="AWS/WAFV2",
+            metric_name="BlockedRequests",
+            dimensions_map={"WebACL": web_acl, "Rule": rule, "Region": "eu-west-1"},
+            statistic="Sum",
+        )
+        made = metric.create_alarm(self.stack, construct_id, threshold=500, evaluation_periods=1)
+        made.add_alarm_action(cloudwatch_actions.SnsAction(self.topic))
+        return made
+
+
+def _build(stack: cdk.Stack) -> None:
+    setting = cdk.CfnParameter(stack, "Setting", default="x").value_as_string
+    switch = Switch(stack)
+    cases = _Acls(stack)
+    acl = cases.acl
+
     acl("GoodAcl", GOOD_RULES)
-    quiet_rule = {**rate_limit(), "VisibilityConfig": {**_visibility("RateLimit")}}
-    quiet_rule["VisibilityConfig"]["CloudWatchMetricsEnabled"] = False
-    acl("QuietRuleAcl", [managed(COMMON, 0), managed(BAD_INPUTS, 1), quiet_rule])
-    acl("QuietAcl", GOOD_RULES).add_property_override(
-        "VisibilityConfig.CloudWatchMetricsEnabled", False
+    acl("UnassociatedBareAcl", [], associate=False, alarm=False)
+
+    # SC-WAF-1: the core and bad-input groups, enforced.
+    acl("NoBadInputsAcl", [managed(COMMON, 0), *INTERNET, rate_limit()])
+    acl("CountOnlyAcl", [managed(COMMON, 0, count=True), managed(BAD_INPUTS, 1), *INTERNET,
+                         rate_limit()])  # fmt: skip
+    log4j_counted = managed(
+        BAD_INPUTS,
+        1,
+        RuleActionOverrides=[{"Name": "Log4JRCE_BODY", "ActionToUse": {"Count": {}}}],
     )
-    acl("ParamMetricsAcl", GOOD_RULES).add_property_override(
-        "VisibilityConfig.CloudWatchMetricsEnabled", setting
+    acl("Log4jCountedAcl", [managed(COMMON, 0), log4j_counted, *INTERNET, rate_limit()])
+    log4j_excluded = managed(BAD_INPUTS, 1, ExcludedRules=[{"Name": "Log4JRCE_HEADER"}])
+    acl("Log4jExcludedAcl", [managed(COMMON, 0), log4j_excluded, *INTERNET, rate_limit()])
+    size_counted = managed(
+        COMMON,
+        0,
+        RuleActionOverrides=[{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}],
     )
-    acl("UnassociatedBareAcl", [], associate=False)
-    acl("NoBadInputsAcl", [managed(COMMON, 0), rate_limit()])
-    acl("CountOnlyAcl", [managed(COMMON, 0, count=True), managed(BAD_INPUTS, 1), rate_limit()])
-    acl("NoRateLimitAcl", [managed(COMMON, 0), managed(BAD_INPUTS, 1)])
+    acl("OtherRuleCountedAcl", [size_counted, managed(BAD_INPUTS, 1), *INTERNET, rate_limit()])
+    acl(
+        "ParamGroupAcl",
+        [
+            {
+                **managed(COMMON, 0),
+                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": setting}},
+            },
+            managed(BAD_INPUTS, 1),
+            *INTERNET,
+            rate_limit(),
+        ],
+    )
+    acl(
+        "IfGroupAcl",
+        [
+            switch.pick(managed(BAD_INPUTS, 1), managed(SQLI, 3)),
+            managed(COMMON, 0),
+            managed(IP_REPUTATION, 2),
+            rate_limit(),
+        ],
+    )
+    acl("EscRulesAcl", GOOD_RULES).add_property_override("Rules", [])
+
+    # SC-WAF-5: IP reputation and SQL injection in front of internet-facing load balancers.
+    acl("NoSqliAcl", [*BASELINE, managed(IP_REPUTATION, 2), rate_limit()])
+    acl("IpReputationCountsAcl", [*BASELINE, managed(IP_REPUTATION, 2, count=True),
+                                  managed(SQLI, 3), rate_limit()])  # fmt: skip
+    acl("InternalLbAcl", [*BASELINE, rate_limit()], protects=cases.internal_lb.ref)
+    acl("ExternalLbAcl", [*BASELINE, rate_limit()], protects=LB_ARN)
+    acl("ExternalLbGoodAcl", GOOD_RULES, protects=LB_ARN)
+    acl("StageAcl", [*BASELINE, rate_limit()], protects=STAGE_ARN)
+    cfn_lb = elbv2.CfnLoadBalancer(stack, "EscSchemeLb", subnets=SUBNETS, scheme="internal")
+    cfn_lb.add_property_override("Scheme", "internet-facing")
+    acl("EscSchemeAcl", [*BASELINE, rate_limit()], protects=cfn_lb.ref)
+
+    # SC-WAF-2 (internet-facing) and SC-WAF-7 (anything else): a blocking per-client limit.
+    acl("NoRateLimitAcl", [*BASELINE, *INTERNET])
+    acl("CountingRateAcl", [*BASELINE, *INTERNET, rate_limit(action="Count")])
+    acl("ChallengeRateAcl", [*BASELINE, *INTERNET, rate_limit(action="Challenge")])
+    acl("HighRateAcl", [*BASELINE, *INTERNET, rate_limit(limit=10000)])
+    acl("ShortWindowAcl", [*BASELINE, *INTERNET, rate_limit(EvaluationWindowSec=60)])
+    acl("LongWindowAcl", [*BASELINE, *INTERNET, rate_limit(limit=4000, EvaluationWindowSec=600)])
+    header_key = rate_limit(
+        AggregateKeyType="CUSTOM_KEYS",
+        CustomKeys=[
+            {
+                "Header": {
+                    "Name": "x-client",
+                    "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                }
+            }
+        ],
+    )
+    acl("HeaderKeyRateAcl", [*BASELINE, *INTERNET, header_key])
+    ip_key = rate_limit(AggregateKeyType="CUSTOM_KEYS", CustomKeys=[{"IP": {}}, {"HTTPMethod": {}}])
+    acl("IpKeyRateAcl", [*BASELINE, *INTERNET, ip_key])
+    acl("ParamRateAcl", [*BASELINE, *INTERNET, rate_limit(limit=setting)])
+    acl(
+        "ParamAndGoodRateAcl",
+        [*BASELINE, *INTERNET, rate_limit(7, limit=setting), rate_limit(8)],
+    )
+    acl(
+        "IfTwoRateLimitsAcl",
+        [*BASELINE, *INTERNET, switch.pick(rate_limit(7), rate_limit(8))],
+    )
+    acl(
+        "IfRateLimitAcl",
+        [*BASELINE, *INTERNET, switch.pick(rate_limit(), rate_limit(limit=100000))],
+    )
+    acl("ImportedTargetAcl", [*BASELINE, *INTERNET], protects=cdk.Fn.import_value("shared-lb"))
+    acl("InternalNoRateAcl", BASELINE, protects=cases.internal_lb.ref)
+    acl("StageNoRateAcl", BASELINE, protects=STAGE_ARN)
+
+    # SC-WAF-3: logging.
     acl("NoLoggingAcl", GOOD_RULES, log_name=None)
     acl("BadLogNameAcl", GOOD_RULES, log_name="waf-{}")
     acl("GeneratedLogNameAcl", GOOD_RULES, log_name=None)
@@ -126,31 +267,77 @@ def _build(stack: cdk.Stack) -> None:
     logging.add_property_override(
         "LogDestinationConfigs", ["arn:aws:logs:eu-west-1:111111111111:log-group:app-logs"]
     )
-    escaped = acl("EscRulesAcl", GOOD_RULES)
-    escaped.add_property_override("Rules", [])
-    acl(
-        "ParamGroupAcl",
-        [
-            {
-                **managed(COMMON, 0),
-                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": setting}},
-            },
-            managed(BAD_INPUTS, 1),
-            rate_limit(),
+
+    # SC-WAF-4: metrics.
+    quiet_rule = {**rate_limit(), "VisibilityConfig": {**_visibility("RateLimit")}}
+    quiet_rule["VisibilityConfig"]["CloudWatchMetricsEnabled"] = False
+    acl("QuietRuleAcl", [*BASELINE, *INTERNET, quiet_rule])
+    acl("QuietAcl", GOOD_RULES).add_property_override(
+        "VisibilityConfig.CloudWatchMetricsEnabled", False
+    )
+    acl("ParamMetricsAcl", GOOD_RULES).add_property_override(
+        "VisibilityConfig.CloudWatchMetricsEnabled", setting
+    )
+
+    # SC-WAF-8: an alarm with actions on the WebACL's blocked requests.
+    acl("NoAlarmAcl", GOOD_RULES, alarm=False)
+    acl("PerRuleAlarmAcl", GOOD_RULES, alarm=False)
+    cases.alarm("PerRuleAlarmAclBlocked", "PerRuleAlarmAcl", rule="RateLimit")
+    acl("SilencedAlarmAcl", GOOD_RULES, alarm=False)
+    silenced = cases.alarm("SilencedAlarmAclBlocked", "SilencedAlarmAcl")
+    cfn_alarm = silenced.node.default_child
+    assert isinstance(cfn_alarm, cloudwatch.CfnAlarm)
+    cfn_alarm.add_property_override("ActionsEnabled", False)
+    acl("NoActionsAlarmAcl", GOOD_RULES, alarm=False)
+    bare = cases.alarm("NoActionsAlarmAclBlocked", "NoActionsAlarmAcl").node.default_child
+    assert isinstance(bare, cloudwatch.CfnAlarm)
+    bare.add_property_deletion_override("AlarmActions")
+    acl("ConditionalAlarmAcl", GOOD_RULES, alarm=False)
+    conditional = cases.alarm("ConditionalAlarmAclBlocked", "ConditionalAlarmAcl").node
+    assert isinstance(conditional.default_child, cloudwatch.CfnAlarm)
+    conditional.default_child.cfn_options.condition = switch.condition
+    named = acl("RefNamedAlarmAcl", GOOD_RULES, alarm=False)
+    cases.alarm("RefNamedAlarmAclBlocked", cdk.Fn.select(0, cdk.Fn.split("|", named.ref)))
+
+    # SC-WAF-6: load balancers that fail open.
+    def lb(name: str, fail_open: Any) -> elbv2.CfnLoadBalancer:
+        made = elbv2.CfnLoadBalancer(stack, name, subnets=SUBNETS)
+        made.add_property_override(
+            "LoadBalancerAttributes", [{"Key": "waf.fail_open.enabled", "Value": fail_open}]
+        )
+        return made
+
+    vpc = ec2.Vpc(
+        stack,
+        "Vpc",
+        max_azs=2,
+        nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC)
         ],
     )
-    acl(
-        "IfGroupAcl",
-        [
-            switch.pick(managed(BAD_INPUTS, 1), managed("AWSManagedRulesSQLiRuleSet", 1)),
-            managed(COMMON, 0),
-            rate_limit(),
+    elbv2.ApplicationLoadBalancer(stack, "L2Lb", vpc=vpc, internet_facing=True)
+    elbv2.ApplicationLoadBalancer(
+        stack, "L2FailOpenLb", vpc=vpc, internet_facing=True
+    ).set_attribute("waf.fail_open.enabled", "true")
+    lb("FailClosedLb", "false")
+    lb("FailOpenLb", "true")
+    lb("NetworkFailOpenLb", "true").add_property_override("Type", "network")
+    elbv2.CfnLoadBalancer(
+        stack,
+        "EscFailOpenLb",
+        subnets=SUBNETS,
+        load_balancer_attributes=[
+            elbv2.CfnLoadBalancer.LoadBalancerAttributeProperty(
+                key="waf.fail_open.enabled", value="false"
+            )
         ],
+    ).add_property_override(
+        "LoadBalancerAttributes", [{"Key": "waf.fail_open.enabled", "Value": "true"}]
     )
-    acl(
-        "IfTwoRateLimitsAcl",
-        [managed(COMMON, 0), managed(BAD_INPUTS, 1), switch.pick(rate_limit(7), rate_limit(8))],
-    )
+    lb("ParamFailOpenLb", setting)
+    lb("IfFailOpenLb", switch.pick("false", "true"))
+    lb("IfNeverFailOpenLb", switch.pick("false", "False"))
 
 
 @pytest.fixture(scope="module")
@@ -160,76 +347,206 @@ def ev() -> Checked:
     return check_app(app)
 
 
-def at(name: str) -> str:
-    return f"Waf/{name}"
+def waf(checked: Checked, name: str) -> set[tuple[str, Status]]:
+    """The SC-WAF findings at ``Waf/<name>`` (the load balancers also meet SC-ELB rules)."""
+    return {o for o in outcomes(checked, f"Waf/{name}") if o[0].startswith("SC-WAF-")}
 
 
-def test_acl_with_managed_groups_rate_limit_and_logs_is_compliant(ev: Checked) -> None:
-    assert ids(ev, at("GoodAcl")) == set()
+def test_acl_with_all_groups_a_rate_limit_logs_and_an_alarm_is_compliant(ev: Checked) -> None:
+    assert outcomes(ev, "Waf/GoodAcl") == set()
 
 
 def test_unassociated_acl_needs_only_logging(ev: Checked) -> None:
-    assert ids(ev, at("UnassociatedBareAcl")) == set()
+    assert outcomes(ev, "Waf/UnassociatedBareAcl") == set()
 
 
-def test_acl_without_known_bad_inputs_group_is_flagged(ev: Checked) -> None:
-    assert outcomes(ev, at("NoBadInputsAcl")) == {("SC-WAF-1", NON_COMPLIANT)}
+# -- SC-WAF-1 --------------------------------------------------------------------------------
 
 
-def test_acl_whose_core_group_only_counts_is_flagged(ev: Checked) -> None:
-    assert outcomes(ev, at("CountOnlyAcl")) == {("SC-WAF-1", NON_COMPLIANT)}
+@pytest.mark.parametrize(
+    "name", ["NoBadInputsAcl", "CountOnlyAcl", "Log4jCountedAcl", "Log4jExcludedAcl"]
+)
+def test_core_or_bad_input_group_missing_counting_or_without_log4j_is_flagged(
+    ev: Checked, name: str
+) -> None:
+    assert waf(ev, name) == {("SC-WAF-1", NON_COMPLIANT)}
 
 
-def test_acl_without_rate_limit_gets_a_warning(ev: Checked) -> None:
-    assert ids(ev, at("NoRateLimitAcl")) == {"SC-WAF-2"}
+def test_log4j_rule_overridden_to_count_is_named(ev: Checked) -> None:
+    (finding,) = [f for f in ev.evaluation.findings if f.construct_path == "Waf/Log4jCountedAcl"]
+    assert "Log4JRCE_BODY is overridden to Count" in finding.message
 
 
-def test_acl_without_logging_is_flagged(ev: Checked) -> None:
-    assert ids(ev, at("NoLoggingAcl")) == {"SC-WAF-3"}
-
-
-@pytest.mark.parametrize("name", ["BadLogNameAcl", "GeneratedLogNameAcl"])
-def test_logging_to_a_destination_without_the_prefix_is_flagged(ev: Checked, name: str) -> None:
-    assert ids(ev, at(name)) == {"SC-WAF-3"}
-
-
-def test_logging_to_a_literal_aws_waf_logs_arn_is_compliant(ev: Checked) -> None:
-    assert ids(ev, at("ExternalLogAcl")) == set()
-
-
-def test_rules_removed_by_override_are_flagged(ev: Checked) -> None:
-    assert outcomes(ev, at("EscRulesAcl")) == {
-        ("SC-WAF-1", NON_COMPLIANT),
-        ("SC-WAF-2", NON_COMPLIANT),
-    }
+def test_other_rules_of_a_group_may_only_count(ev: Checked) -> None:
+    assert waf(ev, "OtherRuleCountedAcl") == set()
 
 
 def test_managed_group_name_from_parameter_cannot_be_verified(ev: Checked) -> None:
-    assert outcomes(ev, at("ParamGroupAcl")) == {("SC-WAF-1", CANNOT_VERIFY)}
+    assert waf(ev, "ParamGroupAcl") == {("SC-WAF-1", CANNOT_VERIFY)}
 
 
 def test_managed_group_chosen_by_condition_cannot_be_verified(ev: Checked) -> None:
-    assert outcomes(ev, at("IfGroupAcl")) == {("SC-WAF-1", CANNOT_VERIFY)}
+    assert waf(ev, "IfGroupAcl") == {("SC-WAF-1", CANNOT_VERIFY), ("SC-WAF-5", CANNOT_VERIFY)}
+
+
+def test_rules_removed_by_override_are_flagged(ev: Checked) -> None:
+    assert waf(ev, "EscRulesAcl") == {
+        ("SC-WAF-1", NON_COMPLIANT),
+        ("SC-WAF-2", NON_COMPLIANT),
+        ("SC-WAF-5", NON_COMPLIANT),
+    }
+
+
+# -- SC-WAF-5 --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["NoSqliAcl", "IpReputationCountsAcl", "EscSchemeAcl"])
+def test_internet_facing_acl_without_enforced_sqli_and_ip_reputation_is_flagged(
+    ev: Checked, name: str
+) -> None:
+    assert waf(ev, name) == {("SC-WAF-5", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["InternalLbAcl", "StageAcl", "ExternalLbGoodAcl"])
+def test_internal_and_non_load_balancer_targets_need_no_sqli_and_ip_reputation(
+    ev: Checked, name: str
+) -> None:
+    assert waf(ev, name) == set()
+
+
+def test_load_balancer_outside_the_app_cannot_be_verified(ev: Checked) -> None:
+    assert waf(ev, "ExternalLbAcl") == {("SC-WAF-5", CANNOT_VERIFY)}
+
+
+# -- SC-WAF-2 and SC-WAF-7 -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["NoRateLimitAcl", "CountingRateAcl", "HighRateAcl", "ShortWindowAcl", "HeaderKeyRateAcl"],
+)
+def test_internet_facing_acl_without_a_blocking_per_client_limit_under_the_ceiling_fails(
+    ev: Checked, name: str
+) -> None:
+    assert waf(ev, name) == {("SC-WAF-2", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize(
+    "name", ["ChallengeRateAcl", "LongWindowAcl", "IpKeyRateAcl", "ParamAndGoodRateAcl"]
+)
+def test_challenge_scaled_window_ip_custom_key_or_one_good_rule_is_compliant(
+    ev: Checked, name: str
+) -> None:
+    assert waf(ev, name) == set()
+
+
+def test_rate_limit_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert waf(ev, "ParamRateAcl") == {("SC-WAF-2", CANNOT_VERIFY)}
 
 
 def test_rate_limit_in_both_branches_is_compliant(ev: Checked) -> None:
-    assert ids(ev, at("IfTwoRateLimitsAcl")) == set()
+    assert waf(ev, "IfTwoRateLimitsAcl") == set()
 
 
-def test_log_destination_renamed_by_override_is_flagged(ev: Checked) -> None:
-    assert outcomes(ev, at("EscLogNameAcl")) == {("SC-WAF-3", NON_COMPLIANT)}
+def test_rate_limit_above_the_ceiling_in_one_branch_cannot_be_verified(ev: Checked) -> None:
+    assert waf(ev, "IfRateLimitAcl") == {("SC-WAF-2", CANNOT_VERIFY)}
 
 
-# -- SC-WAF-4 metrics ------------------------------------------------------------------------
+def test_imported_target_without_rate_limit_cannot_be_verified(ev: Checked) -> None:
+    assert waf(ev, "ImportedTargetAcl") == {("SC-WAF-2", CANNOT_VERIFY)}
 
 
-def test_acl_with_a_rule_that_publishes_no_metrics_is_flagged(ev: Checked) -> None:
-    assert outcomes(ev, at("QuietRuleAcl")) == {("SC-WAF-4", NON_COMPLIANT)}
+@pytest.mark.parametrize("name", ["InternalNoRateAcl", "StageNoRateAcl"])
+def test_other_targets_without_rate_limit_get_a_warning(ev: Checked, name: str) -> None:
+    assert waf(ev, name) == {("SC-WAF-7", NON_COMPLIANT)}
 
 
-def test_acl_metrics_turned_off_by_override_are_flagged(ev: Checked) -> None:
-    assert outcomes(ev, at("QuietAcl")) == {("SC-WAF-4", NON_COMPLIANT)}
+def test_ceiling_follows_the_thresholds() -> None:
+    app = cdk.App()
+    _Acls(cdk.Stack(app, "Strict")).acl("Acl", GOOD_RULES)  # a limit of 1000
+    strict = check(app, settings=Thresholds(waf_rate_limit_ceiling=500))
+    found = {(f.rule.id, f.construct_path) for f in strict.findings}
+    assert {(rule, path) for rule, path in found if rule.startswith("SC-WAF-")} == {
+        ("SC-WAF-2", "Strict/Acl")
+    }
+
+
+# -- SC-WAF-3 and SC-WAF-4 -----------------------------------------------------------------
+
+
+def test_acl_without_logging_is_flagged(ev: Checked) -> None:
+    assert waf(ev, "NoLoggingAcl") == {("SC-WAF-3", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["BadLogNameAcl", "GeneratedLogNameAcl", "EscLogNameAcl"])
+def test_logging_to_a_destination_without_the_prefix_is_flagged(ev: Checked, name: str) -> None:
+    assert waf(ev, name) == {("SC-WAF-3", NON_COMPLIANT)}
+
+
+def test_logging_to_a_literal_aws_waf_logs_arn_is_compliant(ev: Checked) -> None:
+    assert waf(ev, "ExternalLogAcl") == set()
+
+
+@pytest.mark.parametrize("name", ["QuietRuleAcl", "QuietAcl"])
+def test_metrics_turned_off_are_flagged(ev: Checked, name: str) -> None:
+    assert waf(ev, name) == {("SC-WAF-4", NON_COMPLIANT)}
 
 
 def test_acl_metrics_from_a_parameter_cannot_be_verified(ev: Checked) -> None:
-    assert outcomes(ev, at("ParamMetricsAcl")) == {("SC-WAF-4", CANNOT_VERIFY)}
+    assert waf(ev, "ParamMetricsAcl") == {("SC-WAF-4", CANNOT_VERIFY)}
+
+
+# -- SC-WAF-8 --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["NoAlarmAcl", "PerRuleAlarmAcl", "SilencedAlarmAcl", "NoActionsAlarmAcl"]
+)
+def test_acl_without_a_paging_alarm_on_all_blocked_requests_gets_a_warning(
+    ev: Checked, name: str
+) -> None:
+    assert waf(ev, name) == {("SC-WAF-8", NON_COMPLIANT)}
+
+
+def test_alarm_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert waf(ev, "ConditionalAlarmAcl") == {("SC-WAF-8", CANNOT_VERIFY)}
+
+
+def test_alarm_naming_the_acl_by_reference_counts(ev: Checked) -> None:
+    assert waf(ev, "RefNamedAlarmAcl") == set()
+
+
+def test_alarm_whose_web_acl_is_a_parameter_may_watch_any_acl() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Unknown")
+    cases = _Acls(stack)
+    cases.acl("Acl", GOOD_RULES, alarm=False)
+    cases.alarm("Any", cdk.CfnParameter(stack, "AclName").value_as_string)
+    found = check_app(app)
+    assert waf_in(found, "Unknown/Acl") == {("SC-WAF-8", CANNOT_VERIFY)}
+
+
+def waf_in(checked: Checked, path: str) -> set[tuple[str, Status]]:
+    return {o for o in outcomes(checked, path) if o[0].startswith("SC-WAF-")}
+
+
+# -- SC-WAF-6 --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["L2Lb", "FailClosedLb", "NetworkFailOpenLb", "IfNeverFailOpenLb"])
+def test_load_balancer_failing_closed_is_compliant(ev: Checked, name: str) -> None:
+    assert waf(ev, name) == set()
+
+
+@pytest.mark.parametrize("name", ["L2FailOpenLb", "FailOpenLb", "EscFailOpenLb"])
+def test_load_balancer_failing_open_is_flagged(ev: Checked, name: str) -> None:
+    assert waf(ev, name) == {("SC-WAF-6", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["ParamFailOpenLb", "IfFailOpenLb"])
+def test_fail_open_from_parameter_or_condition_cannot_be_verified(ev: Checked, name: str) -> None:
+    assert waf(ev, name) == {("SC-WAF-6", CANNOT_VERIFY)}
+
+
+def test_the_public_load_balancer_of_the_cases_fails_closed_by_default(ev: Checked) -> None:
+    assert waf(ev, "PublicLb") == set()
