@@ -172,8 +172,18 @@ class DataStack(cdk.Stack):
         )
         cdk.CfnOutput(self, "OrdersHost", value=self.orders.hostname)
         cdk.CfnOutput(self, "OrdersSecretArn", value=self.orders.secret.secret_arn)
-        self.vpc.add_gateway_endpoint(
+        s3_endpoint = self.vpc.add_gateway_endpoint(
             "S3", service=ec2.GatewayVpcEndpointAwsService.S3, subnets=[isolated]
+        )
+        # Only this account's buckets through the endpoint (guardrail SC-VPCE-2): a stolen
+        # credential cannot copy data out to a bucket of another account.
+        s3_endpoint.add_to_policy(
+            iam.PolicyStatement(
+                principals=[iam.AnyPrincipal()],
+                actions=["s3:*"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:ResourceAccount": cdk.Aws.ACCOUNT_ID}},
+            )
         )
         self._add_worker(uploads, isolated)
 

@@ -105,7 +105,11 @@ def network(stack: cdk.Stack) -> ec2.Vpc:
         # Lambda, which is not what these tests are about.
         restrict_default_security_group=False,
         subnet_configuration=[
-            ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
+            # Only the load balancer and the NAT gateway live there: nothing needs an
+            # automatic public IP (guardrail SC-EC2-6).
+            ec2.SubnetConfiguration(
+                name="Public", subnet_type=ec2.SubnetType.PUBLIC, map_public_ip_on_launch=False
+            ),
             ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
         ],
         flow_logs={

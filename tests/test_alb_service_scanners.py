@@ -88,17 +88,11 @@ OPTIONS_ACKS = DEFAULT_ACKS | {
 _FIXTURE_RULES = (
     "VPCDefaultSecurityGroupClosed",
     "VPCNoUnrestrictedRouteToIGW",
-    "VPCSubnetAutoAssignPublicIpDisabled",
 )
 FIXTURE_ACKS = frozenset(
     {(f"{pack}-VPCDefaultSecurityGroupClosed", "Stack/Vpc/Resource") for pack in COMPLIANCE_PACKS}
     | {
         (f"{pack}-VPCNoUnrestrictedRouteToIGW", f"Stack/Vpc/PublicSubnet{i}/DefaultRoute")
-        for pack in COMPLIANCE_PACKS
-        for i in (1, 2)
-    }
-    | {
-        (f"{pack}-VPCSubnetAutoAssignPublicIpDisabled", f"Stack/Vpc/PublicSubnet{i}/Subnet")
         for pack in COMPLIANCE_PACKS
         for i in (1, 2)
     }

@@ -148,9 +148,23 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-SFN-3", Pillar.DETECTION, W),
         ("SC-SFN-4", Pillar.AT_REST, W),
     ],
-    "ec2_compute": [],
-    "vpc_endpoints": [],
-    "elbv2_network": [],
+    "ec2_compute": [
+        ("SC-EC2-3", Pillar.PREVENTION, E),
+        ("SC-EC2-4", Pillar.AT_REST, E),
+        ("SC-EC2-5", Pillar.PREVENTION, E),
+        ("SC-EC2-6", Pillar.PREVENTION, W),
+        ("SC-EC2-7", Pillar.PREVENTION, W),
+        ("SC-EC2-8", Pillar.DETECTION, W),
+    ],
+    "vpc_endpoints": [
+        ("SC-VPCE-1", Pillar.PREVENTION, E),
+        ("SC-VPCE-2", Pillar.PREVENTION, W),
+    ],
+    "elbv2_network": [
+        ("SC-NLB-1", Pillar.IN_TRANSIT, E),
+        ("SC-NLB-2", Pillar.IN_TRANSIT, W),
+        ("SC-NLB-3", Pillar.DETECTION, E),
+    ],
     "cloudfront": [
         ("SC-CF-1", Pillar.IN_TRANSIT, E),
         ("SC-CF-2", Pillar.IN_TRANSIT, E),

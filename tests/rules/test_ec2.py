@@ -59,7 +59,9 @@ def _build(stack: cdk.Stack) -> None:
             max_azs=1,
             nat_gateways=0,
             subnet_configuration=[
-                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)
+                ec2.SubnetConfiguration(
+                    name="public", subnet_type=ec2.SubnetType.PUBLIC, map_public_ip_on_launch=False
+                )
             ],
             flow_logs=flow_logs if flow_log else None,
         )

@@ -43,6 +43,9 @@ DEFAULTS_MISSING = {
     ("SC-LOGS-2", "Defaults/Service/TaskDef/web/LogGroup/Resource"),  # logs kept forever
     ("SC-ECS-5", "Defaults/EcsDefaultClusterMnL3mNNYN/Resource"),  # no Container Insights
     ("SC-EC2-2", "Defaults/EcsDefaultClusterMnL3mNNYN/Vpc/Resource"),  # no flow logs
+    # Public subnets that give every instance a public IP (warning).
+    ("SC-EC2-6", "Defaults/EcsDefaultClusterMnL3mNNYN/Vpc/PublicSubnet1/Subnet"),
+    ("SC-EC2-6", "Defaults/EcsDefaultClusterMnL3mNNYN/Vpc/PublicSubnet2/Subnet"),
 }
 HTTPS_MISSING = {
     ("SC-ELB-2", "Https/Service/LB/PublicListener/Resource"),  # TLS 1.0/1.1 accepted
@@ -55,6 +58,8 @@ HTTPS_MISSING = {
     ("SC-LOGS-2", "Https/Service/TaskDef/web/LogGroup/Resource"),
     ("SC-ECS-5", "Https/EcsDefaultClusterMnL3mNNYN/Resource"),
     ("SC-EC2-2", "Https/EcsDefaultClusterMnL3mNNYN/Vpc/Resource"),
+    ("SC-EC2-6", "Https/EcsDefaultClusterMnL3mNNYN/Vpc/PublicSubnet1/Subnet"),
+    ("SC-EC2-6", "Https/EcsDefaultClusterMnL3mNNYN/Vpc/PublicSubnet2/Subnet"),
 }
 
 # "ERROR [SC-ELB-1] <title>: <message> (SecureConstructs)" then the construct path; the
@@ -143,6 +148,7 @@ def test_errors_fail_and_warnings_only_warn(synthesized: Synthesized) -> None:
     assert synthesized.error is not None
     levels = {rule: level for level, rule, _path in _REPORTED.findall(synthesized.error)}
     assert {rule for rule, level in levels.items() if level == "WARNING"} == {
+        "SC-EC2-6",
         "SC-ECS-5",
         "SC-ECS-6",
     }
