@@ -15,6 +15,7 @@ import types
 from typing import TYPE_CHECKING, Any
 
 from aspects.constants import PLUGIN_NAME, REPORT_JSON, REPORT_SARIF, VERSION
+from aspects.coverage import NOTHING_TO_JUDGE, Coverage, StackCoverage
 from aspects.engine import Evaluation, evaluate
 from aspects.errors import Issue, SecureConstructsError
 from aspects.model import Finding, Pillar, Rule, Severity, Status
@@ -47,11 +48,13 @@ _LAZY = {
 __all__ = [
     "ALL_RULES",
     "DEFAULT_THRESHOLDS",
+    "NOTHING_TO_JUDGE",
     "PLUGIN_NAME",
     "REPORT_JSON",
     "REPORT_SARIF",
     "RULES_BY_ID",
     "AtRestGuardrails",
+    "Coverage",
     "DetectionGuardrails",
     "Evaluation",
     "Finding",
@@ -63,6 +66,7 @@ __all__ = [
     "SecureConstructsError",
     "SecurityGuardrails",
     "Severity",
+    "StackCoverage",
     "Status",
     "Thresholds",
     "__version__",

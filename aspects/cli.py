@@ -4,6 +4,10 @@
 (of a CDK app in any language) or on template files, and prints a table, JSON, SARIF 2.1.0
 or JUnit XML. ``secure-constructs rules`` lists the rule catalogue.
 
+Every format states the coverage: how many resources a rule judged, and the resource types
+none judged. ``--fail-on-unjudged`` makes each resource of such a type an error (a closed
+world); ``--allow-unjudged TYPE=REASON`` accepts one type, with a reason.
+
 Exit codes: 0 nothing at or above ``--fail-on``; 1 violations at or above ``--fail-on``;
 2 a usage error or input that cannot be read (one line on stderr naming file and problem),
 and also any unexpected failure (``secure-constructs: internal error: <type>: <message>``):
@@ -23,7 +27,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from aspects.assembly import InputError, load_paths
-from aspects.constants import VERSION
+from aspects.constants import MIN_REASON_LENGTH, VERSION
+from aspects.coverage import check_allow_unjudged, with_unjudged
 from aspects.engine import evaluate
 from aspects.errors import SecureConstructsError
 from aspects.formats import (
@@ -37,7 +42,7 @@ from aspects.formats import (
     render_table,
 )
 from aspects.model import Pillar, Rule
-from aspects.report import write_atomically
+from aspects.report import coverage_line, write_atomically
 from aspects.rules import ALL_RULES, RULES_BY_ID
 from aspects.sam import with_unverifiable
 from aspects.settings import DEFAULT, Thresholds
@@ -129,6 +134,20 @@ def _parser() -> argparse.ArgumentParser:
         "policies...; see docs/guardrails.md); looser values than the baseline are refused",
     )
     scan.add_argument(
+        "--fail-on-unjudged",
+        action="store_true",
+        help="make every resource of a type no rule run judges an error (a closed world; "
+        "types with nothing to judge, see docs/coverage.md, never are)",
+    )
+    scan.add_argument(
+        "--allow-unjudged",
+        action="append",
+        default=[],
+        metavar="TYPE=REASON",
+        help="accept resources of TYPE (e.g. AWS::EC2::EIP) as not judged, with why they "
+        f"need no rule (at least {MIN_REASON_LENGTH} characters); repeat for more types",
+    )
+    scan.add_argument(
         "--allow-outside-assembly",
         action="store_true",
         help="read templates and metadata files that a manifest or template names outside "
@@ -190,6 +209,26 @@ def select_rules(
     return tuple(run), skipped
 
 
+def allow_unjudged(values: Sequence[str]) -> dict[str, str]:
+    """``--allow-unjudged TYPE=REASON`` values as ``{type: reason}``, checked."""
+    entries: dict[str, str] = {}
+    for value in values:
+        name, equals, reason = value.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise UsageError(
+                f"--allow-unjudged: {value!r} is not TYPE=REASON "
+                "(e.g. 'AWS::EC2::EIP=addresses of the NAT gateways only')"
+            )
+        if name in entries:
+            raise UsageError(f"--allow-unjudged: {name} is given twice")
+        entries[name] = reason
+    accepted, issues = check_allow_unjudged(entries)
+    if issues:
+        raise UsageError(f"--allow-unjudged: {issues[0].message} Fix: {issues[0].fix}")
+    return accepted
+
+
 def exit_code(scan: Scan, fail_on: str) -> int:
     """1 if an unacknowledged finding reaches *fail_on*, else 0."""
     evaluation = scan.evaluation
@@ -219,6 +258,7 @@ def run_scan(args: argparse.Namespace) -> int:
     skip = _rule_ids(args.skip_rule, "--skip-rule")
     rules, skipped = select_rules(pillars, only, skip)
     settings = Thresholds.load(args.settings) if args.settings else DEFAULT
+    accepted = allow_unjudged(args.allow_unjudged)
     if not args.paths and not Path("cdk.out").exists():
         raise InputError("cdk.out", "no such directory: run `cdk synth` first, or name the paths")
     stacks = tuple(
@@ -227,6 +267,10 @@ def run_scan(args: argparse.Namespace) -> int:
     # Templates the scan cannot judge in full (a transform it cannot expand) are findings.
     evaluation = with_unverifiable(
         evaluate(stacks, lambda _stack: rules, settings=settings), stacks
+    )
+    # --fail-on-unjudged: every resource no rule run judged is an error (unless accepted).
+    evaluation = with_unjudged(
+        evaluation, closed=[""] if args.fail_on_unjudged else [], allow_unjudged=accepted
     )
     scan = Scan(stacks, rules, skipped, evaluation, Path.cwd())
     fmt = _format(args)
@@ -254,7 +298,7 @@ def run_scan(args: argparse.Namespace) -> int:
         print(
             f"{PROG}: {len(evaluation.errors)} error(s), {len(evaluation.warnings)} warning(s), "
             f"{len(evaluation.acknowledged)} acknowledged in {len(stacks)} stack(s); "
-            f"{fmt} report written to {args.output}",
+            f"{coverage_line(evaluation.coverage)}; {fmt} report written to {args.output}",
             file=sys.stderr,
         )
     else:

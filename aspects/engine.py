@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aspects.coverage import Coverage, StackCoverage, in_scope, stack_coverage
 from aspects.index import AppIndex, ResourceView, StackTemplate, TemplateIndex
 from aspects.model import CannotVerify, Finding, IgnoredAcknowledgment, Rule, Status
 from aspects.settings import DEFAULT, Thresholds
@@ -14,13 +15,19 @@ from aspects.values import variants
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The outcome of checking some stacks: findings plus what was looked at."""
+    """The outcome of checking some stacks: findings plus what was looked at.
+
+    ``resources_checked`` counts the resources at least one rule judged; ``coverage`` says
+    which resources of the stacks in scope no rule judged, by type (see
+    :mod:`aspects.coverage`).
+    """
 
     findings: tuple[Finding, ...]
     stacks: tuple[str, ...]
     resources_checked: int
     rules: tuple[Rule, ...] = field(default=())
     ignored_acknowledgments: tuple[IgnoredAcknowledgment, ...] = field(default=())
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -64,6 +71,14 @@ class Selection:
                 chosen.update((rule.id, rule) for rule in rules)
         return tuple(chosen.values())
 
+    def covers(self, construct_path: str | None) -> bool:
+        """Whether a resource at *construct_path* is in scope (some rules apply there)."""
+        if self.whole:
+            return True
+        return construct_path is not None and any(
+            in_scope(construct_path, scope) for scope, _rules in self.subtrees
+        )
+
 
 RulesFor = Callable[[StackTemplate], Sequence[Rule] | Selection]
 
@@ -82,6 +97,7 @@ def evaluate(
     fails on a malformed resource gives a *cannot verify* finding on that resource.
     *ignored_acknowledgments* (found by the caller, e.g. on an App or Stage) are reported
     with those of the templates' metadata. *settings* are the thresholds the rules apply.
+    The evaluation's ``coverage`` says, per stack checked, which resources no rule judged.
     """
     app = AppIndex(stacks, settings)
     findings: list[Finding] = []
@@ -89,6 +105,7 @@ def evaluate(
     used: dict[str, Rule] = {}
     ignored = list(ignored_acknowledgments)
     count = 0
+    judged_by_stack: list[tuple[TemplateIndex, Selection, dict[str, list[str]]]] = []
     for template in app.templates:
         selected = rules_for(template.stack)
         if not selected:
@@ -104,8 +121,13 @@ def evaluate(
         for rule in candidates.values():
             for resource_type in rule.resource_types:
                 by_type.setdefault(resource_type, []).append(rule)
+        judged: dict[str, list[str]] = {}
+        judged_by_stack.append((template, selection, judged))
         for resource_type, type_rules in by_type.items():
-            for logical_id in template.by_type.get(resource_type, ()):
+            ids = template.by_type.get(resource_type, [])
+            if not selection.subtrees:
+                judged[resource_type] = ids  # every resource of the type (no copy)
+            for logical_id in ids:
                 if selection.subtrees:
                     allowed = {
                         r.id for r in selection.rules_at(template.construct_path(logical_id))
@@ -115,17 +137,37 @@ def evaluate(
                     type_rules_here = type_rules
                 if not type_rules_here:
                     continue
+                if selection.subtrees:
+                    judged.setdefault(resource_type, []).append(logical_id)
                 count += 1
                 expanded = _expand(template.resources[logical_id])
                 for rule in type_rules_here:
                     findings.extend(_check(rule, app, template, logical_id, expanded))
+    checked = frozenset(checked_stacks)
+    coverage = Coverage(
+        tuple(
+            _coverage(template, selection, judged, checked)
+            for template, selection, judged in judged_by_stack
+        )
+    )
     return Evaluation(
         tuple(findings),
         tuple(checked_stacks),
         count,
         tuple(used.values()),
         tuple(dict.fromkeys(ignored)),
+        coverage,
     )
+
+
+def _coverage(
+    template: TemplateIndex,
+    selection: Selection,
+    judged: Mapping[str, list[str]],
+    checked: frozenset[str],
+) -> StackCoverage:
+    covers = selection.covers if selection.subtrees else None
+    return stack_coverage(template, judged, covers, checked)
 
 
 Outcome = tuple[Status, str, str]  # status, message, property path

@@ -2,6 +2,9 @@
 
 A :class:`Scan` is one run of the engine over some stacks plus what the command line
 decided (the rules left out and why), so every format can show skipped rules as skipped.
+Every format states the coverage (resources judged, types no rule judged): the table per
+stack and in total, JSON in ``coverage``, SARIF in the run's ``properties``, JUnit as
+properties and a ``system-out`` line of each suite.
 """
 
 from __future__ import annotations
@@ -15,10 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aspects.constants import PLUGIN_NAME, VERSION
+from aspects.coverage import StackCoverage
 from aspects.engine import Evaluation
 from aspects.index import StackTemplate, TemplateIndex
 from aspects.model import Finding, Pillar, Rule, Severity, Status
-from aspects.report import relative_path, rule_metadata, template_line, to_json, to_sarif
+from aspects.report import (
+    coverage_line,
+    relative_path,
+    rule_metadata,
+    template_line,
+    to_json,
+    to_sarif,
+)
 from aspects.rules import RULES_BY_ID
 
 FORMATS = ("table", "json", "sarif", "junit")
@@ -52,6 +63,13 @@ class Scan:
     skipped: Mapping[str, str]
     evaluation: Evaluation
     base: Path = field(default_factory=Path.cwd)
+
+    def coverage_of(self, stack: StackTemplate) -> StackCoverage | None:
+        """The coverage of a stack (None if no rule ran on it)."""
+        for entry in self.evaluation.coverage.stacks:
+            if entry.template_path == stack.template_path:
+                return entry
+        return None
 
     def checks(self, rule: Rule) -> Iterator[tuple[StackTemplate, str]]:
         """Every (stack, logical id) a rule applies to (ran or skipped)."""
@@ -97,9 +115,10 @@ def _label(finding: Finding) -> str:
 
 
 def render_table(scan: Scan, *, fail_on: str = "error") -> str:
-    """Findings grouped by stack, then pillar; then skipped rules and the totals.
+    """Findings grouped by stack, then pillar; then skipped rules, coverage and the totals.
 
     ``ERROR?``/``WARN?`` mark *cannot verify* findings (a value known only at deploy time).
+    Each stack starts with its coverage line; the total coverage precedes the totals.
     """
     evaluation = scan.evaluation
     by_stack: dict[str, list[Finding]] = defaultdict(list)
@@ -113,6 +132,9 @@ def render_table(scan: Scan, *, fail_on: str = "error") -> str:
     for stack in scan.stacks:
         findings = by_stack.get(stack.template_path, [])
         out += ["", f"{stack.stack_path}  ({relative_path(stack.template_path, scan.base)})"]
+        covered = scan.coverage_of(stack)
+        if covered is not None:
+            out.append(f"  {coverage_line(covered, accepted=evaluation.coverage.accepted)}")
         if not findings:
             out.append("  no findings")
             continue
@@ -132,8 +154,15 @@ def render_table(scan: Scan, *, fail_on: str = "error") -> str:
     if scan.skipped:
         out += ["", "Skipped rules (not run)"]
         out += [f"  {rid:<13}{why}" for rid, why in scan.skipped.items()]
+    coverage = evaluation.coverage
+    counts = coverage.unjudged_counts
+    accepted = [(name, why) for name, why in coverage.allow_unjudged if name in counts]
+    if accepted:
+        out += ["", "Not judged, accepted (--allow-unjudged)"]
+        out += [f"  {name} x{counts[name]}: {why}" for name, why in accepted]
     out += [
         "",
+        f"Coverage: {coverage_line(coverage)}",
         f"{len(evaluation.errors)} error(s), {len(evaluation.warnings)} warning(s), "
         f"{len(evaluation.acknowledged)} acknowledged, {len(scan.skipped)} rule(s) skipped "
         f"(--fail-on {fail_on})",
@@ -212,7 +241,13 @@ def render_junit(scan: Scan, *, fail_on: str = "error") -> str:
             suite.set(key, str(value))
         suite.set("errors", "0")
         suite.set("time", "0")
+        covered = scan.coverage_of(stack)
+        if covered is not None:
+            line = coverage_line(covered, accepted=scan.evaluation.coverage.accepted)
+            _coverage_properties(suite, covered, line)
         suite.extend(suite_cases)
+        if covered is not None:
+            ET.SubElement(suite, "system-out").text = f"coverage: {line}"
         for key, value in counts.items():
             totals[key] += value
     for key, value in totals.items():
@@ -225,6 +260,23 @@ def render_junit(scan: Scan, *, fail_on: str = "error") -> str:
             element.text = _xml_text(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _coverage_properties(suite: ET.Element, covered: StackCoverage, line: str) -> None:
+    """The stack's coverage as JUnit ``<properties>`` (the first child of a suite)."""
+    properties = ET.SubElement(suite, "properties")
+    values = {
+        "coverage": line,
+        "coverage.resources": str(covered.resources),
+        "coverage.judged": str(covered.judged),
+        "coverage.nothingToJudge": str(sum(covered.nothing_to_judge_counts.values())),
+        "coverage.notJudged": str(covered.not_judged),
+        "coverage.notJudgedTypes": ", ".join(
+            f"{name} x{count}" for name, count in covered.unjudged_counts.items()
+        ),
+    }
+    for name, value in values.items():
+        ET.SubElement(properties, "property", name=name, value=value)
 
 
 def _case(

@@ -8,6 +8,7 @@ serves an app; each Aspect adds the scopes (construct paths) and pillars it cove
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from aspects.constants import (
     PLUGIN_NAME,
     VERSION,
 )
+from aspects.coverage import UNJUDGED_RULE, in_scope, with_unjudged
 from aspects.engine import Evaluation, Selection, evaluate
 from aspects.errors import Issue, SecureConstructsError
 from aspects.index import StackTemplate, normalise_ack_id
@@ -39,11 +41,6 @@ GATE_LISTED = 25
 GATE_LOGICAL_ID = "SecureConstructsGuardrailsGate"
 
 _ATTRIBUTE = "_secure_constructs_guardrails_plugin"
-
-
-def in_scope(stack_path: str, scope_path: str) -> bool:
-    """Whether a stack lies at or below a construct path ("" is the whole app)."""
-    return scope_path == "" or stack_path == scope_path or stack_path.startswith(scope_path + "/")
 
 
 def selection_for(stack_path: str, scopes: Mapping[str, Iterable[Pillar]]) -> Selection:
@@ -74,6 +71,10 @@ class GuardrailsPlugin:
     def __init__(self) -> None:
         self._scopes: dict[str, set[Pillar]] = {}
         self._settings: Thresholds | None = None
+        #: Scopes whose guardrails asked for fail_on_unjudged.
+        self._closed: set[str] = set()
+        #: Types accepted as not judged, with the reason (allow_unjudged of every scope).
+        self._allow_unjudged: dict[str, str] = {}
         self.last_evaluation: Evaluation | None = None
 
     @property
@@ -92,12 +93,21 @@ class GuardrailsPlugin:
         return [rule.id for rule in ALL_RULES]
 
     def add_scope(
-        self, scope_path: str, pillars: frozenset[Pillar], settings: Thresholds | None = None
+        self,
+        scope_path: str,
+        pillars: frozenset[Pillar],
+        settings: Thresholds | None = None,
+        *,
+        fail_on_unjudged: bool = False,
+        allow_unjudged: Mapping[str, str] | None = None,
     ) -> None:
         """Check stacks at or below *scope_path* against the rules of *pillars*.
 
         *settings* (thresholds) apply to the whole app: two guardrails of one app that ask
         for different thresholds are refused rather than one silently winning.
+        *fail_on_unjudged* makes the resources at or below *scope_path* that no rule
+        judged errors; *allow_unjudged* (type -> reason, already checked) accepts types for
+        the whole app (the entries of every guardrails of the app together).
         """
         if settings is not None:
             if self._settings is not None and self._settings != settings:
@@ -114,6 +124,10 @@ class GuardrailsPlugin:
                     ],
                 )
             self._settings = settings
+        for resource_type, reason in (allow_unjudged or {}).items():
+            self._allow_unjudged.setdefault(resource_type, reason)
+        if fail_on_unjudged:
+            self._closed.add(scope_path)
         self._scopes.setdefault(scope_path, set()).update(pillars)
 
     @property
@@ -154,6 +168,10 @@ class GuardrailsPlugin:
         # translate) leaves resources nobody read: each is an error, never a silent pass.
         checked = set(evaluation.stacks)
         evaluation = with_unverifiable(evaluation, [s for s in stacks if s.stack_path in checked])
+        # fail_on_unjudged: resources no rule judged are errors, unless their type is allowed.
+        evaluation = with_unjudged(
+            evaluation, closed=sorted(self._closed), allow_unjudged=self._allow_unjudged
+        )
         self.last_evaluation = evaluation
         reports = write_reports(evaluation, outdir) if stacks else ()
         print(
@@ -190,9 +208,11 @@ def gate_violation(evaluation: Evaluation, template_path: str) -> cdk.PolicyViol
     """One fatal violation without resources that fails synthesis on every path.
 
     It lists the blocking findings (so the message is whole even where CDK filtered or
-    suppressed the per-finding violations) and the acknowledgments that were not honoured.
+    suppressed the per-finding violations), every resource type that ``fail_on_unjudged``
+    made an error, and the acknowledgments that were not honoured.
     """
     errors = evaluation.errors
+    unjudged = [f for f in errors if f.rule is UNJUDGED_RULE]
     lines = [
         f"{len(errors)} unacknowledged guardrail error(s) in {len(evaluation.stacks)} "
         "stack(s); synthesis fails until each is fixed or acknowledged with a reason on its "
@@ -201,6 +221,14 @@ def gate_violation(evaluation: Evaluation, template_path: str) -> cdk.PolicyViol
     lines += [f"  {f.rule.id} {f.location}: {f.message}" for f in errors[:GATE_LISTED]]
     if len(errors) > GATE_LISTED:
         lines.append(f"  ... and {len(errors) - GATE_LISTED} more (see the report files)")
+    if unjudged:
+        counts = Counter(f.resource_type for f in unjudged)
+        named = ", ".join(f"{name} x{n}" for name, n in counts.items())
+        lines.append(
+            f"Not judged by any rule (fail_on_unjudged): {named}. An acknowledgment cannot "
+            "accept a type nobody judged: select rules that judge it, or accept it with "
+            "allow_unjudged={'TYPE': 'reason'}."
+        )
     if evaluation.ignored_acknowledgments:
         lines.append("Acknowledgments not honoured:")
         lines += [f"  {ack}" for ack in evaluation.ignored_acknowledgments]
@@ -208,7 +236,8 @@ def gate_violation(evaluation: Evaluation, template_path: str) -> cdk.PolicyViol
         rule_name=GATE_RULE,
         description="\n".join(lines),
         fix="Fix each finding listed (each has its own fix above), or acknowledge it with "
-        "aspects.acknowledge(construct_or_stack, rule_id, reason).",
+        "aspects.acknowledge(construct_or_stack, rule_id, reason); accept a type nobody "
+        "judged with SecurityGuardrails(allow_unjudged={type: reason}).",
         severity="fatal",
         # CDK prints a violation once per violating resource, so the gate needs one; a
         # logical id no template holds gets no construct path, and the CLI keeps a violation

@@ -1,5 +1,9 @@
 """Findings reports: a JSON document, SARIF 2.1.0 for CI annotations, and a text summary.
 
+Every report states the coverage (:mod:`aspects.coverage`): how many resources a rule
+judged, and the resource types no rule judged with their counts; text keeps to the most
+frequent types, JSON and SARIF list them all.
+
 Reports are written atomically (:func:`write_atomically`): a temporary file beside the
 report, then a rename, so a reader never sees half a report. The JSON and SARIF reports are
 made from the same findings. SARIF artifact URIs are RFC 3986 URI references: each path
@@ -20,12 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from aspects.constants import PLUGIN_NAME, REPORT_JSON, REPORT_SARIF, VERSION
+from aspects.coverage import Coverage, StackCoverage, reason_for
 from aspects.engine import Evaluation
 from aspects.model import Finding, Rule, Severity
 from aspects.rules import RULES_BY_ID
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/secure-constructs/secure-constructs"
+#: How many not-judged types a line of text names before "and N more type(s)".
+COVERAGE_LISTED = 5
 
 
 def rule_metadata(rule: Rule) -> dict[str, Any]:
@@ -75,24 +82,105 @@ def finding_data(finding: Finding, base: Path) -> dict[str, Any]:
     }
 
 
+def coverage_line(
+    coverage: Coverage | StackCoverage,
+    listed: int = COVERAGE_LISTED,
+    accepted: Mapping[str, str] | None = None,
+) -> str:
+    """Coverage in one line, naming at most *listed* types not judged (most frequent first).
+
+    E.g. ``judged 41 of 52 resource(s), 8 with nothing to judge; not judged:
+    AWS::EC2::Subnet x2 and 1 more type(s)``. Types accepted by ``allow_unjudged`` are
+    marked ``(accepted)`` (for a stack, pass the evaluation's ``coverage.accepted``).
+    """
+    if accepted is None:
+        accepted = coverage.accepted if isinstance(coverage, Coverage) else {}
+    nothing = sum(coverage.nothing_to_judge_counts.values())
+    text = f"judged {coverage.judged} of {coverage.resources} resource(s)"
+    if nothing:
+        text += f", {nothing} with nothing to judge"
+    counts = coverage.unjudged_counts
+    if not counts:
+        return text + "; nothing left unjudged"
+    named = [
+        f"{name} x{count}" + (" (accepted)" if name in accepted else "")
+        for name, count in list(counts.items())[:listed]
+    ]
+    more = f" and {len(counts) - listed} more type(s)" if len(counts) > listed else ""
+    return f"{text}; not judged: {', '.join(named)}{more}"
+
+
+def coverage_data(coverage: Coverage, base: Path) -> dict[str, Any]:
+    """Coverage as plain data: totals, every type not judged, and the same per stack."""
+    accepted = coverage.accepted
+    return {
+        "resources": coverage.resources,
+        "judged": coverage.judged,
+        "nothingToJudge": coverage.nothing_to_judge,
+        "notJudged": coverage.not_judged,
+        "failOnUnjudged": coverage.fail_on_unjudged,
+        "notJudgedTypes": [
+            {"type": name, "count": count, "accepted": accepted.get(name)}
+            for name, count in coverage.unjudged_counts.items()
+        ],
+        "nothingToJudgeTypes": _nothing_data(coverage.nothing_to_judge_counts),
+        "allowUnjudged": [{"type": t, "reason": r} for t, r in coverage.allow_unjudged],
+        "stacks": [
+            {
+                "stack": stack.stack_path,
+                "template": relative_path(stack.template_path, base),
+                "resources": stack.resources,
+                "judged": stack.judged,
+                "nothingToJudge": sum(n for _, n in stack.nothing_to_judge),
+                "notJudged": stack.not_judged,
+                "notJudgedTypes": [
+                    {
+                        "type": name,
+                        "count": len(resources),
+                        "logicalIds": [r.logical_id for r in resources],
+                    }
+                    for name, resources in sorted(
+                        stack.unjudged, key=lambda pair: (-len(pair[1]), pair[0])
+                    )
+                ],
+                "nothingToJudgeTypes": _nothing_data(stack.nothing_to_judge_counts),
+            }
+            for stack in coverage.stacks
+        ],
+    }
+
+
+def _nothing_data(counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    return [
+        {"type": name, "count": count, "reason": reason_for(name)} for name, count in counts.items()
+    ]
+
+
 def to_json(
     evaluation: Evaluation, base: Path, *, skipped: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """The machine-readable findings report.
 
     *skipped* (rule id -> why it did not run) adds ``skippedRules``, so a rule left out of a
-    scan is visible in the report rather than silently absent.
+    scan is visible in the report rather than silently absent. ``coverage`` is
+    :func:`coverage_data`; the summary repeats its counts.
     """
+    coverage = evaluation.coverage
     report: dict[str, Any] = {
         "tool": {"name": PLUGIN_NAME, "version": VERSION},
         "summary": {
             "stacks": list(evaluation.stacks),
             "resourcesChecked": evaluation.resources_checked,
+            "resources": coverage.resources,
+            "resourcesJudged": coverage.judged,
+            "resourcesNotJudged": coverage.not_judged,
+            "typesNotJudged": len(coverage.unjudged_counts),
             "rules": len(evaluation.rules),
             "errors": len(evaluation.errors),
             "warnings": len(evaluation.warnings),
             "acknowledged": len(evaluation.acknowledged),
         },
+        "coverage": coverage_data(coverage, base),
         "findings": [finding_data(f, base) for f in evaluation.findings],
         "rules": [rule_metadata(r) for r in evaluation.rules],
         "ignoredAcknowledgments": [
@@ -192,6 +280,9 @@ def to_sarif(
         that disables the rule, with the reason, so a skipped rule stays visible.
     base_id, base_description:
         The name and meaning of the base directory in ``originalUriBaseIds``.
+
+    The run's ``properties`` hold ``coverage`` (:func:`coverage_data`) and its one-line
+    summary ``coverageSummary``.
     """
     _template_text.cache_clear()
     _resource_lines.cache_clear()
@@ -250,6 +341,10 @@ def to_sarif(
         },
         "originalUriBaseIds": {base_id: {"description": {"text": base_description}}},
         "results": results,
+        "properties": {
+            "coverageSummary": coverage_line(evaluation.coverage),
+            "coverage": coverage_data(evaluation.coverage, base),
+        },
     }
     if skipped:
         run["invocations"] = [
@@ -344,17 +439,18 @@ def write_atomically(path: Path, text: str) -> None:
 def summary(
     evaluation: Evaluation, reports: Iterable[Path] = (), listed: Sequence[Finding] = ()
 ) -> str:
-    """A few lines for the terminal: counts, acknowledgments, and what CDK may not show.
+    """A few lines for the terminal: counts, coverage, acknowledgments, what CDK may not show.
 
-    Every acknowledgment with its reason, every acknowledgment not honoured, and the
-    findings in *listed* (those the CDK CLI may not show itself: in nested Stages, or
-    suppressed by an acknowledgment CDK accepts).
+    The first line ends with the coverage (:func:`coverage_line`). Then every
+    acknowledgment with its reason, every acknowledgment not honoured, and the findings in
+    *listed* (those the CDK CLI may not show itself: in nested Stages, or suppressed by an
+    acknowledgment CDK accepts).
     """
     lines = [
         f"{PLUGIN_NAME} guardrails: {len(evaluation.stacks)} stack(s), "
-        f"{evaluation.resources_checked} resource(s), {len(evaluation.rules)} rule(s): "
+        f"{len(evaluation.rules)} rule(s): "
         f"{len(evaluation.errors)} error(s), {len(evaluation.warnings)} warning(s), "
-        f"{len(evaluation.acknowledged)} acknowledged"
+        f"{len(evaluation.acknowledged)} acknowledged; {coverage_line(evaluation.coverage)}"
     ]
     for finding in evaluation.acknowledged:
         lines.append(
@@ -362,6 +458,10 @@ def summary(
         )
     for ack in evaluation.ignored_acknowledgments:
         lines.append(f"  acknowledgment not honoured: {ack}")
+    counts = evaluation.coverage.unjudged_counts
+    for name, reason in evaluation.coverage.allow_unjudged:
+        if name in counts:
+            lines.append(f"  not judged, accepted: {name} x{counts[name]}: {reason}")
     for finding in listed[:25]:
         lines.append(
             f"  error {finding.rule.id} on {finding.location} ({finding.logical_id}): "

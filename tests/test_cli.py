@@ -159,6 +159,11 @@ def test_console_script_default_path_is_cdk_out_and_clean_selection_exits_0(cdk_
         (["scan", "--fail-on", "sometimes"], "argument --fail-on: invalid choice: 'sometimes'"),
         (["scan", "--rule", "SC-NOPE-1"], "--rule: unknown rule id 'SC-NOPE-1'"),
         (["scan", "--pillar", "vibes"], "unknown pillar 'vibes'"),
+        (
+            ["scan", "--allow-unjudged", "AWS::EC2::EIP=short"],
+            "--allow-unjudged: the reason 'short' for AWS::EC2::EIP is too short",
+        ),
+        (["scan", "--allow-unjudged", "AWS::EC2::EIP"], "--allow-unjudged: 'AWS::EC2::EIP' is not"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_no_traceback(
@@ -221,6 +226,8 @@ def test_table_groups_by_stack_then_pillar_and_shows_reasons(
         f"Top/Inner  (cdk.out/{next(cdk_out.glob('TopInner*.nested.template.json')).name})",
         f"Top/Inner/Deeper  (cdk.out/{next(cdk_out.glob('*Deeper*.nested.template.json')).name})",
         "Skipped rules (not run)",
+        # CDK metadata and the two nested stack resources (their templates are judged).
+        "Coverage: judged 4 of 10 resource(s), 6 with nothing to judge; nothing left unjudged",
         f"11 error(s), 0 warning(s), 2 acknowledged, {NOT_PINNED} rule(s) skipped "
         "(--fail-on error)",
     ]
@@ -230,12 +237,42 @@ def test_table_groups_by_stack_then_pillar_and_shows_reasons(
         for line in top.splitlines()
         if line.startswith("  ") and not line.startswith("   ")
     ] == [
+        "judged 1 of 3 resource(s), 2 with nothing to judge; nothing left unjudged",
         "in-transit",
         "at-rest",
         "detection",
     ]
     assert f"acknowledged: {SCRATCH}" in top
     assert f"acknowledged: {CEREMONY}" in out
+
+
+def test_coverage_counts_types_only_the_rules_left_out_judge_as_not_judged(
+    cdk_out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = scan_json(capsys, str(cdk_out), "--rule", "SC-S3-1")
+    coverage = report["coverage"]
+    assert (code, coverage["resources"], coverage["judged"], coverage["nothingToJudge"]) == (
+        1,
+        10,
+        2,
+        6,
+    )
+    assert coverage["notJudgedTypes"] == [
+        {"type": "AWS::KMS::Key", "count": 1, "accepted": None},
+        {"type": "AWS::Logs::LogGroup", "count": 1, "accepted": None},
+    ]
+    nothing = {t["type"]: t["count"] for t in coverage["nothingToJudgeTypes"]}
+    assert nothing == {"AWS::CDK::Metadata": 4, "AWS::CloudFormation::Stack": 2}
+    assert [s["stack"] for s in coverage["stacks"]] == STACKS
+    code, _, err = scan(capsys, str(cdk_out), "--rule", "SC-S3-1", "--fail-on-unjudged")
+    assert (code, err) == (1, "")
+    code, report = scan_json(capsys, str(cdk_out), "--rule", "SC-S3-1", "--fail-on-unjudged")
+    assert {
+        (f["ruleId"], f["constructPath"]) for f in report["findings"] if f["ruleId"] == "SC-COV-1"
+    } == {
+        ("SC-COV-1", "Prod/Api/Key/Resource"),
+        ("SC-COV-1", "Top/Inner/Deeper/Logs/Resource"),
+    }
 
 
 def test_skipped_rules_are_shown_as_skipped_in_every_format(

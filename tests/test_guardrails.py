@@ -211,6 +211,10 @@ def test_acknowledged_findings_stay_in_the_report_with_their_reason(acknowledged
     assert report["summary"] == {
         "stacks": ["Scratch", "WholeStack"],
         "resourcesChecked": 10,  # buckets, keys and the bucket policies (SC-S3-8)
+        "resources": 10,  # all of them judged: SecureBucket leaves nothing unjudged
+        "resourcesJudged": 10,
+        "resourcesNotJudged": 0,
+        "typesNotJudged": 0,
         "rules": len(ALL_RULES),
         "errors": 0,
         "warnings": 0,

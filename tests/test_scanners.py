@@ -122,6 +122,14 @@ def test_our_guardrails_pass_without_acknowledgments(secure: Scanned) -> None:
     assert evaluation.rules
 
 
+def test_secure_bucket_leaves_nothing_unjudged_in_a_closed_world(secure: Scanned) -> None:
+    evaluation = check(secure.stack, fail_on_unjudged=True)
+    assert not evaluation.findings, [(f.rule.id, f.logical_id) for f in evaluation.findings]
+    coverage = evaluation.coverage
+    # The data and log buckets, their policies and the key: every one judged.
+    assert (coverage.resources, coverage.judged, coverage.unjudged_counts) == (5, 5, {})
+
+
 # -- the scanners are not toothless -----------------------------------------------------
 
 
