@@ -246,17 +246,19 @@ class SecureDatabase(Construct):
 
     * Storage, snapshots, Performance Insights, the master secret and the log groups
       encrypted with one customer-managed key with rotation (SC-RDS-1, SC-KMS-1).
-    * A master password generated into Secrets Manager (never in the template), rotated
-      every 30 days by a Secrets Manager hosted rotation (SC-RDS-2, SC-RDS-9); IAM database
-      authentication on.
+    * A master password of 30 characters of every class generated into Secrets Manager
+      (never in the template), rotated every 30 days by a Secrets Manager hosted rotation,
+      retained on removal and protected from deletion by its resource policy (SC-RDS-2,
+      SC-RDS-9, SC-RDS-16, SC-RDS-17, SC-RDS-18); IAM database authentication on
+      (SC-RDS-14).
     * Automated backups kept 30 days, deletion protection, a final snapshot on removal or
       replacement, tags copied to snapshots, automated backups kept after deletion
-      (SC-RDS-3, SC-RDS-4, SC-RDS-5).
+      (SC-RDS-3, SC-RDS-4, SC-RDS-5, SC-RDS-15).
     * Multi-AZ: an Aurora reader pinned to a second zone, or an RDS Multi-AZ standby
       (SC-RDS-6).
     * A custom (cluster) parameter group that rejects connections without TLS
-      (``rds.force_ssl=1`` / ``require_secure_transport=ON``) and logs connections
-      (SC-RDS-7).
+      (``rds.force_ssl=1`` / ``require_secure_transport=ON``) and logs every connection
+      and disconnection (``log_connections`` / Advanced Auditing) (SC-RDS-7, SC-RDS-13).
     * Isolated subnets, never publicly accessible, a security group that admits only the
       peers you allow, a non-default port (SC-RDS-8).
     * The engine's logs exported to CloudWatch Logs groups created beforehand with a KMS key
@@ -294,9 +296,9 @@ class SecureDatabase(Construct):
         Default None: a password generated into a new secret encrypted with the key. To
         bring your own secret (JSON with ``username`` and ``password``; its username wins
         over ``master_username``), pass ``rds.Credentials.from_secret(secret)``: it is
-        attached and rotated like the generated one (an imported secret encrypted with a
-        key CDK does not know cannot be decrypted by the rotation). Credentials that carry
-        a password are rejected.
+        attached, rotated and (a ``secretsmanager.Secret`` of the app) retained like the
+        generated one (an imported secret encrypted with a key CDK does not know cannot be
+        decrypted by the rotation). Credentials that carry a password are rejected.
     default_database_name:
         A database to create. Default: none (the engine's own only).
     parameters:
@@ -527,10 +529,15 @@ class SecureDatabase(Construct):
             _l1(self._database).node.add_dependency(group)
 
         self.secret: secretsmanager.ISecret = _required(self._database.secret)
-        generated = self._database.node.try_find_child("Secret")
-        if credentials is None and isinstance(generated, secretsmanager.Secret):
-            # A snapshot is of little use without its password: keep the secret as long.
-            generated.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        master = (
+            self._database.node.try_find_child("Secret")
+            if credentials is None
+            else credentials.secret
+        )
+        if isinstance(master, secretsmanager.Secret):
+            # A snapshot is of little use without its password: keep the secret (generated
+            # or given, when it is defined in the app) as long (guardrail SC-RDS-17).
+            master.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         self.rotation = secretsmanager.RotationSchedule(
             self,
             "Rotation",

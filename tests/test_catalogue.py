@@ -59,6 +59,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-LAMBDA-5", Pillar.PREVENTION, E),
         ("SC-LAMBDA-6", Pillar.DETECTION, W),
         ("SC-LAMBDA-7", Pillar.DETECTION, E),
+        ("SC-LAMBDA-8", Pillar.DETECTION, W),
     ],
     "sqs": [
         ("SC-SQS-1", Pillar.AT_REST, E),
@@ -92,6 +93,12 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-RDS-10", Pillar.PREVENTION, W),
         ("SC-RDS-11", Pillar.DETECTION, E),
         ("SC-RDS-12", Pillar.DETECTION, W),
+        ("SC-RDS-13", Pillar.DETECTION, E),
+        ("SC-RDS-14", Pillar.PREVENTION, W),
+        ("SC-RDS-15", Pillar.AT_REST, E),
+        ("SC-RDS-16", Pillar.PREVENTION, E),
+        ("SC-RDS-17", Pillar.AT_REST, E),
+        ("SC-RDS-18", Pillar.AT_REST, E),
     ],
     "elbv2": [
         ("SC-ELB-1", Pillar.IN_TRANSIT, E),

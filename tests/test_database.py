@@ -489,6 +489,9 @@ def test_given_key_and_secret_are_used_and_nothing_extra_is_created(built: Built
     assert "Key" not in [c.node.id for c in db.node.children]
     (secret_id,) = built.resources("Options", "AWS::SecretsManager::Secret")
     assert "OwnSecret" in secret_id
+    # The given secret is kept as long as the database's snapshots (SC-RDS-17).
+    secret = built.resources("Options", "AWS::SecretsManager::Secret")[secret_id]
+    assert secret["DeletionPolicy"] == secret["UpdateReplacePolicy"] == "Retain"
     props = built.one("Options", "AWS::RDS::DBInstance")["Properties"]
     assert props["KmsKeyId"] == _key_arn(built, "Options", "SharedKey")
     assert props["Port"] == "6543"

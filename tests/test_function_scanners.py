@@ -194,7 +194,7 @@ def test_plain_function_fails_cdk_nag_checkov_and_our_guardrails(plain: Scanned)
     failed = {c["check_id"] for c in plain.checkov["results"]["failed_checks"]}
     assert {"CKV_AWS_45", "CKV_AWS_116", "CKV_AWS_173"} <= failed
     ours = {f.rule.id for f in check(plain.stack).findings}
-    assert ours == {"SC-LAMBDA-1", "SC-LAMBDA-2", "SC-LAMBDA-6", "SC-LAMBDA-7"}
+    assert ours == {"SC-LAMBDA-1", "SC-LAMBDA-2", "SC-LAMBDA-6", "SC-LAMBDA-7", "SC-LAMBDA-8"}
 
 
 def test_compliance_pack_names_match_the_harness() -> None:

@@ -14,6 +14,45 @@ _GENERATED_MASTER_LOGIN = """\
         GenerateStringKey: password
 """
 
+# A database whose master password is the secret MasterSecret (SC-RDS-16..18 judge it).
+_DB_WITH_MASTER_LOGIN = """\
+  Database:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      MasterUsername: dbadmin
+      MasterUserPassword: !Sub "{{resolve:secretsmanager:${MasterSecret}:SecretString:password}}"
+"""
+
+# What CDK adds to a rotated secret: nobody of the account may delete it.
+_DENY_DELETE = """\
+  MasterSecretPolicy:
+    Type: AWS::SecretsManager::ResourcePolicy
+    Properties:
+      SecretId: !Ref MasterSecret
+      ResourcePolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: secretsmanager:DeleteSecret
+            Resource: "*"
+"""
+
+
+def _master_secret(extra: str = "", *, policies: str = "Retain") -> str:
+    return f"""\
+  MasterSecret:
+    Type: AWS::SecretsManager::Secret
+    DeletionPolicy: {policies}
+    UpdateReplacePolicy: {policies}
+    Properties:
+      GenerateSecretString:
+        SecretStringTemplate: '{{"username": "dbadmin"}}'
+        GenerateStringKey: password
+{extra}"""
+
+
 RDS_EXAMPLES: dict[str, Example] = {
     "SC-RDS-1": Example(
         compliant="""\
@@ -267,5 +306,92 @@ Resources:
       DBInstanceClass: db.r6g.large
       MonitoringInterval: 0
 """,
+    ),
+    "SC-RDS-13": Example(
+        compliant="""\
+Resources:
+  Logging:
+    Type: AWS::RDS::DBClusterParameterGroup
+    Properties:
+      Family: aurora-postgresql17
+      Description: TLS required, connections logged
+      Parameters:
+        rds.force_ssl: "1"
+        log_connections: "1"
+        log_disconnections: "1"
+  Database:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      DBClusterParameterGroupName: !Ref Logging
+""",
+        non_compliant="""\
+Resources:
+  Logging:
+    Type: AWS::RDS::DBClusterParameterGroup
+    Properties:
+      Family: aurora-postgresql17
+      Description: TLS required, connections not logged
+      Parameters:
+        rds.force_ssl: "1"
+        log_connections: "0"
+  Database:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      DBClusterParameterGroupName: !Ref Logging
+""",
+    ),
+    "SC-RDS-14": Example(
+        compliant="""\
+Resources:
+  Database:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      EnableIAMDatabaseAuthentication: true
+""",
+        non_compliant="""\
+Resources:
+  Database:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      EnableIAMDatabaseAuthentication: false
+""",
+    ),
+    "SC-RDS-15": Example(
+        compliant="""\
+Resources:
+  Database:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      DeleteAutomatedBackups: false
+""",
+        non_compliant="""\
+Resources:
+  Database:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      DeleteAutomatedBackups: true
+""",
+    ),
+    "SC-RDS-16": Example(
+        compliant="Resources:\n"
+        + _master_secret("        PasswordLength: 32\n        ExcludeCharacters: '\"@/\\\\'\n")
+        + _DB_WITH_MASTER_LOGIN,
+        non_compliant="Resources:\n"
+        + _master_secret("        PasswordLength: 8\n        ExcludePunctuation: true\n")
+        + _DB_WITH_MASTER_LOGIN,
+    ),
+    "SC-RDS-17": Example(
+        compliant="Resources:\n" + _master_secret() + _DB_WITH_MASTER_LOGIN,
+        non_compliant="Resources:\n" + _master_secret(policies="Delete") + _DB_WITH_MASTER_LOGIN,
+    ),
+    "SC-RDS-18": Example(
+        compliant="Resources:\n" + _master_secret() + _DENY_DELETE + _DB_WITH_MASTER_LOGIN,
+        non_compliant="Resources:\n" + _master_secret() + _DB_WITH_MASTER_LOGIN,
     ),
 }

@@ -162,6 +162,28 @@ SERVERLESS_EXAMPLES: dict[str, Example] = {
         + _function("      LoggingConfig: {LogGroup: !Ref FnLogs}\n"),
         non_compliant="Resources:\n" + _FN_ROLE + _function(),
     ),
+    "SC-LAMBDA-8": Example(
+        compliant="Resources:\n"
+        + _FN_ROLE
+        + """\
+  FailedEvents:
+    Type: AWS::SQS::Queue
+    Properties:
+      MessageRetentionPeriod: 1209600
+"""
+        + _function("      DeadLetterConfig: {TargetArn: !GetAtt FailedEvents.Arn}\n"),
+        non_compliant="Resources:\n"
+        + _FN_ROLE
+        + _function()
+        + """\
+  Uploads:
+    Type: AWS::SNS::Subscription
+    Properties:
+      Protocol: lambda
+      Endpoint: !GetAtt Fn.Arn
+      TopicArn: arn:aws:sns:eu-west-1:123456789012:uploads
+""",
+    ),
     "SC-SQS-1": Example(
         compliant="Resources:\n"
         + _KEY

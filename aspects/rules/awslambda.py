@@ -1,16 +1,24 @@
-"""AWS Lambda guardrails: secret-free encrypted environments, no public invocation, logs."""
+"""AWS Lambda guardrails: secret-free encrypted environments, no public invocation, logs.
+
+Also: failed asynchronous invocations are kept (a dead-letter queue or an OnFailure
+destination).
+"""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from aspects.index import ExternalRef, ResourceView
+from aspects.index import AppIndex, ExternalRef, ResourceKey, ResourceView, TemplateIndex
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.resolve import may_be_exactly, render
+from aspects.rules._blocks import app_cache
 from aspects.rules._common import Deferred, flatten, kms_key_problems, may_be_wildcard
 from aspects.secrets_detection import variable_problems
-from aspects.values import dig, intrinsic_name
+from aspects.values import as_list, dig, intrinsic_name, properties, variants
 
 FUNCTION = ("AWS::Lambda::Function",)
 
@@ -276,6 +284,166 @@ def _log_group_declared(r: ResourceView) -> Iterator[Problem]:
     )
 
 
+# -- SC-LAMBDA-8 failed asynchronous invocations ----------------------------------------------
+
+#: Where other resources name a function they invoke asynchronously: (type, path to the
+#: list of entries or None, path inside an entry to the function, who).
+_ASYNC_INVOKERS: tuple[tuple[str, tuple[str, ...] | None, tuple[str, ...], str], ...] = (
+    ("AWS::SNS::Subscription", None, ("Endpoint",), "the SNS subscription"),
+    (
+        "AWS::S3::Bucket",
+        ("NotificationConfiguration", "LambdaConfigurations"),
+        ("Function",),
+        "the S3 notifications of",
+    ),
+    (
+        "Custom::S3BucketNotifications",
+        ("NotificationConfiguration", "LambdaFunctionConfigurations"),
+        ("LambdaFunctionArn",),
+        "the S3 notifications of",
+    ),
+    ("AWS::Events::Rule", ("Targets",), ("Arn",), "the EventBridge rule"),
+    ("AWS::Scheduler::Schedule", None, ("Target", "Arn"), "the EventBridge schedule"),
+    ("AWS::Logs::SubscriptionFilter", None, ("DestinationArn",), "the log subscription"),
+    ("AWS::Lambda::EventInvokeConfig", None, ("FunctionName",), "the EventInvokeConfig"),
+)
+#: Service principals whose invocations are asynchronous (a permission for one of them is
+#: evidence of asynchronous use). Regional forms (``logs.<region>.amazonaws.com``) count.
+_ASYNC_SERVICES = frozenset({"s3", "sns", "events", "logs", "ses", "iot", "config", "codecommit"})
+#: Invokers that call synchronously or manage failures themselves: CloudFormation custom
+#: resources (a failure fails the stack operation) and event source mappings (the queue's
+#: redrive policy or the mapping's own OnFailure destination keeps the records).
+_CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+
+
+@dataclass(frozen=True)
+class _AsyncUse:
+    """What the app says about how its functions are invoked."""
+
+    invoked_by: Mapping[ResourceKey, list[str]]
+    handled_elsewhere: frozenset[ResourceKey]
+    #: function -> (EventInvokeConfig logical id, OnFailure destination in every case?) for
+    #: each config that gives it one in some case
+    on_failure: Mapping[ResourceKey, list[tuple[str, bool]]]
+
+
+def _functions_named(app: AppIndex, template: TemplateIndex, value: Any) -> set[ResourceKey]:
+    """Functions a value names: references, or a literal ``FunctionName`` of the template."""
+    found = {
+        ref.key
+        for ref in app.resources_mentioned(value, template)
+        if ref.type == "AWS::Lambda::Function"
+    }
+    if isinstance(value, str):
+        name = value.rsplit(":function:", 1)[-1].split(":", 1)[0]
+        found |= {
+            (template.path, logical_id)
+            for logical_id in template.by_type.get("AWS::Lambda::Function", ())
+            if properties(template.resources[logical_id]).get("FunctionName") == name
+        }
+    return found
+
+
+def _destinations(
+    app: AppIndex, template: TemplateIndex, logical_id: str
+) -> tuple[set[ResourceKey], set[ResourceKey]]:
+    """Functions an EventInvokeConfig gives an OnFailure destination: always, and maybe.
+
+    *Maybe* is some ``Fn::If`` variant, a ``Condition`` on the config, or a destination
+    from a parameter (which may be blank).
+    """
+    resource = template.resources[logical_id]
+    try:
+        expanded = [variant for _choice, variant in variants(resource)]
+    except CannotVerify:
+        expanded = [resource]
+    always: list[set[ResourceKey]] = []
+    maybe: set[ResourceKey] = set()
+    for variant in expanded:
+        props = properties(variant)
+        named = _functions_named(app, template, props.get("FunctionName"))
+        destination = dig(props, "DestinationConfig", "OnFailure", "Destination")
+        if destination in (None, ""):
+            always.append(set())
+            continue
+        maybe |= named
+        from_parameter = intrinsic_name(destination) == "Ref" and (
+            destination["Ref"] in template.parameters
+        )
+        always.append(set() if from_parameter else named)
+    sure = set.intersection(*always) if always and "Condition" not in resource else set()
+    return sure, maybe - sure
+
+
+def _async_use(app: AppIndex) -> _AsyncUse:
+    invoked_by: dict[ResourceKey, list[str]] = defaultdict(list)
+    handled: set[ResourceKey] = set()
+    on_failure: dict[ResourceKey, list[tuple[str, bool]]] = defaultdict(list)
+    for tpl in app.templates:
+        for resource_type, entries, inner, who in _ASYNC_INVOKERS:
+            for logical_id in tpl.by_type.get(resource_type, ()):
+                props = properties(tpl.resources[logical_id])
+                items = as_list(dig(props, *entries)) if entries else [props]
+                for item in items:
+                    for key in _functions_named(app, tpl, dig(item, *inner)):
+                        invoked_by[key].append(f"{who} {logical_id}")
+        for logical_id in tpl.by_type.get("AWS::Lambda::Permission", ()):
+            props = properties(tpl.resources[logical_id])
+            principal = props.get("Principal")
+            service = principal.split(".", 1)[0] if isinstance(principal, str) else ""
+            if principal != service and service in _ASYNC_SERVICES:
+                for key in _functions_named(app, tpl, props.get("FunctionName")):
+                    invoked_by[key].append(f"the permission {logical_id} for {principal}")
+        for resource_type, resources in tpl.by_type.items():
+            if resource_type == _CUSTOM_RESOURCE or resource_type.startswith("Custom::"):
+                for logical_id in resources:
+                    token = properties(tpl.resources[logical_id]).get("ServiceToken")
+                    handled |= _functions_named(app, tpl, token)
+        for logical_id in tpl.by_type.get("AWS::Lambda::EventSourceMapping", ()):
+            name = properties(tpl.resources[logical_id]).get("FunctionName")
+            handled |= _functions_named(app, tpl, name)
+        for logical_id in tpl.by_type.get("AWS::Lambda::EventInvokeConfig", ()):
+            always, maybe = _destinations(app, tpl, logical_id)
+            for key in always | maybe:
+                on_failure[key].append((logical_id, key in always))
+    return _AsyncUse(dict(invoked_by), frozenset(handled), dict(on_failure))
+
+
+def _named_target(r: ResourceView, value: Any, what: str) -> bool:
+    """Whether a destination ARN is set (not blank); a parameter that may be blank fails."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if any(may_be_exactly(text, "") is not False for text in r.texts(value)):
+        return bool(str(r.literal(value, what)).strip())  # raises unless a literal
+    return True
+
+
+def _failed_events_kept(r: ResourceView) -> Iterator[Problem]:
+    target = dig(r.props, "DeadLetterConfig", "TargetArn")
+    if target is not None and _named_target(r, target, "DeadLetterConfig.TargetArn"):
+        return
+    use = app_cache(r.app, "lambda_async_use", _async_use)
+    configs = use.on_failure.get(r.key, [])
+    if any(always for _lid, always in configs):
+        return
+    invokers = use.invoked_by.get(r.key, [])
+    if not invokers and r.key in use.handled_elsewhere:
+        return
+    if configs:
+        raise CannotVerify(
+            f"the EventInvokeConfig {configs[0][0]} sends failed invocations to an OnFailure "
+            "destination only under some conditions (or one from a parameter)",
+            "EventInvokeConfig",
+        )
+    shown = ", ".join(dict.fromkeys(invokers[:3]))
+    how = f"; it is invoked asynchronously by {shown}" if shown else ""
+    yield Problem(
+        "DeadLetterConfig is not set and no EventInvokeConfig has an OnFailure destination, "
+        f"so an asynchronous invocation that fails every retry is dropped{how}",
+        "Properties.DeadLetterConfig",
+    )
+
+
 RULES = (
     Rule(
         id="SC-LAMBDA-1",
@@ -395,5 +563,32 @@ RULES = (
         "expires (SecureFunction does), or enable @aws-cdk/aws-lambda:useCdkManagedLogGroup.",
         check=_log_group_declared,
         nist_800_53=("AU-9", "AU-11"),
+    ),
+    Rule(
+        id="SC-LAMBDA-8",
+        title="Lambda functions keep the events of failed asynchronous invocations",
+        pillar=Pillar.DETECTION,
+        severity=Severity.WARNING,
+        resource_types=FUNCTION,
+        rationale="After its retries, Lambda drops an asynchronous event (from S3, SNS, "
+        "EventBridge, CloudWatch Logs or any caller with InvocationType Event) unless "
+        "DeadLetterConfig or an EventInvokeConfig OnFailure destination keeps it, so a "
+        "failure leaves no trace to replay or investigate. A template cannot prove a "
+        "function is never invoked asynchronously, so every function is judged except "
+        "custom-resource handlers and event-source-mapping targets that nothing else invokes "
+        "(their failures are handled by CloudFormation, the queue or the mapping). A warning: "
+        "synchronous-only functions need none. The queue's retention is SC-SQS-5's.",
+        fix="Set dead_letter_queue=sqs.Queue(...) (or dead_letter_queue_enabled=True), or "
+        "on_failure=destinations.SqsDestination(queue) on the function or in "
+        "configure_async_invoke(...); SecureFunction does the first.",
+        check=_failed_events_kept,
+        nist_800_53=("AU-12", "CA-7", "SI-11"),
+        cdk_nag=(
+            "Serverless-LambdaDLQ",
+            "Serverless-LambdaAsyncFailureDestination",
+            "NIST.800.53.R5-LambdaDLQ",
+            "HIPAA.Security-LambdaDLQ",
+        ),
+        checkov=("CKV_AWS_116",),
     ),
 )

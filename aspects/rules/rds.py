@@ -1,4 +1,4 @@
-"""Amazon RDS and Aurora guardrails: encryption, secret passwords, backups, TLS, exposure, logs.
+"""Amazon RDS and Aurora guardrails: encryption, master secrets, backups, TLS, exposure, logs.
 
 Which resource answers a question differs between Aurora and RDS: an Aurora cluster owns
 storage, backups, deletion protection, the TLS (cluster) parameter group and the log exports,
@@ -15,13 +15,35 @@ engine-dependent rules *cannot verify* rather than pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import string
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aspects.index import ExternalRef, ResourceRef, ResourceView, TemplateIndex
+from aspects.index import (
+    AppIndex,
+    ExternalRef,
+    ResourceKey,
+    ResourceRef,
+    ResourceView,
+    TemplateIndex,
+)
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
-from aspects.rules._common import flatten, kms_key_problems, retention_problems
+from aspects.rules._blocks import app_cache
+from aspects.rules._common import (
+    Deferred,
+    PolicyVariant,
+    action_covers,
+    actions,
+    effect,
+    flatten,
+    kms_key_problems,
+    principal_is_everyone,
+    required_denial,
+    retention_problems,
+    statements,
+)
 from aspects.values import as_list, dig, intrinsic_name, properties, variants
 
 DATABASES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
@@ -569,6 +591,575 @@ def _enhanced_monitoring(r: ResourceView) -> Iterator[Problem]:
     )
 
 
+# -- SC-RDS-13 connection logging ------------------------------------------------------------
+
+
+def _is_on(value: str) -> bool:
+    return value.strip().lower() in _ON
+
+
+def _items(value: str) -> set[str]:
+    return {item.strip().lower() for item in value.split(",") if item.strip()}
+
+
+def _logs_connections(value: str) -> bool:
+    """PostgreSQL ``log_connections``: a boolean, or (PostgreSQL 18) the stages to log."""
+    items = _items(value)
+    return bool(items & (_ON | {"all"})) or items >= _PG_CONNECTION_STAGES
+
+
+def _audits_connections(value: str) -> bool:
+    return "connect" in _items(value)
+
+
+def _nobody_listed(value: str) -> bool:
+    return not _items(value)
+
+
+def _only_rds_itself(value: str) -> bool:
+    return _items(value) <= _AUDIT_EXCLUDABLE
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """One parameter (or option setting) that connection logging depends on."""
+
+    name: str
+    good: Callable[[str], bool]
+    wanted: str
+    #: Whether leaving it out is fine (the engine's default already logs every connection).
+    default_ok: bool = False
+
+
+_ON = frozenset({"1", "on", "true", "yes"})
+#: PostgreSQL 18 logs connections per stage; the old boolean ``on`` means these three.
+_PG_CONNECTION_STAGES = frozenset({"receipt", "authentication", "authorization"})
+#: RDS's own management user, which teams commonly leave out of the audit log.
+_AUDIT_EXCLUDABLE = frozenset({"rdsadmin"})
+_INCLUDED_USERS = "an empty list (a list audits only those users)"
+_EXCLUDED_USERS = "empty or rdsadmin (the users it lists are not audited)"
+_POSTGRES_LOGGING = (
+    _Setting("log_connections", _logs_connections, "1 (or all)"),
+    _Setting("log_disconnections", _is_on, "1"),
+)
+#: Aurora MySQL Advanced Auditing (cluster parameters): off unless told otherwise.
+_ADVANCED_AUDITING = (
+    _Setting("server_audit_logging", _is_on, "1"),
+    _Setting("server_audit_events", _audits_connections, "a list that includes CONNECT"),
+    _Setting("server_audit_incl_users", _nobody_listed, _INCLUDED_USERS, default_ok=True),
+    _Setting("server_audit_excl_users", _only_rds_itself, _EXCLUDED_USERS, default_ok=True),
+)
+#: RDS for MySQL and MariaDB: the MARIADB_AUDIT_PLUGIN option, whose SERVER_AUDIT_EVENTS
+#: defaults to ``CONNECT,QUERY`` and SERVER_AUDIT_LOGGING to ``ON``.
+_AUDIT_PLUGIN = "MARIADB_AUDIT_PLUGIN"
+_AUDIT_PLUGIN_SETTINGS = (
+    _Setting("SERVER_AUDIT_LOGGING", _is_on, "ON", default_ok=True),
+    _Setting("SERVER_AUDIT_EVENTS", _audits_connections, "a list with CONNECT", default_ok=True),
+    _Setting("SERVER_AUDIT_INCL_USERS", _nobody_listed, _INCLUDED_USERS, default_ok=True),
+    _Setting("SERVER_AUDIT_EXCL_USERS", _only_rds_itself, _EXCLUDED_USERS, default_ok=True),
+)
+_LOGGING_PARAMETERS: Mapping[str, tuple[_Setting, ...]] = {
+    "postgres": _POSTGRES_LOGGING,
+    "aurora-postgresql": _POSTGRES_LOGGING,
+    "aurora-mysql": _ADVANCED_AUDITING,
+    "aurora": _ADVANCED_AUDITING,
+}
+_WANTED = {
+    _POSTGRES_LOGGING: "log_connections = 1 and log_disconnections = 1",
+    _ADVANCED_AUDITING: "server_audit_logging = 1 and server_audit_events with CONNECT",
+}
+
+#: ``(what is wrong per setting)`` of one variant of a group: a judge reads the group's
+#: properties (``where`` names the group in messages) and lists what is wrong.
+_Judge = Callable[[ResourceView, Mapping[str, Any], str], list[str]]
+
+
+def _wrong_settings(
+    r: ResourceView,
+    settings: Mapping[str, Any],
+    wanted: tuple[_Setting, ...],
+    where: str,
+    *,
+    partial: bool = False,
+) -> list[str]:
+    """What is wrong with *settings* (names compared case-insensitively).
+
+    With *partial*, a setting that is not there is fine (an instance-level group that only
+    overrides some values of its cluster's group).
+    """
+    by_name = {str(name).lower(): value for name, value in settings.items()}
+    wrong: list[str] = []
+    deferred = Deferred()
+    for setting in wanted:
+        raw = by_name.get(setting.name.lower())
+        if raw is None:
+            if not (setting.default_ok or partial):
+                wrong.append(f"{setting.name} is not set (the engine default does not log)")
+            continue
+        with deferred:
+            value = str(r.literal(raw, f"{where}.{setting.name}")).strip()
+            if not setting.good(value):
+                wrong.append(f"{setting.name} is {value!r}, not {setting.wanted}")
+    if not wrong:
+        deferred.raise_first()
+    return wrong
+
+
+def _parameters(r: ResourceView, props: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    """The ``Parameters`` of a parameter group, or :class:`CannotVerify`."""
+    raw = props.get("Parameters")
+    if raw is None:
+        return {}
+    if intrinsic_name(raw) is not None:
+        raw = r.literal(raw, f"{where}.Parameters")
+    if not isinstance(raw, Mapping):
+        raise CannotVerify(f"{where}.Parameters is not a map of parameters", f"{where}.Parameters")
+    return raw
+
+
+def _audit_plugin_settings(
+    r: ResourceView, props: Mapping[str, Any], where: str
+) -> Mapping[str, Any] | None:
+    """The settings of the option group's MARIADB_AUDIT_PLUGIN option, None without one."""
+    what = f"{where}.OptionConfigurations"
+    raw = props.get("OptionConfigurations")
+    if intrinsic_name(raw) is not None:
+        raw = r.literal(raw, what)
+    for option in as_list(raw):
+        if not isinstance(option, Mapping) or intrinsic_name(option) is not None:
+            raise CannotVerify(f"an item of {what} is not a literal option", what)
+        name = str(r.literal(option.get("OptionName"), f"{what}.OptionName")).upper()
+        if name != _AUDIT_PLUGIN:
+            continue
+        settings: dict[str, Any] = {}
+        for item in as_list(option.get("OptionSettings")):
+            if not isinstance(item, Mapping) or intrinsic_name(item) is not None:
+                raise CannotVerify(f"an OptionSettings item of {what} is not literal", what)
+            settings[str(r.literal(item.get("Name"), f"{what}.OptionSettings.Name"))] = item.get(
+                "Value"
+            )
+        return settings
+    return None
+
+
+def _parameter_judge(wanted: tuple[_Setting, ...], *, partial: bool = False) -> _Judge:
+    def judge(r: ResourceView, props: Mapping[str, Any], where: str) -> list[str]:
+        return _wrong_settings(r, _parameters(r, props, where), wanted, where, partial=partial)
+
+    return judge
+
+
+def _audit_plugin_judge(r: ResourceView, props: Mapping[str, Any], where: str) -> list[str]:
+    settings = _audit_plugin_settings(r, props, where)
+    if settings is None:
+        return [f"it has no {_AUDIT_PLUGIN} option"]
+    return _wrong_settings(r, settings, _AUDIT_PLUGIN_SETTINGS, where)
+
+
+def _attached_group(
+    r: ResourceView, attribute: str, group_type: str, missing: str
+) -> ResourceRef | Problem | None:
+    """The group a DB names in *attribute*; a Problem if none or a default one.
+
+    None for a literal default group when *missing* is empty (nothing to say). A group
+    outside the app raises :class:`CannotVerify`.
+    """
+    path = f"Properties.{attribute}"
+    value = r.props.get(attribute)
+    if value is None:
+        return Problem(f"{attribute} is not set: {missing}", path) if missing else None
+    group = r.follow(value, attribute)
+    if isinstance(group, ExternalRef):
+        if group.literal is not None and group.literal.lower().startswith("default"):
+            if not missing:
+                return None
+            return Problem(f"{attribute} is the default group {group.literal!r}: {missing}", path)
+        raise CannotVerify(
+            f"{attribute} is {group.description}, a group outside the app, so whether it "
+            "logs every connection cannot be verified",
+            path,
+        )
+    if group.type != group_type:
+        return Problem(
+            f"{attribute} refers to {group.logical_id} ({group.type}), not a {group_type}", path
+        )
+    return group
+
+
+def _judged_group(
+    r: ResourceView, group: ResourceRef, judge: _Judge, path: str, noun: str = "parameter group"
+) -> Iterator[Problem]:
+    """Judge every ``Fn::If`` variant of a group: wrong in all is a Problem, in some unknown."""
+    try:
+        expanded = list(variants(group.resource))
+    except CannotVerify as exc:
+        raise CannotVerify(f"{group.logical_id}: {exc.message}", path) from None
+    results: list[tuple[dict[str, bool], list[str] | CannotVerify]] = []
+    for choice, variant in expanded:
+        try:
+            results.append((choice, judge(r, properties(variant), group.logical_id)))
+        except CannotVerify as exc:
+            results.append((choice, exc))
+    if all(result == [] for _, result in results):
+        return
+    if all(isinstance(result, list) and result for _, result in results):
+        wrong = dict.fromkeys(
+            w for _, result in results if isinstance(result, list) for w in result
+        )
+        yield Problem(
+            f"the {noun} {group.logical_id} does not log every connection and disconnection: "
+            + "; ".join(wrong),
+            path,
+        )
+        return
+    unknown = next((result for _, result in results if isinstance(result, CannotVerify)), None)
+    if unknown is not None:
+        raise unknown
+    choice = next(choice for choice, result in results if result != [])
+    when = ", ".join(f"{k} is {str(v).lower()}" for k, v in choice.items())
+    raise CannotVerify(
+        f"the {noun} {group.logical_id} logs every connection only under some conditions "
+        f"(not when {when})",
+        path,
+    )
+
+
+def _member_overrides(r: ResourceView) -> Iterator[Problem]:
+    """An Aurora instance's own parameter group must not turn its cluster's logging off."""
+    found = _attached_group(r, "DBParameterGroupName", "AWS::RDS::DBParameterGroup", "")
+    if not isinstance(found, ResourceRef):
+        return  # none, a default one (the cluster's values apply) or not a parameter group
+    wanted = _LOGGING_PARAMETERS.get(_engine(r))
+    if wanted is not None:  # other engines: the cluster cannot be verified already
+        judge = _parameter_judge(wanted, partial=True)
+        noun = "instance parameter group (it overrides the cluster's)"
+        yield from _judged_group(r, found, judge, "Properties.DBParameterGroupName", noun)
+
+
+def _connections_logged(r: ResourceView) -> Iterator[Problem]:
+    if _cluster_member(r):
+        yield from _member_overrides(r)
+        return
+    engine = _engine(r)
+    if engine in ("mysql", "mariadb"):
+        if r.type == "AWS::RDS::DBCluster":
+            raise CannotVerify(
+                f"a Multi-AZ DB cluster of {engine} cannot load the {_AUDIT_PLUGIN} option, "
+                "so whether it logs connections cannot be verified",
+                "Properties.Engine",
+            )
+        found = _attached_group(
+            r,
+            "OptionGroupName",
+            "AWS::RDS::OptionGroup",
+            f"the default option group has no {_AUDIT_PLUGIN}, so connections are not "
+            f"logged; attach an option group with {_AUDIT_PLUGIN} (SERVER_AUDIT_EVENTS "
+            "including CONNECT)",
+        )
+        if isinstance(found, Problem):
+            yield found
+        elif found is not None:
+            yield from _judged_group(
+                r, found, _audit_plugin_judge, "Properties.OptionGroupName", "option group"
+            )
+        return
+    wanted = _LOGGING_PARAMETERS.get(engine)
+    if wanted is None:
+        raise CannotVerify(
+            f"Engine is {engine!r}: its connection auditing is configured inside the database "
+            "(SQL Server Audit, Oracle or Db2 auditing) or unknown to the guardrails, so it "
+            "cannot be verified from the template",
+            "Properties.Engine",
+        )
+    if r.type == "AWS::RDS::DBCluster":
+        attribute, group_type = "DBClusterParameterGroupName", "AWS::RDS::DBClusterParameterGroup"
+    else:
+        attribute, group_type = "DBParameterGroupName", "AWS::RDS::DBParameterGroup"
+    found = _attached_group(
+        r,
+        attribute,
+        group_type,
+        "the engine's default parameter group logs neither connections nor disconnections; "
+        f"attach a custom group with {_WANTED[wanted]}",
+    )
+    if isinstance(found, Problem):
+        yield found
+    elif found is not None:
+        yield from _judged_group(r, found, _parameter_judge(wanted), f"Properties.{attribute}")
+
+
+# -- SC-RDS-14 IAM database authentication ---------------------------------------------------
+
+#: The engines that support IAM database authentication (not SQL Server, Oracle or Db2).
+_IAM_AUTH_ENGINES = frozenset(
+    {"postgres", "aurora-postgresql", "mysql", "mariadb", "aurora-mysql", "aurora"}
+)
+
+
+def _iam_authentication(r: ResourceView) -> Iterator[Problem]:
+    if _cluster_member(r):
+        return  # Aurora: a cluster setting
+    value = r.props.get("EnableIAMDatabaseAuthentication")
+    if value is not None and r.bool(value, "EnableIAMDatabaseAuthentication"):
+        return
+    if _engine(r) not in _IAM_AUTH_ENGINES:
+        return
+    yield Problem(
+        f"EnableIAMDatabaseAuthentication is {_shown(value)}: clients can only sign in "
+        "with long-lived database passwords, never with short-lived IAM tokens",
+        "Properties.EnableIAMDatabaseAuthentication",
+    )
+
+
+# -- SC-RDS-15 automated backups outlive the database ----------------------------------------
+
+
+def _backups_kept_after_deletion(r: ResourceView) -> Iterator[Problem]:
+    if _cluster_member(r) or _read_replica(r):
+        return  # Aurora instances hold no backups; replicas have none of their own
+    value = r.props.get("DeleteAutomatedBackups")
+    if value is None:
+        yield Problem(
+            "DeleteAutomatedBackups is not set, so RDS deletes the automated backups (and "
+            "point-in-time restore) together with the database; set it to false",
+            "Properties.DeleteAutomatedBackups",
+        )
+    elif r.bool(value, "DeleteAutomatedBackups"):
+        yield Problem(
+            "DeleteAutomatedBackups is true: deleting the database deletes its automated "
+            "backups and point-in-time restore with it",
+            "Properties.DeleteAutomatedBackups",
+        )
+
+
+# -- SC-RDS-16 generated master passwords ----------------------------------------------------
+
+#: The character classes Secrets Manager draws passwords from, with the flag that drops
+#: each (its punctuation is Python's ``string.punctuation``).
+_CHARACTER_CLASSES = (
+    ("uppercase letters", frozenset(string.ascii_uppercase), "ExcludeUppercase"),
+    ("lowercase letters", frozenset(string.ascii_lowercase), "ExcludeLowercase"),
+    ("digits", frozenset(string.digits), "ExcludeNumbers"),
+    ("punctuation characters", frozenset(string.punctuation), "ExcludePunctuation"),
+)
+#: Secrets Manager's length when GenerateSecretString.PasswordLength is not set.
+_DEFAULT_PASSWORD_LENGTH = 32
+
+
+def _excluded_classes(chars: str) -> list[str]:
+    excluded = set(chars)
+    return [noun for noun, members, _flag in _CHARACTER_CLASSES if members <= excluded]
+
+
+def _generator_problems(r: ResourceView, generate: Any) -> Iterator[Problem]:
+    what = "GenerateSecretString"
+    if intrinsic_name(generate) is not None:
+        generate = r.literal(generate, what)
+    if not isinstance(generate, Mapping):
+        raise CannotVerify(f"{what} is not a map of generator settings", f"Properties.{what}")
+    deferred = Deferred()
+    raw = generate.get("PasswordLength")
+    with deferred:
+        length = _DEFAULT_PASSWORD_LENGTH if raw is None else r.int(raw, f"{what}.PasswordLength")
+        least = r.settings.min_generated_password_length
+        if length < least:
+            yield Problem(
+                f"{what}.PasswordLength is {length}: generate master passwords of at least "
+                f"{least} characters",
+                f"Properties.{what}.PasswordLength",
+            )
+    chars = ""
+    with deferred:
+        raw = generate.get("ExcludeCharacters")
+        chars = "" if raw is None else str(r.literal(raw, f"{what}.ExcludeCharacters"))
+    for noun, members, flag in _CHARACTER_CLASSES:
+        with deferred:
+            excluded = generate.get(flag)
+            if excluded is not None and r.bool(excluded, f"{what}.{flag}"):
+                yield Problem(
+                    f"{what}.{flag} is true, so the password has no {noun}",
+                    f"Properties.{what}.{flag}",
+                )
+            elif members <= set(chars):
+                yield Problem(
+                    f"{what}.ExcludeCharacters excludes every one of the {noun}",
+                    f"Properties.{what}.ExcludeCharacters",
+                )
+    deferred.raise_first()
+
+
+def _rotation_problems(r: ResourceView, template: TemplateIndex, logical_id: str) -> set[str]:
+    """What a hosted rotation leaves out of every password it generates."""
+    found: set[str] = set()
+    for _choice, variant in variants(template.resources[logical_id]):
+        raw = dig(properties(variant), "HostedRotationLambda", "ExcludeCharacters")
+        if raw is None:
+            continue
+        what = f"{logical_id}.HostedRotationLambda.ExcludeCharacters"
+        found.update(_excluded_classes(str(r.literal(raw, what))))
+    return found
+
+
+def _generated_password(r: ResourceView) -> Iterator[Problem]:
+    used_by = r.app.db_master_secrets.get(r.key)
+    if used_by is None:
+        return
+    deferred = Deferred()
+    generate = r.props.get("GenerateSecretString")
+    with deferred:
+        if generate is None:
+            raise CannotVerify(
+                f"this secret holds {used_by} but has no GenerateSecretString: the password is "
+                "set in the template or out of band, so its length and characters cannot be "
+                "verified",
+                "Properties.GenerateSecretString",
+            )
+        yield from _generator_problems(r, generate)
+    for template, logical_id, _always in r.app.secret_rotation_schedules.get(r.key, []):
+        with deferred:
+            for noun in sorted(_rotation_problems(r, template, logical_id)):
+                yield Problem(
+                    f"the rotation schedule {logical_id} excludes every one of the {noun} "
+                    "(HostedRotationLambda.ExcludeCharacters), so no rotated password has any",
+                    "RotationSchedule",
+                )
+    deferred.raise_first()
+
+
+# -- SC-RDS-17/18 master secrets are not deleted ---------------------------------------------
+
+
+def _master_secret_retained(r: ResourceView) -> Iterator[Problem]:
+    used_by = r.app.db_master_secrets.get(r.key)
+    if used_by is None:
+        return
+    for problem in retention_problems(r):
+        yield Problem(f"this secret holds {used_by}: {problem.message}", problem.path)
+
+
+_POLICY = "AWS::SecretsManager::ResourcePolicy"
+_ATTACHMENT = "AWS::SecretsManager::SecretTargetAttachment"
+_DELETION = "secretsmanager:DeleteSecret"
+_ACCOUNT_ROOT = re.compile(
+    r"(?:arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):iam::)?(?:\d{12}|\$\{AWS::AccountId\})"
+    r"(?::root)?"
+)
+
+_Named = list[tuple[dict[str, bool], set[ResourceKey], Mapping[str, Any]]]
+
+
+def _named_per_variant(app: AppIndex, template: TemplateIndex, logical_id: str) -> _Named:
+    """``(choice, resources its SecretId names, properties)`` per variant of a resource.
+
+    A resource with a ``Condition`` also gets a variant (the condition false) naming nothing.
+    """
+    resource = template.resources[logical_id]
+    try:
+        expanded = list(variants(resource))
+    except CannotVerify:
+        expanded = [({}, resource)]  # its statements then cannot be verified
+    out: _Named = []
+    for choice, variant in expanded:
+        props = properties(variant)
+        named = {ref.key for ref in app.resources_mentioned(props.get("SecretId"), template)}
+        out.append((choice, named, props))
+    condition = resource.get("Condition")
+    if isinstance(condition, str):
+        out.append(({condition: False}, set(), {}))
+    return out
+
+
+def _secret_policies(app: AppIndex) -> dict[ResourceKey, list[PolicyVariant]]:
+    """Secret -> every ``Fn::If`` variant of the resource policies attached to it.
+
+    A ``ResourcePolicy`` names the secret, or its ``SecretTargetAttachment`` (whose ``Ref``
+    is the secret's ARN: CDK attaches the policy there). Fails closed: a variant in which
+    the policy (or the attachment it names) does not name the secret, and a policy or
+    attachment with a ``Condition`` (as the variant where it is false), count as a policy
+    without statements.
+    """
+    attachments = {
+        (tpl.path, logical_id): _named_per_variant(app, tpl, logical_id)
+        for tpl in app.templates
+        for logical_id in tpl.by_type.get(_ATTACHMENT, ())
+    }
+    out: dict[ResourceKey, list[PolicyVariant]] = defaultdict(list)
+    for tpl in app.templates:
+        for logical_id in tpl.by_type.get(_POLICY, ()):
+            per_variant = _named_per_variant(app, tpl, logical_id)
+            relevant: set[ResourceKey] = set()
+            for _choice, named, _props in per_variant:
+                for key in named:
+                    found = attachments.get(key)
+                    relevant |= {key} if found is None else {s for _c, f, _p in found for s in f}
+            for secret in relevant:
+                for choice, named, props in per_variant:
+                    document = statements(props.get("ResourcePolicy"))
+                    via = [attachments[key] for key in named if key in attachments]
+                    if secret in named or not via:
+                        kept = document if secret in named else []
+                        out[secret].append((logical_id, choice, kept))
+                        continue
+                    for attached in via:
+                        for more, secrets, _props in attached:
+                            kept = document if secret in secrets else []
+                            out[secret].append((logical_id, {**choice, **more}, kept))
+    return out
+
+
+def _account_principal(r: ResourceView, statement: Mapping[str, Any], what: str) -> bool:
+    """Whether ``Principal.AWS`` names an account (its root): every principal of it."""
+    principal = statement.get("Principal")
+    values = as_list(principal.get("AWS")) if isinstance(principal, Mapping) else []
+    deferred = Deferred()
+    for value in values:
+        text = flatten(value)
+        if _ACCOUNT_ROOT.fullmatch(text):
+            return True
+        with deferred:
+            if "${" in text:
+                raise CannotVerify(
+                    f"{what}.Principal is {text!r}, known only at deploy time",
+                    f"Properties.{what}.Principal",
+                )
+    deferred.raise_first()
+    return False
+
+
+def _denies_deletion(r: ResourceView, statement: Mapping[str, Any]) -> bool:
+    """An unconditional ``Deny`` of ``secretsmanager:DeleteSecret`` to the account or all."""
+    what = "ResourcePolicy.Statement"
+    if effect(statement, r, what) != "Deny" or statement.get("Condition"):
+        return False
+    if "NotAction" in statement:
+        spared = [
+            str(r.literal(a, f"{what}.NotAction")).lower()
+            for a in as_list(statement.get("NotAction"))
+        ]
+        if action_covers(spared, _DELETION):
+            return False
+    elif not action_covers(actions(statement, r, what), _DELETION):
+        return False
+    return principal_is_everyone(statement, r, what) or _account_principal(r, statement, what)
+
+
+def _master_secret_undeletable(r: ResourceView) -> Iterator[Problem]:
+    used_by = r.app.db_master_secrets.get(r.key)
+    if used_by is None:
+        return
+    found = app_cache(r.app, "rds_secret_policies", _secret_policies).get(r.key, [])
+    for problem in required_denial(
+        found,
+        lambda statement: _denies_deletion(r, statement),
+        f"anyone in the account allowed secretsmanager:DeleteSecret can delete {used_by}",
+    ):
+        message = problem.message.replace(
+            "does not deny them",
+            f"has no unconditional Deny of {_DELETION} to the account or to everyone",
+        )
+        yield Problem(message, problem.path)
+
+
 RULES = (
     Rule(
         id="SC-RDS-1",
@@ -768,5 +1359,115 @@ RULES = (
         nist_800_53=("SI-4", "AU-12"),
         cdk_nag=("NIST.800.53.R5-RDSEnhancedMonitoringEnabled",),
         checkov=("CKV_AWS_118",),
+    ),
+    Rule(
+        id="SC-RDS-13",
+        title="RDS databases log every connection and disconnection",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=DATABASES,
+        rationale="Exported logs (SC-RDS-11) only show sign-ins the engine writes: "
+        "PostgreSQL needs log_connections and log_disconnections on (in the cluster "
+        "parameter group for Aurora; an Aurora instance's own group must not turn them off), "
+        "Aurora MySQL needs Advanced Auditing (server_audit_logging on, server_audit_events "
+        "with CONNECT, no server_audit_incl_users list, nobody but rdsadmin excluded), RDS "
+        "MySQL and MariaDB the MARIADB_AUDIT_PLUGIN option with CONNECT events. A default "
+        "group logs none of them. Groups outside the app, SQL Server, Oracle and Db2 (audited "
+        "inside the database) cannot be verified.",
+        fix="Attach a custom (cluster) parameter group with log_connections=1 and "
+        "log_disconnections=1 (PostgreSQL) or server_audit_logging=1 and "
+        "server_audit_events=CONNECT,... (Aurora MySQL), or an rds.OptionGroup with "
+        "MARIADB_AUDIT_PLUGIN (RDS MySQL/MariaDB); SecureDatabase does this.",
+        check=_connections_logged,
+        nist_800_53=("AU-2", "AU-3", "AU-12", "AC-7"),
+    ),
+    Rule(
+        id="SC-RDS-14",
+        title="RDS databases accept IAM database authentication",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.WARNING,
+        resource_types=DATABASES,
+        rationale="IAM authentication lets applications sign in with 15-minute tokens tied to "
+        "an IAM role instead of a stored password, and IAM decides and CloudTrail records who "
+        "may sign in as which user. A warning: turning it off removes that option but opens "
+        "nothing (password sign-in works either way), and some clients cannot use it. Judged "
+        "for PostgreSQL, MySQL and MariaDB engines (others do not support it) on the cluster "
+        "for Aurora.",
+        fix="Set iam_authentication=True (EnableIAMDatabaseAuthentication: true) and "
+        "grant_connect(...) the applications; SecureDatabase does this.",
+        check=_iam_authentication,
+        fsbp=("RDS.10", "RDS.12"),
+        nist_800_53=("IA-2", "IA-5", "AC-2"),
+        cdk_nag=("AwsSolutions-RDS6",),
+        checkov=("CKV_AWS_161", "CKV_AWS_162"),
+    ),
+    Rule(
+        id="SC-RDS-15",
+        title="RDS automated backups outlive the database",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=DATABASES,
+        rationale="RDS deletes a database's automated backups, and with them point-in-time "
+        "restore, together with the database unless DeleteAutomatedBackups is false; a "
+        "deletion (or a replacement) then leaves at most one final snapshot. Kept, they "
+        "expire on their own schedule (SC-RDS-3). Aurora instances and read replicas hold "
+        "no backups of their own and are not judged.",
+        fix="Set delete_automated_backups=False (DeleteAutomatedBackups: false); "
+        "SecureDatabase does this.",
+        check=_backups_kept_after_deletion,
+        nist_800_53=("CP-9", "CP-10"),
+    ),
+    Rule(
+        id="SC-RDS-16",
+        title="Database master passwords are generated long and from every character class",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=SECRET,
+        rationale="Applies to secrets a DB uses as master password (as SC-RDS-9). The "
+        "password Secrets Manager generates is as strong as GenerateSecretString allows: at "
+        "least Thresholds.min_generated_password_length characters (Secrets Manager's default "
+        "is 32), and no class (upper case, lower case, digits, punctuation) dropped by an "
+        "Exclude* flag or by ExcludeCharacters. A hosted rotation's ExcludeCharacters is "
+        "held to the same classes. A master secret that is not generated cannot be "
+        "verified. Other generated secrets (tokens with formats of their own) are not judged.",
+        fix="Use rds.Credentials.from_generated_secret(...) (30 characters, every class) or "
+        "a secretsmanager.Secret with generate_secret_string=SecretStringGenerator("
+        "password_length=32) and exclude only single characters, never a whole class.",
+        check=_generated_password,
+        nist_800_53=("IA-5(1)",),
+    ),
+    Rule(
+        id="SC-RDS-17",
+        title="Database master secrets are retained when removed from the stack",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=SECRET,
+        rationale="CloudFormation deletes a secret at once, without Secrets Manager's "
+        "recovery window: with a DeletionPolicy or UpdateReplacePolicy of Delete, removing "
+        "or replacing it loses the password of a database (and of its final snapshot) that "
+        "outlives it. Applies to secrets a DB uses as master password.",
+        fix="Set removal_policy=RemovalPolicy.RETAIN on the secret (for a generated one: "
+        "db.node.find_child('Secret').apply_removal_policy(RemovalPolicy.RETAIN)); "
+        "SecureDatabase does this.",
+        check=_master_secret_retained,
+        nist_800_53=("CP-9", "SI-12"),
+    ),
+    Rule(
+        id="SC-RDS-18",
+        title="Database master secrets deny their deletion in their resource policy",
+        pillar=Pillar.AT_REST,
+        severity=Severity.ERROR,
+        resource_types=SECRET,
+        rationale="Like deletion protection on the database (SC-RDS-4): a resource policy "
+        "that denies secretsmanager:DeleteSecret to the account (or to everyone), without a "
+        "condition, makes deleting the master secret a deliberate two-step change. CDK adds "
+        "it to every secret it attaches and rotates (its policy names the "
+        "SecretTargetAttachment). A conditional denial, or a policy that applies only under "
+        "some conditions, does not count.",
+        fix="Rotate the secret with CDK (secret.add_rotation_schedule(...) or "
+        "SecureDatabase), or call secret.deny_account_root_delete(); in raw CloudFormation "
+        "add an AWS::SecretsManager::ResourcePolicy with that Deny.",
+        check=_master_secret_undeletable,
+        nist_800_53=("AC-3", "CP-9"),
     ),
 )

@@ -2,18 +2,22 @@
 
 ``python -m tests.mutation.report`` synthesizes the configurations, runs every mutant and
 writes ``docs/mutation.md`` (``--check`` only compares; ``--print`` writes to stdout).
+cdk-nag's verdict beside ours comes from the committed ``cdk_nag_results.json``
+(:mod:`tests.mutation.cdk_nag_rate`), so rendering never runs cdk-nag.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from aspects.model import Pillar
 from tests.mutation.builds import CONFIGURATIONS, CONSTRUCTS
+from tests.mutation.cdk_nag_rate import SAMPLE_EVERY, SEEN_IN_APP, NagResults, load
 from tests.mutation.harness import Outcome
 from tests.mutation.known_survivors import known_survivors
 
@@ -25,34 +29,132 @@ def _rate(killed: int, total: int) -> str:
     return f"{100 * killed / total:.0f} %" if total else "-"
 
 
-def summary_rows(outcomes: Iterable[Outcome]) -> list[tuple[str, str, int, int, int, int]]:
-    """(construct, pillar, mutants, killed, survived, warned-only) per construct and pillar."""
-    total: Counter[tuple[str, str]] = Counter()
-    killed: Counter[tuple[str, str]] = Counter()
-    warned: Counter[tuple[str, str]] = Counter()
+@dataclass(frozen=True)
+class Row:
+    """One row of the kill-rate table: ours and cdk-nag's counts for the same mutants."""
+
+    construct: str
+    pillar: str
+    mutants: int
+    killed: int
+    warned: int  # survivors a warning of ours saw
+    nag_killed: int  # killed by cdk-nag on the re-imported template
+    nag_in_app: int  # of those, what cdk-nag also sees when the weakening is an escape hatch
+
+    @property
+    def survived(self) -> int:
+        return self.mutants - self.killed
+
+
+@dataclass(frozen=True)
+class _Counts:
+    mutants: int = 0
+    killed: int = 0
+    warned: int = 0
+    nag_killed: int = 0
+    nag_in_app: int = 0
+
+    def plus(self, o: Outcome, nag: NagResults) -> _Counts:
+        nag_killed = nag_kills(o, nag)
+        return _Counts(
+            self.mutants + 1,
+            self.killed + o.killed,
+            self.warned + (not o.killed and bool(o.warned_by)),
+            self.nag_killed + nag_killed,
+            self.nag_in_app + (nag_killed and o.mutant.operator in SEEN_IN_APP),
+        )
+
+
+def nag_kills(o: Outcome, nag: NagResults) -> bool:
+    """Whether cdk-nag killed the mutant (re-imported); no result counts as not killed."""
+    verdict = nag.outcomes.get(o.mutant.id)
+    return verdict is not None and verdict.killed
+
+
+def summary_rows(outcomes: Iterable[Outcome], nag: NagResults) -> list[Row]:
+    """One row per construct and pillar, per construct, per pillar and overall."""
+    counts: dict[tuple[str, str], _Counts] = defaultdict(_Counts)
     for o in outcomes:
-        for key in ((o.mutant.construct, o.mutant.pillar.value), (o.mutant.construct, "all")):
-            total[key] += 1
-            killed[key] += o.killed
-            warned[key] += not o.killed and bool(o.warned_by)
+        for construct in (o.mutant.construct, "all"):
+            for pillar in (o.mutant.pillar.value, "all"):
+                counts[construct, pillar] = counts[construct, pillar].plus(o, nag)
     rows = []
     for construct in (*CONSTRUCTS, "all"):
         for pillar in (*(p.value for p in PILLARS), "all"):
-            if construct == "all":
-                keys = [(c, pillar) for c in CONSTRUCTS]
-            else:
-                keys = [(construct, pillar)]
-            n = sum(total[k] for k in keys)
-            k = sum(killed[k] for k in keys)
-            w = sum(warned[k] for k in keys)
-            if n:
-                rows.append((construct, pillar, n, k, n - k, w))
+            c = counts.get((construct, pillar))
+            if c is not None:
+                rows.append(Row(construct, pillar, *astuple(c)))
     return rows
 
 
-def render(outcomes: list[Outcome]) -> str:
-    """The whole of ``docs/mutation.md``."""
+def _nag_method(outcomes: list[Outcome], nag: NagResults) -> list[str]:
+    refused = sum(1 for o in outcomes if (v := nag.outcomes.get(o.mutant.id)) and v.refused)
+    missing = sum(1 for o in outcomes if o.mutant.id not in nag.outcomes)
+    scaffolding = sum(
+        1 for findings in nag.baselines.values() for f in findings if f.endswith(" error")
+    )
+    seen = " and ".join(f"`{op}`" for op in sorted(SEEN_IN_APP))
+    lines = [
+        "## How cdk-nag was judged",
+        "",
+        f"The same mutants, judged by cdk-nag {nag.cdk_nag}'s four packs (AwsSolutions,",
+        "NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1) on aws-cdk-lib",
+        f"{nag.aws_cdk_lib}. The verdicts are committed in",
+        "`tests/mutation/cdk_nag_results.json`; `python -m tests.mutation.cdk_nag_rate`",
+        "regenerates them (about two minutes) and `tests/mutation/test_cdk_nag_rate.py`",
+        f"re-runs every {SAMPLE_EVERY}th mutant and fails when the file is stale.",
+        "",
+        "- **cdk-nag rate** is the most generous setting for cdk-nag. cdk-nag 3 is a CDK",
+        "  validation plugin that walks the construct tree and reads each L1's properties, so",
+        "  every mutated template is re-imported into a fresh app with",
+        "  `cloudformation_include.CfnInclude` (each L1 then holds exactly the mutated",
+        "  properties) and the packs run as CDK runs them, after synthesis. The construct's",
+        "  own cdk-nag acknowledgments (recorded in the cloud assembly's metadata, not in the",
+        "  template) are replayed onto the re-imported resources. A mutant is killed when a",
+        "  new, unacknowledged error-level finding (warnings do not fail synthesis) names the",
+        "  mutated resource or a neighbour of it, the same relation as for our rules.",
+        "  Findings already on the unmutated template kill nothing (there are "
+        f"{scaffolding}, all on",
+        "  the tests' VPC scaffolding).",
+    ]
+    if refused:
+        lines += [
+            f"  {refused} mutant(s) CfnInclude refuses to import (a property CloudFormation",
+            "  requires is deleted, so it would refuse the template too) count as not killed.",
+        ]
+    lines += [
+        "- **cdk-nag rate in an app** is what cdk-nag catches when the weakening is made the",
+        "  way the mutants model it, with escape hatches in the app. An override",
+        "  (`add_property_override`, `add_property_deletion_override`, `add_override`) is",
+        "  merged into the template only when the template is written; cdk-nag reads the",
+        "  L1's attributes, which an override never changes, so it sees the secure value.",
+        "  It does see a construct removed with `node.try_remove_child` and a removal policy",
+        f"  set with `apply_removal_policy`; this column counts the kills of {seen} mutants",
+        "  only. Checked in real apps: overrides that cdk-nag reports on the re-imported",
+        "  template (a bucket's `BlockPublicAcls` set to false, its `LoggingConfiguration`",
+        "  deleted, SSH opened to the world) give no finding in the app, and a removed",
+        "  WebACL association gives the same findings in both",
+        "  (`test_in_an_app_cdk_nag_sees_removed_constructs_but_not_escape_hatches`). An",
+        "  ingress rule added through the L2 (`add_ingress_rule`) rather than an override",
+        "  would be visible to cdk-nag too.",
+    ]
+    if missing:
+        lines += [
+            "",
+            f"**{missing} mutants have no cdk-nag result** (they count as not killed by",
+            "cdk-nag): run `python -m tests.mutation.cdk_nag_rate`.",
+        ]
+    return lines
+
+
+def render(outcomes: list[Outcome], nag: NagResults | None = None) -> str:
+    """The whole of ``docs/mutation.md``; *nag* defaults to the committed cdk-nag results."""
+    nag = load() if nag is None else nag
     reasons = known_survivors()
+    rows = summary_rows(outcomes, nag)
+    total = next(
+        (r for r in rows if r.construct == r.pillar == "all"), Row("all", "all", 0, 0, 0, 0, 0)
+    )
     lines = [
         "# Mutation testing: does every weakening fail synthesis?",
         "",
@@ -80,17 +182,27 @@ def render(outcomes: list[Outcome]) -> str:
         + ", ".join(f"{c.construct} *{c.variant}*" for c in CONFIGURATIONS)
         + ".",
         "",
+        f"Overall our guardrails kill {_rate(total.killed, total.mutants)} of the "
+        f"{total.mutants} mutants; cdk-nag's four packs kill "
+        f"{_rate(total.nag_killed, total.mutants)} when shown the mutated template and "
+        f"{_rate(total.nag_in_app, total.mutants)} when the weakening is an escape hatch in "
+        "the app (see *How cdk-nag was judged*).",
+        "",
         "## Kill rate by construct and pillar",
         "",
-        "| Construct | Pillar | Mutants | Killed | Survived | Warned | Kill rate |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| Construct | Pillar | Mutants | Killed | Survived | Warned | Kill rate "
+        "| cdk-nag killed | cdk-nag rate | cdk-nag rate in an app |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for construct, pillar, n, k, s, w in summary_rows(outcomes):
-        bold = "**" if pillar == "all" else ""
+    for row in rows:
+        b = "**" if row.pillar == "all" else ""
         lines.append(
-            f"| {bold}{construct}{bold} | {bold}{pillar}{bold} | {n} | {k} | {s} | {w} "
-            f"| {bold}{_rate(k, n)}{bold} |"
+            f"| {b}{row.construct}{b} | {b}{row.pillar}{b} | {row.mutants} | {row.killed} "
+            f"| {row.survived} | {row.warned} | {b}{_rate(row.killed, row.mutants)}{b} "
+            f"| {row.nag_killed} | {b}{_rate(row.nag_killed, row.mutants)}{b} "
+            f"| {b}{_rate(row.nag_in_app, row.mutants)}{b} |"
         )
+    lines += ["", *_nag_method(outcomes, nag)]
     by_operator: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         by_operator[o.mutant.operator].append(o)
@@ -98,12 +210,39 @@ def render(outcomes: list[Outcome]) -> str:
         "",
         "## Kill rate by operator",
         "",
-        "| Operator | Mutants | Killed | Kill rate |",
-        "|---|---:|---:|---:|",
+        "| Operator | Mutants | Killed | Kill rate | cdk-nag killed | cdk-nag rate "
+        "| cdk-nag rate in an app |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for operator, items in sorted(by_operator.items()):
         k = sum(o.killed for o in items)
-        lines.append(f"| {operator} | {len(items)} | {k} | {_rate(k, len(items))} |")
+        nk = sum(nag_kills(o, nag) for o in items)
+        in_app = nk if operator in SEEN_IN_APP else 0
+        lines.append(
+            f"| {operator} | {len(items)} | {k} | {_rate(k, len(items))} | {nk} "
+            f"| {_rate(nk, len(items))} | {_rate(in_app, len(items))} |"
+        )
+    only_nag = [o for o in outcomes if not o.killed and nag_kills(o, nag)]
+    lines += [
+        "",
+        f"## Killed by cdk-nag, not by our guardrails ({len(only_nag)})",
+        "",
+        "Mutants cdk-nag reports on the re-imported template and our rules let through",
+        "(each is also listed below among the survivors, with its reason).",
+    ]
+    if only_nag:
+        lines += [
+            "",
+            "| Construct | Variant | Resource | Operator | Change | cdk-nag rules |",
+            "|---|---|---|---|---|---|",
+        ]
+        for o in only_nag:
+            m = o.mutant
+            rules = ", ".join(nag.outcomes[m.id].killed_by)
+            lines.append(
+                f"| {m.construct} | {m.variant} | `{m.where}` | {m.operator} "
+                f"| `{_cell(m.target)}` | {rules} |"
+            )
     survivors = [o for o in outcomes if not o.killed]
     grouped: dict[str, list[Outcome]] = defaultdict(list)
     for o in survivors:
@@ -126,12 +265,15 @@ def render(outcomes: list[Outcome]) -> str:
         ]
         for o in items:
             m = o.mutant
-            change = m.target.replace("|", "\\|")
             lines.append(
                 f"| {m.construct} | {m.variant} | `{m.resource_type}` | `{m.where}` "
-                f"| {m.operator} | `{change}` |"
+                f"| {m.operator} | `{_cell(m.target)}` |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""SC-LAMBDA-1..7 on functions, URLs and permissions from L2s, raw L1s, escape hatches, tokens.
+"""SC-LAMBDA-1..8 on functions, URLs and permissions from L2s, raw L1s, escape hatches, tokens.
 
 One app is synthesized for the module: stack ``Lambda`` holds one case per construct id.
 A second, tiny app checks that the guardrail plugin fails synthesis on the classic mistakes.
@@ -13,9 +13,14 @@ import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from aspects import SecurityGuardrails, Severity
@@ -51,6 +56,17 @@ def _build(stack: cdk.Stack) -> None:
     setting = cdk.CfnParameter(stack, "Setting", default="x").value_as_string
     switch = Switch(stack)
     bucket = s3.Bucket(stack, "Bucket")
+    dead_letters, other_dead_letters = (
+        sqs.Queue(
+            stack,
+            name,
+            encryption_master_key=key,
+            retention_period=cdk.Duration.days(14),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            enforce_ssl=True,
+        )
+        for name in ("DeadLetters", "OtherDeadLetters")
+    )
 
     def function(construct_id: str, scope: Construct = stack, **overrides: Any) -> lambda_.Function:
         props: dict[str, Any] = {
@@ -61,6 +77,7 @@ def _build(stack: cdk.Stack) -> None:
             "environment_encryption": key,
             "tracing": lambda_.Tracing.ACTIVE,
             "log_group": group,
+            "dead_letter_queue": dead_letters,
         }
         props.update(overrides)
         return lambda_.Function(scope, construct_id, **props)
@@ -79,6 +96,9 @@ def _build(stack: cdk.Stack) -> None:
             "tracing_config": lambda_.CfnFunction.TracingConfigProperty(mode="Active"),
             "logging_config": lambda_.CfnFunction.LoggingConfigProperty(
                 log_group=group.log_group_name
+            ),
+            "dead_letter_config": lambda_.CfnFunction.DeadLetterConfigProperty(
+                target_arn=dead_letters.queue_arn
             ),
         }
         props.update(overrides)
@@ -293,6 +313,54 @@ def _build(stack: cdk.Stack) -> None:
     )
     maybe.cfn_options.condition = switch.condition
     assert conditional.function_name == "maybe-logged"
+
+    # SC-LAMBDA-8 failed asynchronous invocations.
+    function(
+        "OnFailureDestination",
+        dead_letter_queue=None,
+        on_failure=destinations.SqsDestination(dead_letters),
+    )
+    function("ConfiguredAsync", dead_letter_queue=None).configure_async_invoke(
+        on_failure=destinations.SqsDestination(dead_letters), retry_attempts=1
+    )
+    function("NoDeadLetters", dead_letter_queue=None)
+    sns.Topic(stack, "Orders", master_key=key).add_subscription(
+        subscriptions.LambdaSubscription(function("SnsTriggered", dead_letter_queue=None))
+    )
+    function("RetriesOnly", dead_letter_queue=None).configure_async_invoke(retry_attempts=0)
+    l1("L1NoDeadLetters", dead_letter_config=None)
+    cfn(function("EscNoDeadLetters")).add_property_deletion_override("DeadLetterConfig")
+    cfn(function("ParamDeadLetters")).add_property_override("DeadLetterConfig.TargetArn", setting)
+    cfn(function("IfDeadLetters")).add_property_override(
+        "DeadLetterConfig",
+        switch.pick({"TargetArn": dead_letters.queue_arn}, cdk.Aws.NO_VALUE),
+    )
+    cfn(function("IfDeadLettersBoth")).add_property_override(
+        "DeadLetterConfig.TargetArn",
+        switch.pick(dead_letters.queue_arn, other_dead_letters.queue_arn),
+    )
+    maybe_async = function("ConditionalDestination", dead_letter_queue=None)
+    maybe_async.configure_async_invoke(on_failure=destinations.SqsDestination(dead_letters))
+    config = maybe_async.node.find_child("EventInvokeConfig").node.default_child
+    assert isinstance(config, cdk.CfnResource)
+    config.cfn_options.condition = switch.condition
+    handler = l1("CustomResourceHandler", dead_letter_config=None)
+    cdk.CfnCustomResource(stack, "CustomResourceHandlerUse", service_token=handler.attr_arn)
+    function("QueueConsumer", dead_letter_queue=None).add_event_source(
+        event_sources.SqsEventSource(sqs.Queue(stack, "Work", encryption_master_key=key))
+    )
+    l1("LiteralNameConfig", dead_letter_config=None, function_name="orders-async")
+    lambda_.CfnEventInvokeConfig(
+        stack,
+        "LiteralNameConfigAsync",
+        function_name="orders-async",
+        qualifier="$LATEST",
+        destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
+            on_failure=lambda_.CfnEventInvokeConfig.OnFailureProperty(
+                destination=dead_letters.queue_arn
+            )
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -578,3 +646,57 @@ def test_password_public_url_and_public_invoke_fail_synthesis_with_clear_message
     ):
         assert expected in report
     assert "hunter2" not in report
+
+
+# -- SC-LAMBDA-8 failed asynchronous invocations (warning) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OnFailureDestination",
+        "ConfiguredAsync",
+        "IfDeadLettersBoth",
+        "CustomResourceHandler",
+        "QueueConsumer",
+        "LiteralNameConfig",
+    ],
+)
+def test_failed_events_kept_or_handled_by_the_invoker_are_compliant(ev: Checked, name: str) -> None:
+    assert ids(ev, at(name)) == set()
+
+
+def test_function_without_dead_letter_queue_gets_a_warning(ev: Checked) -> None:
+    (finding,) = findings_at(ev, at("NoDeadLetters"))
+    assert (finding.rule.id, finding.status) == ("SC-LAMBDA-8", NON_COMPLIANT)
+    assert finding.rule.severity is Severity.WARNING
+    assert not finding.blocks_synthesis
+    assert finding.property_path == "Properties.DeadLetterConfig"
+
+
+def test_warning_names_the_asynchronous_invokers(ev: Checked) -> None:
+    (finding,) = findings_at(ev, at("SnsTriggered"))
+    assert finding.rule.id == "SC-LAMBDA-8"
+    assert "invoked asynchronously by the SNS subscription" in finding.message
+    assert "for sns.amazonaws.com" in finding.message
+
+
+def test_async_configuration_without_on_failure_destination_is_flagged(ev: Checked) -> None:
+    (finding,) = findings_at(ev, at("RetriesOnly"))
+    assert (finding.rule.id, finding.status) == ("SC-LAMBDA-8", NON_COMPLIANT)
+    assert "invoked asynchronously by the EventInvokeConfig" in finding.message
+
+
+def test_l1_function_without_dead_letter_config_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("L1NoDeadLetters")) == {("SC-LAMBDA-8", NON_COMPLIANT)}
+
+
+def test_dead_letter_config_removed_by_override_is_flagged(ev: Checked) -> None:
+    assert outcomes(ev, at("EscNoDeadLetters")) == {("SC-LAMBDA-8", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["ParamDeadLetters", "IfDeadLetters", "ConditionalDestination"])
+def test_dead_letters_from_parameter_or_condition_cannot_be_verified(
+    ev: Checked, name: str
+) -> None:
+    assert outcomes(ev, at(name)) == {("SC-LAMBDA-8", CANNOT_VERIFY)}

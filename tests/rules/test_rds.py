@@ -1,4 +1,4 @@
-"""SC-RDS-1..12 on databases built from L2s, raw L1s, escape hatches and tokens.
+"""SC-RDS-1..18 on databases built from L2s, raw L1s, escape hatches and tokens.
 
 One app is synthesized for the module: stack ``Rds`` holds one case per construct id (an L2
 ``DatabaseInstance``/``DatabaseCluster``, or a scope holding raw L1s: the DB, its members,
@@ -8,6 +8,7 @@ and security groups on their own.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 import aws_cdk as cdk
@@ -27,12 +28,24 @@ PG = rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_1
 AURORA_MYSQL = rds.DatabaseClusterEngine.aurora_mysql(
     version=rds.AuroraMysqlEngineVersion.VER_3_10_3
 )
+MYSQL = rds.DatabaseInstanceEngine.mysql(version=rds.MysqlEngineVersion.VER_8_0_40)
 INSTANCE_CLASS = "db.r6g.large"
+#: The parameters that log every connection (SC-RDS-13).
+PG_LOGGING = {"log_connections": "1", "log_disconnections": "1"}
+ADVANCED_AUDITING = {"server_audit_logging": "1", "server_audit_events": "CONNECT,QUERY_DCL"}
 ISOLATED = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
 USERNAME_TEMPLATE = '{"username":"dbadmin"}'
 SSM_SECURE_PASSWORD = "{{resolve:ssm-secure:/db/password:1}}"  # noqa: S105 - a reference
 HOSTED = secretsmanager.CfnRotationSchedule.HostedRotationLambdaProperty
 LITERAL_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the insecure input under test
+ACCOUNT_ROOT = "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+#: What CDK adds to a rotated secret: nobody of the account may delete it (SC-RDS-18).
+DENY_DELETE = {
+    "Effect": "Deny",
+    "Principal": {"AWS": {"Fn::Sub": ACCOUNT_ROOT}},
+    "Action": "secretsmanager:DeleteSecret",
+    "Resource": "*",
+}
 
 
 #: Case name -> the stack that holds it.
@@ -65,27 +78,50 @@ class Case:
             stack, "Monitoring", assumed_by=iam.ServicePrincipal("monitoring.rds.amazonaws.com")
         )
         self.pg_group = rds.ParameterGroup(
-            stack, "PgTls", engine=PG, parameters={"rds.force_ssl": "1"}
+            stack, "PgTls", engine=PG, parameters={"rds.force_ssl": "1", **PG_LOGGING}
         )
         self.pg_l1_group = rds.CfnDBParameterGroup(
             stack,
             "PgL1Tls",
             family="postgres17",
             description="tls",
-            parameters={"rds.force_ssl": "1"},
+            parameters={"rds.force_ssl": "1", **PG_LOGGING},
         )
         self.aurora_pg_group = rds.CfnDBClusterParameterGroup(
             stack,
             "AuroraPgTls",
             family="aurora-postgresql17",
             description="tls",
-            parameters={"rds.force_ssl": 1},
+            parameters={"rds.force_ssl": 1, "log_connections": 1, "log_disconnections": "on"},
         )
         self.mysql_cluster_group = rds.ParameterGroup(
             stack,
             "AuroraMysqlTls",
             engine=AURORA_MYSQL,
-            parameters={"require_secure_transport": "ON"},
+            parameters={"require_secure_transport": "ON", **ADVANCED_AUDITING},
+        )
+        self.mysql_audit = rds.OptionGroup(
+            stack,
+            "MysqlAudit",
+            engine=MYSQL,
+            configurations=[rds.OptionConfiguration(name="MARIADB_AUDIT_PLUGIN")],
+        )
+        self.mariadb_audit = rds.CfnOptionGroup(
+            stack,
+            "MariadbAudit",
+            engine_name="mariadb",
+            major_engine_version="10.11",
+            option_group_description="audit",
+            option_configurations=[
+                rds.CfnOptionGroup.OptionConfigurationProperty(
+                    option_name="MARIADB_AUDIT_PLUGIN",
+                    option_settings=[
+                        rds.CfnOptionGroup.OptionSettingProperty(
+                            name="SERVER_AUDIT_EVENTS", value="CONNECT,QUERY_DDL"
+                        )
+                    ],
+                )
+            ],
         )
         self.secret = self.rotated_secret(stack, "MasterSecret")
 
@@ -101,7 +137,7 @@ class Case:
     # -- secrets ---------------------------------------------------------------------------
 
     def rotated_secret(
-        self, scope: Construct, construct_id: str, *, rotate: bool = True
+        self, scope: Construct, construct_id: str, *, rotate: bool = True, guard: bool = True
     ) -> secretsmanager.Secret:
         if scope is self.stack:
             self.register(construct_id, shared=construct_id == "MasterSecret")
@@ -112,14 +148,25 @@ class Case:
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 secret_string_template=USERNAME_TEMPLATE, generate_string_key="password"
             ),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         if rotate:
+            # CDK's rotation schedule also denies secretsmanager:DeleteSecret (SC-RDS-18).
             secret.add_rotation_schedule(
                 "Rotation",
                 hosted_rotation=secretsmanager.HostedRotation.postgre_sql_single_user(),
                 automatically_after=cdk.Duration.days(30),
             )
+        elif guard:
+            secret.deny_account_root_delete()
         return secret
+
+    @staticmethod
+    def retain_secret(db: Construct) -> None:
+        """Keep a DB's generated secret on removal (SC-RDS-17), as SecureDatabase does."""
+        secret = db.node.try_find_child("Secret")
+        if isinstance(secret, secretsmanager.Secret):
+            secret.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
 
     @staticmethod
     def password(secret: secretsmanager.ISecret, field: str = "password") -> str:
@@ -132,6 +179,8 @@ class Case:
         construct_id: str,
         *,
         rotation: cdk.Duration | None = cdk.Duration.days(30),  # noqa: B008
+        retain: bool = True,
+        guard: bool = True,
         **overrides: Any,
     ) -> rds.DatabaseInstance:
         """A hardened L2 RDS for PostgreSQL instance, its generated secret rotated."""
@@ -155,15 +204,21 @@ class Case:
             "monitoring_interval": cdk.Duration.seconds(60),
             "monitoring_role": self.role,
             "auto_minor_version_upgrade": True,
+            "iam_authentication": True,
+            "delete_automated_backups": False,
         }
         props.update(overrides)
         db = rds.DatabaseInstance(self.stack, self.register(construct_id), **props)
+        if retain:
+            self.retain_secret(db)
         if db.secret is not None and rotation is not None:
             db.secret.add_rotation_schedule(
                 "Rotation",
                 hosted_rotation=secretsmanager.HostedRotation.postgre_sql_single_user(),
                 automatically_after=rotation,
             )
+        elif db.secret is not None and guard:
+            db.secret.deny_account_root_delete()
         return db
 
     def cluster(self, construct_id: str, **overrides: Any) -> rds.DatabaseCluster:
@@ -191,9 +246,12 @@ class Case:
             "cloudwatch_logs_exports": ["audit", "error", "general", "slowquery"],
             "monitoring_interval": cdk.Duration.seconds(60),
             "monitoring_role": self.role,
+            "iam_authentication": True,
+            "delete_automated_backups": False,
         }
         props.update(overrides)
         db = rds.DatabaseCluster(self.stack, self.register(construct_id), **props)
+        self.retain_secret(db)
         assert db.secret is not None
         db.secret.add_rotation_schedule(
             "Rotation",
@@ -225,6 +283,8 @@ class Case:
             "multi_az": True,
             "monitoring_interval": 60,
             "monitoring_role_arn": self.role.role_arn,
+            "enable_iam_database_authentication": True,
+            "delete_automated_backups": False,
         }
         props.update(overrides)
         db = rds.CfnDBInstance(scope, "Db", **props)
@@ -252,6 +312,8 @@ class Case:
             "deletion_protection": True,
             "db_cluster_parameter_group_name": self.aurora_pg_group.ref,
             "enable_cloudwatch_logs_exports": ["postgresql"],
+            "enable_iam_database_authentication": True,
+            "delete_automated_backups": False,
         }
         props.update(overrides)
         cluster = rds.CfnDBCluster(scope, "Cluster", **props)
@@ -286,15 +348,62 @@ class Case:
         return secretsmanager.CfnRotationSchedule(scope, "Schedule", **props)
 
     def secret_case(
-        self, construct_id: str, **schedule: Any
+        self, construct_id: str, *, guard: bool = True, **schedule: Any
     ) -> tuple[Construct, secretsmanager.CfnRotationSchedule]:
         """A raw instance whose own (CDK) secret has a raw rotation schedule."""
         db = self.l1_instance(construct_id)
         scope = db.node.scope
         assert isinstance(scope, Construct)
-        secret = self.rotated_secret(scope, "Secret", rotate=False)
+        secret = self.rotated_secret(scope, "Secret", rotate=False, guard=guard)
         db.master_user_password = self.password(secret)
         return scope, self.l1_schedule(scope, secret, **schedule)
+
+    def raw_secret_case(
+        self,
+        construct_id: str,
+        *,
+        generator: dict[str, Any] | None = None,
+        statement: Any = None,
+        hosted: dict[str, Any] | None = None,
+    ) -> tuple[secretsmanager.CfnSecret, secretsmanager.CfnResourcePolicy]:
+        """A raw instance with a raw master secret: retained, guarded, rotated monthly."""
+        db = self.l1_instance(construct_id)
+        scope = db.node.scope
+        assert isinstance(scope, Construct)
+        secret = secretsmanager.CfnSecret(
+            scope,
+            "Secret",
+            kms_key_id=self.key.key_arn,
+            generate_secret_string=secretsmanager.CfnSecret.GenerateSecretStringProperty(
+                secret_string_template=USERNAME_TEMPLATE,
+                generate_string_key="password",
+                **(generator or {}),
+            ),
+        )
+        secret.cfn_options.deletion_policy = cdk.CfnDeletionPolicy.RETAIN
+        secret.cfn_options.update_replace_policy = cdk.CfnDeletionPolicy.RETAIN
+        policy = secretsmanager.CfnResourcePolicy(
+            scope,
+            "Policy",
+            secret_id=secret.ref,
+            resource_policy={
+                "Version": "2012-10-17",
+                "Statement": [DENY_DELETE if statement is None else statement],
+            },
+        )
+        db.master_user_password = cdk.Fn.join(
+            "", ["{{resolve:secretsmanager:", secret.ref, ":SecretString:password::}}"]
+        )
+        secretsmanager.CfnRotationSchedule(
+            scope,
+            "Schedule",
+            secret_id=secret.ref,
+            hosted_rotation_lambda=HOSTED(rotation_type="PostgreSQLSingleUser", **(hosted or {})),
+            rotation_rules=secretsmanager.CfnRotationSchedule.RotationRulesProperty(
+                automatically_after_days=30
+            ),
+        )
+        return secret, policy
 
 
 def _build_at_rest(c: Case) -> None:
@@ -329,6 +438,7 @@ def _build_at_rest(c: Case) -> None:
         "L1Mysql",
         engine="mysql",
         db_parameter_group_name=mysql_group.ref,
+        option_group_name=c.mysql_audit.option_group_name,
         enable_cloudwatch_logs_exports=["audit", "error", "general", "slowquery"],
     )
 
@@ -442,12 +552,13 @@ def _build_in_transit_and_prevention(c: Case) -> None:
     c.instance(
         "L2TlsOff",
         parameter_group=rds.ParameterGroup(
-            s, "PgNoTls", engine=PG, parameters={"rds.force_ssl": "0"}
+            s, "PgNoTls", engine=PG, parameters={"rds.force_ssl": "0", **PG_LOGGING}
         ),
     )
     c.l1_instance(
         "L1MariadbNoTls",
         engine="mariadb",
+        option_group_name=c.mariadb_audit.ref,
         db_parameter_group_name=rds.CfnDBParameterGroup(
             s,
             "MariadbNoTls",
@@ -465,7 +576,11 @@ def _build_in_transit_and_prevention(c: Case) -> None:
     c.l1_instance("L1Oracle", engine="oracle-ee", enable_cloudwatch_logs_exports=["alert"])
     c.l1_instance("ParamEngine", engine=setting)
     esc_group = rds.CfnDBParameterGroup(
-        s, "EscTlsGroup", family="postgres17", description="tls", parameters={"rds.force_ssl": "1"}
+        s,
+        "EscTlsGroup",
+        family="postgres17",
+        description="tls",
+        parameters={"rds.force_ssl": "1", **PG_LOGGING},
     )
     esc_group.add_property_override("Parameters.rds\\.force_ssl", "0")
     c.l1_instance("EscTlsOff", db_parameter_group_name=esc_group.ref)
@@ -475,7 +590,7 @@ def _build_in_transit_and_prevention(c: Case) -> None:
         "ParamTlsGroup",
         family="postgres17",
         description="tls",
-        parameters={"rds.force_ssl": setting},
+        parameters={"rds.force_ssl": setting, **PG_LOGGING},
     )
     c.l1_instance("ParamTls", db_parameter_group_name=param_group.ref)
     c.l1_instance("ParamParameterGroupName", db_parameter_group_name=setting)
@@ -484,7 +599,7 @@ def _build_in_transit_and_prevention(c: Case) -> None:
         "IfTlsGroup",
         family="postgres17",
         description="tls",
-        parameters={"rds.force_ssl": switch.pick("1", "0")},
+        parameters={"rds.force_ssl": switch.pick("1", "0"), **PG_LOGGING},
     )
     c.l1_instance("IfTls", db_parameter_group_name=if_group.ref)
     if_both_group = rds.CfnDBParameterGroup(
@@ -492,13 +607,17 @@ def _build_in_transit_and_prevention(c: Case) -> None:
         "IfTlsBothGroup",
         family="postgres17",
         description="tls",
-        parameters={"rds.force_ssl": switch.pick("1", 1)},
+        parameters={"rds.force_ssl": switch.pick("1", 1), **PG_LOGGING},
     )
     c.l1_instance("IfTlsBoth", db_parameter_group_name=if_both_group.ref)
 
     # SC-RDS-8 public access.
     multi_az_group = rds.CfnDBClusterParameterGroup(
-        s, "MultiAzTls", family="postgres17", description="tls", parameters={"rds.force_ssl": "1"}
+        s,
+        "MultiAzTls",
+        family="postgres17",
+        description="tls",
+        parameters={"rds.force_ssl": "1", **PG_LOGGING},
     )
     c.l1_cluster(
         "L1MultiAzDbCluster",
@@ -580,6 +699,7 @@ def _build_patching_and_detection(c: Case) -> None:
         "L1MysqlErrorLogOnly",
         engine="mysql",
         db_parameter_group_name=mysql_group.ref,
+        option_group_name=c.mysql_audit.option_group_name,
         enable_cloudwatch_logs_exports=["error"],
     )
     cfn(c.instance("EscNoLogs")).add_property_deletion_override("EnableCloudwatchLogsExports")
@@ -611,6 +731,338 @@ def _build_patching_and_detection(c: Case) -> None:
     )
 
 
+def _build_backups_kept(c: Case) -> None:
+    setting, switch = c.setting, c.switch
+
+    # SC-RDS-15 automated backups kept after deletion.
+    c.instance("L2BackupsDeletedWithDb", delete_automated_backups=True)
+    c.instance("L2BackupsDefault", delete_automated_backups=None)
+    c.l1_cluster("L1ClusterBackupsDeleted", delete_automated_backups=None)
+    cfn(c.instance("EscBackupsDeleted")).add_property_override("DeleteAutomatedBackups", True)
+    cfn(c.instance("ParamBackupsDeleted")).add_property_override("DeleteAutomatedBackups", setting)
+    cfn(c.instance("IfBackupsDeleted")).add_property_override(
+        "DeleteAutomatedBackups", switch.pick(False, True)
+    )
+    cfn(c.instance("IfBackupsKeptBoth")).add_property_override(
+        "DeleteAutomatedBackups", switch.pick(False, "false")
+    )
+
+
+def _aurora_mysql_group(c: Case, construct_id: str, **audit: Any) -> str:
+    """A raw Aurora MySQL cluster parameter group with TLS and the given audit settings."""
+    return rds.CfnDBClusterParameterGroup(
+        c.stack,
+        construct_id,
+        family="aurora-mysql8.0",
+        description="audit",
+        parameters={"require_secure_transport": "ON", **audit},
+    ).ref
+
+
+def _pg_group(c: Case, construct_id: str, **logging: Any) -> str:
+    """A raw PostgreSQL parameter group with TLS and the given logging settings."""
+    return rds.CfnDBParameterGroup(
+        c.stack,
+        construct_id,
+        family="postgres17",
+        description="logging",
+        parameters={"rds.force_ssl": "1", **logging},
+    ).ref
+
+
+def _mysql_options(c: Case, construct_id: str, *options: Any) -> str:
+    return rds.CfnOptionGroup(
+        c.stack,
+        construct_id,
+        engine_name="mysql",
+        major_engine_version="8.0",
+        option_group_description="audit",
+        option_configurations=list(options),
+    ).ref
+
+
+def _audit_plugin(**settings: str) -> rds.CfnOptionGroup.OptionConfigurationProperty:
+    return rds.CfnOptionGroup.OptionConfigurationProperty(
+        option_name="MARIADB_AUDIT_PLUGIN",
+        option_settings=[
+            rds.CfnOptionGroup.OptionSettingProperty(name=name, value=value)
+            for name, value in settings.items()
+        ],
+    )
+
+
+def _build_logging_and_authentication(c: Case) -> None:
+    s, setting, switch = c.stack, c.setting, c.switch
+    mysql_tls = rds.CfnDBParameterGroup(
+        s,
+        "MysqlTlsOnly",
+        family="mysql8.0",
+        description="tls",
+        parameters={"require_secure_transport": "ON"},
+    ).ref
+    mysql_logs = ["audit", "error", "general", "slowquery"]
+
+    def aurora_mysql(construct_id: str, group: str) -> None:
+        c.l1_cluster(
+            construct_id,
+            engine="aurora-mysql",
+            db_cluster_parameter_group_name=group,
+            enable_cloudwatch_logs_exports=mysql_logs,
+            member={"engine": "aurora-mysql"},
+        )
+
+    def mysql(construct_id: str, option_group_name: str | None) -> None:
+        c.l1_instance(
+            construct_id,
+            engine="mysql",
+            db_parameter_group_name=mysql_tls,
+            option_group_name=option_group_name,
+            enable_cloudwatch_logs_exports=mysql_logs,
+        )
+
+    # SC-RDS-13 connection logging.
+    stages = "receipt,authentication,authorization"
+    c.l1_instance(
+        "PgStagesLogged",
+        db_parameter_group_name=_pg_group(
+            c, "PgStages", log_connections=stages, log_disconnections="on"
+        ),
+    )
+    c.instance(
+        "L2ConnectionsNotLogged",
+        parameter_group=rds.ParameterGroup(
+            s, "PgTlsOnly", engine=PG, parameters={"rds.force_ssl": "1"}
+        ),
+    )
+    c.l1_instance(
+        "L1DisconnectionsNotLogged",
+        db_parameter_group_name=_pg_group(
+            c, "PgNoDisconnections", log_connections="1", log_disconnections="0"
+        ),
+    )
+    aurora_mysql("L1AuroraMysqlAudited", _aurora_mysql_group(c, "Audited", **ADVANCED_AUDITING))
+    aurora_mysql(
+        "L1AuroraMysqlRdsadminExcluded",
+        _aurora_mysql_group(
+            c, "RdsadminExcluded", **ADVANCED_AUDITING, server_audit_excl_users="rdsadmin"
+        ),
+    )
+    aurora_mysql(
+        "L1AuroraMysqlNoConnect",
+        _aurora_mysql_group(
+            c, "NoConnect", server_audit_logging="1", server_audit_events="QUERY_DML"
+        ),
+    )
+    aurora_mysql(
+        "L1AuroraMysqlSomeUsers",
+        _aurora_mysql_group(c, "SomeUsers", **ADVANCED_AUDITING, server_audit_incl_users="app"),
+    )
+    aurora_mysql("L1AuroraMysqlNotAudited", _aurora_mysql_group(c, "NotAudited"))
+    mysql("L1MysqlAudited", _mysql_options(c, "MysqlPlugin", _audit_plugin()))
+    mysql("L1MysqlNoOptionGroup", None)
+    mysql("L1MysqlDefaultOptionGroup", "default:mysql-8-0")
+    mysql("L1MysqlExternalOptionGroup", "shared-audit-options")
+    mysql(
+        "L1MysqlWithoutPlugin",
+        _mysql_options(
+            c,
+            "MysqlMemcached",
+            rds.CfnOptionGroup.OptionConfigurationProperty(option_name="MEMCACHED"),
+        ),
+    )
+    mysql(
+        "L1MysqlQueriesOnly",
+        _mysql_options(c, "MysqlQueries", _audit_plugin(SERVER_AUDIT_EVENTS="QUERY")),
+    )
+    member_group = rds.CfnDBParameterGroup(
+        s,
+        "MemberLoggingOff",
+        family="aurora-postgresql17",
+        description="member",
+        parameters={"log_connections": "0"},
+    )
+    c.l1_cluster("L1MemberLoggingOff", member={"db_parameter_group_name": member_group.ref})
+    tuning = rds.CfnDBParameterGroup(
+        s,
+        "MemberTuning",
+        family="aurora-postgresql17",
+        description="member",
+        parameters={"work_mem": "65536"},
+    )
+    c.l1_cluster("L1MemberOwnGroup", member={"db_parameter_group_name": tuning.ref})
+    c.l1_cluster(
+        "L1MysqlMultiAzCluster",
+        zones=(),
+        engine="mysql",
+        db_cluster_instance_class="db.m6gd.large",
+        db_cluster_parameter_group_name=rds.CfnDBClusterParameterGroup(
+            s,
+            "MysqlMultiAzTls",
+            family="mysql8.0",
+            description="tls",
+            parameters={"require_secure_transport": "ON"},
+        ).ref,
+        enable_cloudwatch_logs_exports=mysql_logs,
+    )
+    esc_group = rds.CfnDBParameterGroup(
+        s, "EscLoggingGroup", family="postgres17", description="logging", parameters=PG_LOGGING
+    )
+    esc_group.add_property_override("Parameters.log_connections", "0")
+    esc_group.add_property_override("Parameters.rds\\.force_ssl", "1")
+    c.l1_instance("EscLoggingOff", db_parameter_group_name=esc_group.ref)
+    c.l1_instance(
+        "ParamLogging",
+        db_parameter_group_name=_pg_group(
+            c, "ParamLoggingGroup", log_connections="1", log_disconnections=setting
+        ),
+    )
+    c.l1_instance(
+        "IfLogging",
+        db_parameter_group_name=_pg_group(
+            c,
+            "IfLoggingGroup",
+            log_connections=switch.pick("1", "0"),
+            log_disconnections="1",
+        ),
+    )
+    c.l1_instance(
+        "IfLoggingBoth",
+        db_parameter_group_name=_pg_group(
+            c,
+            "IfLoggingBothGroup",
+            log_connections=switch.pick("1", "all"),
+            log_disconnections=switch.pick("on", 1),
+        ),
+    )
+
+    # SC-RDS-14 IAM database authentication.
+    c.instance("L2NoIamAuth", iam_authentication=False)
+    c.l1_cluster("L1ClusterNoIamAuth", enable_iam_database_authentication=None)
+    cfn(c.instance("EscNoIamAuth")).add_property_deletion_override(
+        "EnableIAMDatabaseAuthentication"
+    )
+    cfn(c.instance("ParamIamAuth")).add_property_override(
+        "EnableIAMDatabaseAuthentication", setting
+    )
+    cfn(c.instance("IfIamAuth")).add_property_override(
+        "EnableIAMDatabaseAuthentication", switch.pick(True, False)
+    )
+    cfn(c.instance("IfIamAuthBoth")).add_property_override(
+        "EnableIAMDatabaseAuthentication", switch.pick(True, "true")
+    )
+    c.l1_instance(
+        "L1SqlServerNoIamAuth",
+        engine="sqlserver-se",
+        enable_iam_database_authentication=None,
+        db_parameter_group_name=None,
+    )
+
+
+def _deny(**statement: Any) -> dict[str, Any]:
+    return {**DENY_DELETE, **statement}
+
+
+def _build_master_secrets(c: Case) -> None:
+    s, setting, number, switch = c.stack, c.setting, c.number, c.switch
+
+    def own_secret(construct_id: str, **generator: Any) -> secretsmanager.Secret:
+        return secretsmanager.Secret(
+            s,
+            construct_id,
+            encryption_key=c.key,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=USERNAME_TEMPLATE,
+                generate_string_key="password",
+                **generator,
+            ),
+        )
+
+    def with_secret(construct_id: str, **generator: Any) -> rds.DatabaseInstance:
+        """A DB whose own secret sits beside it, at ``<construct_id>Secret``."""
+        secret = own_secret(c.register(f"{construct_id}Secret"), **generator)
+        return c.instance(construct_id, credentials=rds.Credentials.from_secret(secret))
+
+    def secret_of(db: Construct) -> cdk.CfnResource:
+        found = db.node.find_child("Secret")
+        assert isinstance(found, Construct)
+        return cfn(found)
+
+    # SC-RDS-16 generated master passwords.
+    c.raw_secret_case("L1RawSecret")
+    with_secret("L2LongOwnSecret", password_length=40, exclude_characters='"@/\\\\')
+    with_secret("L2ShortPassword", password_length=12)
+    with_secret("L2NoDigits", exclude_numbers=True)
+    c.instance(
+        "L2NoPunctuation",
+        credentials=rds.Credentials.from_generated_secret(
+            "dbadmin", encryption_key=c.key, exclude_characters=string.punctuation
+        ),
+    )
+    c.raw_secret_case("L1ShortPassword", generator={"password_length": 8})
+    c.raw_secret_case("L1NoUppercase", generator={"exclude_uppercase": True})
+    c.raw_secret_case("L1RotationDropsDigits", hosted={"exclude_characters": string.digits + "@"})
+    esc, _ = c.raw_secret_case("EscShortPassword")
+    esc.add_property_override("GenerateSecretString.PasswordLength", 8)
+    param, _ = c.raw_secret_case("ParamPasswordLength")
+    param.add_property_override("GenerateSecretString.PasswordLength", number)
+    if_length, _ = c.raw_secret_case("IfPasswordLength")
+    if_length.add_property_override("GenerateSecretString.PasswordLength", switch.pick(32, 8))
+    if_both, _ = c.raw_secret_case("IfPasswordLengthBoth")
+    if_both.add_property_override("GenerateSecretString.PasswordLength", switch.pick(32, 64))
+    typed, _ = c.raw_secret_case("NotGenerated")
+    typed.add_property_deletion_override("GenerateSecretString")
+    typed.add_property_override("SecretString", cdk.Fn.ref("Setting"))
+    secretsmanager.CfnSecret(
+        s,
+        "ShortApiToken",
+        kms_key_id=c.key.key_arn,
+        generate_secret_string=secretsmanager.CfnSecret.GenerateSecretStringProperty(
+            password_length=8, exclude_punctuation=True
+        ),
+    )
+    c.register("ShortApiToken")
+
+    # SC-RDS-17 master secrets retained.
+    c.instance("L2SecretDeleted", retain=False)
+    raw, _ = c.raw_secret_case("L1SecretNoRetention")
+    raw.cfn_options.deletion_policy = None
+    raw.cfn_options.update_replace_policy = None
+    secret_of(c.instance("EscSecretDeleted")).add_override("DeletionPolicy", "Delete")
+    secret_of(c.instance("ParamSecretDeletion")).add_override("DeletionPolicy", setting)
+    secret_of(c.instance("IfSecretDeletion")).add_override(
+        "DeletionPolicy", switch.pick("Retain", "Delete")
+    )
+    secret_of(c.instance("IfSecretDeletionBoth")).add_override(
+        "DeletionPolicy", switch.pick("Retain", "RetainExceptOnCreate")
+    )
+
+    # SC-RDS-18 the resource policy denies deletion.
+    c.secret_case("L1SecretNotGuarded", guard=False)
+    c.raw_secret_case("L1DenyToEveryone", statement=_deny(Principal="*"))
+    c.raw_secret_case("L1DenyAllActions", statement=_deny(Action="secretsmanager:*"))
+    c.raw_secret_case(
+        "L1DenyWithCondition",
+        statement=_deny(Condition={"StringNotLike": {"aws:PrincipalArn": "*BreakGlass*"}}),
+    )
+    c.raw_secret_case("L1DenyOtherAction", statement=_deny(Action="secretsmanager:PutSecretValue"))
+    c.raw_secret_case(
+        "L1DenyOneRole",
+        statement=_deny(Principal={"AWS": "arn:aws:iam::123456789012:role/cleanup"}),
+    )
+    c.raw_secret_case("ParamDenyPrincipal", statement=_deny(Principal={"AWS": setting}))
+    c.raw_secret_case("IfDenyEffect", statement=_deny(Effect=switch.pick("Deny", "Allow")))
+    _, conditional = c.raw_secret_case("ConditionalDenyPolicy")
+    conditional.cfn_options.condition = switch.condition
+    dropped = c.instance("EscDenyDropped")
+    (policy,) = [
+        child
+        for child in dropped.node.find_all()
+        if isinstance(child, secretsmanager.CfnResourcePolicy)
+    ]
+    policy.add_property_override("ResourcePolicy.Statement", [])
+
+
 def cfn_ref(stack: cdk.Stack, case: str) -> str:
     """The ``Ref`` of the raw DB of an L1 case."""
     db = stack.node.find_child(case).node.find_child("Db")
@@ -622,9 +1074,14 @@ def cfn_ref(stack: cdk.Stack, case: str) -> str:
 def ev() -> Checked:
     app = cdk.App()
     # CloudFormation allows 500 resources per stack: one stack per group of rules.
-    _build_at_rest(Case(cdk.Stack(app, "RdsAtRest")))
+    at_rest = Case(cdk.Stack(app, "RdsAtRest"))
+    _build_at_rest(at_rest)
+    _build_backups_kept(at_rest)
     _build_in_transit_and_prevention(Case(cdk.Stack(app, "RdsTransit")))
-    _build_patching_and_detection(Case(cdk.Stack(app, "RdsDetection")))
+    detection = Case(cdk.Stack(app, "RdsDetection"))
+    _build_patching_and_detection(detection)
+    _build_logging_and_authentication(detection)
+    _build_master_secrets(Case(cdk.Stack(app, "RdsSecrets")))
     return check_app(app)
 
 
@@ -892,7 +1349,8 @@ def test_multi_az_in_both_branches_is_compliant(ev: Checked) -> None:
 
 
 def test_instance_without_parameter_group_is_flagged(ev: Checked) -> None:
-    assert rds_ids(ev, at("L2NoParameterGroup")) == {"SC-RDS-7"}
+    # The default group neither requires TLS nor logs connections (SC-RDS-13).
+    assert rds_ids(ev, at("L2NoParameterGroup")) == {"SC-RDS-7", "SC-RDS-13"}
 
 
 @pytest.mark.parametrize("name", ["L2TlsOff", "L1MariadbNoTls"])
@@ -901,15 +1359,24 @@ def test_parameter_group_without_tls_is_flagged(ev: Checked, name: str) -> None:
 
 
 def test_default_cluster_parameter_group_is_flagged(ev: Checked) -> None:
-    assert rds_outcomes(ev, at("L1ClusterDefaultGroup")) == {("SC-RDS-7", NON_COMPLIANT)}
+    assert rds_outcomes(ev, at("L1ClusterDefaultGroup")) == {
+        ("SC-RDS-7", NON_COMPLIANT),
+        ("SC-RDS-13", NON_COMPLIANT),
+    }
 
 
 def test_parameter_group_outside_the_app_cannot_be_verified(ev: Checked) -> None:
-    assert rds_outcomes(ev, at("L1ClusterExternalGroup")) == {("SC-RDS-7", CANNOT_VERIFY)}
+    assert rds_outcomes(ev, at("L1ClusterExternalGroup")) == {
+        ("SC-RDS-7", CANNOT_VERIFY),
+        ("SC-RDS-13", CANNOT_VERIFY),
+    }
 
 
 def test_cluster_parameter_group_on_an_instance_is_flagged(ev: Checked) -> None:
-    assert rds_outcomes(ev, at("L1WrongGroupType")) == {("SC-RDS-7", NON_COMPLIANT)}
+    assert rds_outcomes(ev, at("L1WrongGroupType")) == {
+        ("SC-RDS-7", NON_COMPLIANT),
+        ("SC-RDS-13", NON_COMPLIANT),
+    }
 
 
 @pytest.mark.parametrize("name", ["L1Oracle", "ParamEngine"])
@@ -917,6 +1384,7 @@ def test_unknown_engine_cannot_be_verified_for_tls_and_logs(ev: Checked, name: s
     assert rds_outcomes(ev, at(name)) == {
         ("SC-RDS-7", CANNOT_VERIFY),
         ("SC-RDS-11", CANNOT_VERIFY),
+        ("SC-RDS-13", CANNOT_VERIFY),
     }
 
 
@@ -925,12 +1393,21 @@ def test_tls_turned_off_by_override_on_the_group_is_flagged(ev: Checked) -> None
 
 
 def test_parameter_group_removed_by_override_is_flagged(ev: Checked) -> None:
-    assert rds_outcomes(ev, at("EscNoParameterGroup")) == {("SC-RDS-7", NON_COMPLIANT)}
+    assert rds_outcomes(ev, at("EscNoParameterGroup")) == {
+        ("SC-RDS-7", NON_COMPLIANT),
+        ("SC-RDS-13", NON_COMPLIANT),
+    }
 
 
-@pytest.mark.parametrize("name", ["ParamTls", "ParamParameterGroupName"])
-def test_tls_setting_from_parameter_cannot_be_verified(ev: Checked, name: str) -> None:
-    assert rds_outcomes(ev, at(name)) == {("SC-RDS-7", CANNOT_VERIFY)}
+def test_tls_setting_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamTls")) == {("SC-RDS-7", CANNOT_VERIFY)}
+
+
+def test_parameter_group_name_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamParameterGroupName")) == {
+        ("SC-RDS-7", CANNOT_VERIFY),
+        ("SC-RDS-13", CANNOT_VERIFY),
+    }
 
 
 def test_tls_off_under_a_condition_cannot_be_verified(ev: Checked) -> None:
@@ -1142,3 +1619,332 @@ def test_monitoring_off_under_a_condition_cannot_be_verified(ev: Checked) -> Non
 
 def test_monitoring_in_both_branches_is_compliant(ev: Checked) -> None:
     assert rds_ids(ev, at("IfMonitoringBoth")) == set()
+
+
+# -- SC-RDS-13 connection logging ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["PgStagesLogged", "L1AuroraMysqlAudited", "L1AuroraMysqlRdsadminExcluded", "L1MysqlAudited"],
+)
+def test_connection_logging_in_every_engine_form_is_compliant(ev: Checked, name: str) -> None:
+    assert rds_ids(ev, at(name)) == set()
+
+
+def test_l2_parameter_group_without_connection_logging_is_flagged(ev: Checked) -> None:
+    (finding,) = (
+        f for f in findings_at(ev, at("L2ConnectionsNotLogged")) if f.rule.id.startswith("SC-RDS-")
+    )
+    assert (finding.rule.id, finding.status, finding.blocks_synthesis) == (
+        "SC-RDS-13",
+        NON_COMPLIANT,
+        True,
+    )
+    assert finding.property_path == "Properties.DBParameterGroupName"
+    assert "log_connections is not set" in finding.message
+    assert "log_disconnections is not set" in finding.message
+
+
+def test_disconnections_not_logged_are_flagged(ev: Checked) -> None:
+    (finding,) = (
+        f for f in findings_at(ev, at("L1DisconnectionsNotLogged")) if f.rule.id == "SC-RDS-13"
+    )
+    assert "log_disconnections is '0'" in finding.message
+    assert "log_connections" not in finding.message.replace("log_disconnections", "")
+    assert rds_ids(ev, at("L1DisconnectionsNotLogged")) == {"SC-RDS-13"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("L1AuroraMysqlNoConnect", "server_audit_events is 'QUERY_DML'"),
+        ("L1AuroraMysqlSomeUsers", "server_audit_incl_users is 'app'"),
+        ("L1AuroraMysqlNotAudited", "server_audit_logging is not set"),
+    ],
+)
+def test_aurora_mysql_without_connection_auditing_is_flagged(
+    ev: Checked, name: str, expected: str
+) -> None:
+    findings = [f for f in findings_at(ev, at(name)) if f.rule.id.startswith("SC-RDS-")]
+    assert {(f.rule.id, f.construct_path) for f in findings} == {
+        ("SC-RDS-13", f"RdsDetection/{name}/Cluster")
+    }
+    assert expected in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("L1MysqlNoOptionGroup", "OptionGroupName is not set"),
+        ("L1MysqlDefaultOptionGroup", "the default group 'default:mysql-8-0'"),
+        ("L1MysqlWithoutPlugin", "no MARIADB_AUDIT_PLUGIN option"),
+        ("L1MysqlQueriesOnly", "SERVER_AUDIT_EVENTS is 'QUERY'"),
+    ],
+)
+def test_mysql_without_the_audit_plugin_logging_connections_is_flagged(
+    ev: Checked, name: str, expected: str
+) -> None:
+    (finding,) = (f for f in findings_at(ev, at(name)) if f.rule.id.startswith("SC-RDS-"))
+    assert (finding.rule.id, finding.status) == ("SC-RDS-13", NON_COMPLIANT)
+    assert expected in finding.message
+
+
+def test_option_group_outside_the_app_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("L1MysqlExternalOptionGroup")) == {("SC-RDS-13", CANNOT_VERIFY)}
+
+
+def test_aurora_member_group_that_turns_logging_off_is_flagged(ev: Checked) -> None:
+    assert {(f.rule.id, f.construct_path) for f in findings_at(ev, at("L1MemberLoggingOff"))} == {
+        ("SC-RDS-13", "RdsDetection/L1MemberLoggingOff/Member0"),
+        ("SC-RDS-13", "RdsDetection/L1MemberLoggingOff/Member1"),
+    }
+    assert rds_ids(ev, at("L1MemberOwnGroup")) == set()
+
+
+def test_multi_az_mysql_cluster_cannot_be_verified(ev: Checked) -> None:
+    logging = {o for o in rds_outcomes(ev, at("L1MysqlMultiAzCluster")) if o[0] == "SC-RDS-13"}
+    assert logging == {("SC-RDS-13", CANNOT_VERIFY)}
+
+
+def test_connection_logging_turned_off_by_override_is_flagged(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("EscLoggingOff")) == {("SC-RDS-13", NON_COMPLIANT)}
+
+
+def test_logging_parameter_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamLogging")) == {("SC-RDS-13", CANNOT_VERIFY)}
+
+
+def test_logging_off_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("IfLogging")) == {("SC-RDS-13", CANNOT_VERIFY)}
+
+
+def test_logging_on_in_both_branches_is_compliant(ev: Checked) -> None:
+    assert rds_ids(ev, at("IfLoggingBoth")) == set()
+
+
+# -- SC-RDS-14 IAM database authentication (warning) --------------------------------------
+
+
+def test_instance_without_iam_authentication_is_a_warning(ev: Checked) -> None:
+    (finding,) = (f for f in findings_at(ev, at("L2NoIamAuth")) if f.rule.id.startswith("SC-RDS-"))
+    assert (finding.rule.id, finding.status, finding.blocks_synthesis) == (
+        "SC-RDS-14",
+        NON_COMPLIANT,
+        False,
+    )
+    assert "EnableIAMDatabaseAuthentication is false" in finding.message
+
+
+def test_aurora_cluster_without_iam_authentication_is_flagged_on_the_cluster(ev: Checked) -> None:
+    assert {(f.rule.id, f.construct_path) for f in findings_at(ev, at("L1ClusterNoIamAuth"))} == {
+        ("SC-RDS-14", "RdsDetection/L1ClusterNoIamAuth/Cluster")
+    }
+
+
+def test_iam_authentication_removed_by_override_is_flagged(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("EscNoIamAuth")) == {("SC-RDS-14", NON_COMPLIANT)}
+
+
+def test_iam_authentication_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamIamAuth")) == {("SC-RDS-14", CANNOT_VERIFY)}
+
+
+def test_iam_authentication_off_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("IfIamAuth")) == {("SC-RDS-14", CANNOT_VERIFY)}
+
+
+def test_iam_authentication_on_in_both_branches_is_compliant(ev: Checked) -> None:
+    assert rds_ids(ev, at("IfIamAuthBoth")) == set()
+
+
+def test_engine_without_iam_authentication_is_not_judged(ev: Checked) -> None:
+    assert "SC-RDS-14" not in rds_ids(ev, at("L1SqlServerNoIamAuth"))
+
+
+# -- SC-RDS-15 automated backups kept after deletion -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("L2BackupsDeletedWithDb", "DeleteAutomatedBackups is true"),
+        ("L2BackupsDefault", "DeleteAutomatedBackups is not set"),
+    ],
+)
+def test_automated_backups_deleted_with_the_database_are_flagged(
+    ev: Checked, name: str, expected: str
+) -> None:
+    (finding,) = (f for f in findings_at(ev, at(name)) if f.rule.id.startswith("SC-RDS-"))
+    assert (finding.rule.id, finding.blocks_synthesis) == ("SC-RDS-15", True)
+    assert expected in finding.message
+
+
+def test_l1_cluster_judged_on_the_cluster_not_its_members(ev: Checked) -> None:
+    assert {
+        (f.rule.id, f.construct_path) for f in findings_at(ev, at("L1ClusterBackupsDeleted"))
+    } == {("SC-RDS-15", "RdsAtRest/L1ClusterBackupsDeleted/Cluster")}
+
+
+def test_backup_deletion_turned_on_by_override_is_flagged(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("EscBackupsDeleted")) == {("SC-RDS-15", NON_COMPLIANT)}
+
+
+def test_backup_deletion_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamBackupsDeleted")) == {("SC-RDS-15", CANNOT_VERIFY)}
+
+
+def test_backup_deletion_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("IfBackupsDeleted")) == {("SC-RDS-15", CANNOT_VERIFY)}
+
+
+def test_backups_kept_in_both_branches_are_compliant(ev: Checked) -> None:
+    assert rds_ids(ev, at("IfBackupsKeptBoth")) == set()
+
+
+# -- SC-RDS-16 generated master passwords -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["L1RawSecret", "L2LongOwnSecret", "L2LongOwnSecretSecret", "IfPasswordLengthBoth"]
+)
+def test_long_passwords_of_every_class_are_compliant(ev: Checked, name: str) -> None:
+    assert rds_ids(ev, at(name)) == set()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("L2ShortPasswordSecret", "GenerateSecretString.PasswordLength is 12"),
+        ("L2NoDigitsSecret", "GenerateSecretString.ExcludeNumbers is true"),
+        ("L1ShortPassword", "GenerateSecretString.PasswordLength is 8"),
+        ("L1NoUppercase", "GenerateSecretString.ExcludeUppercase is true"),
+    ],
+)
+def test_weakened_password_generator_is_flagged(ev: Checked, name: str, expected: str) -> None:
+    (finding,) = (f for f in findings_at(ev, at(name)) if f.rule.id.startswith("SC-RDS-"))
+    assert (finding.rule.id, finding.status, finding.blocks_synthesis) == (
+        "SC-RDS-16",
+        NON_COMPLIANT,
+        True,
+    )
+    assert finding.resource_type == "AWS::SecretsManager::Secret"
+    assert expected in finding.message
+
+
+def test_excluding_every_punctuation_character_is_flagged(ev: Checked) -> None:
+    (finding,) = (
+        f for f in findings_at(ev, at("L2NoPunctuation")) if f.rule.id.startswith("SC-RDS-")
+    )
+    assert finding.rule.id == "SC-RDS-16"
+    assert "ExcludeCharacters excludes every one of the punctuation" in finding.message
+
+
+def test_rotation_that_drops_a_class_is_flagged(ev: Checked) -> None:
+    (finding,) = (
+        f for f in findings_at(ev, at("L1RotationDropsDigits")) if f.rule.id == "SC-RDS-16"
+    )
+    assert "excludes every one of the digits" in finding.message
+    assert rds_ids(ev, at("L1RotationDropsDigits")) == {"SC-RDS-16"}
+
+
+def test_password_shortened_by_override_is_flagged(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("EscShortPassword")) == {("SC-RDS-16", NON_COMPLIANT)}
+
+
+def test_password_length_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamPasswordLength")) == {("SC-RDS-16", CANNOT_VERIFY)}
+
+
+def test_short_password_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("IfPasswordLength")) == {("SC-RDS-16", CANNOT_VERIFY)}
+
+
+def test_master_secret_that_is_not_generated_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("NotGenerated")) == {("SC-RDS-16", CANNOT_VERIFY)}
+
+
+def test_generated_secret_no_database_uses_is_not_judged(ev: Checked) -> None:
+    assert rds_ids(ev, at("ShortApiToken")) == set()
+
+
+# -- SC-RDS-17 master secrets retained ----------------------------------------------------
+
+
+def test_master_secret_deleted_with_the_stack_is_flagged_on_the_secret(ev: Checked) -> None:
+    findings = [
+        f for f in findings_at(ev, at("L2SecretDeleted")) if f.rule.id.startswith("SC-RDS-")
+    ]
+    assert {(f.rule.id, f.construct_path, f.property_path) for f in findings} == {
+        ("SC-RDS-17", "RdsSecrets/L2SecretDeleted/Secret/Resource", "DeletionPolicy"),
+        ("SC-RDS-17", "RdsSecrets/L2SecretDeleted/Secret/Resource", "UpdateReplacePolicy"),
+    }
+    assert all("holds the master password of" in f.message for f in findings)
+
+
+def test_raw_master_secret_without_deletion_policy_is_flagged(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("L1SecretNoRetention")) == {("SC-RDS-17", NON_COMPLIANT)}
+
+
+def test_master_secret_deletion_policy_overridden_to_delete_is_flagged(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("EscSecretDeleted")) == {("SC-RDS-17", NON_COMPLIANT)}
+
+
+def test_master_secret_deletion_policy_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamSecretDeletion")) == {("SC-RDS-17", CANNOT_VERIFY)}
+
+
+def test_master_secret_deleted_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("IfSecretDeletion")) == {("SC-RDS-17", CANNOT_VERIFY)}
+
+
+def test_master_secret_retained_in_both_branches_is_compliant(ev: Checked) -> None:
+    assert rds_ids(ev, at("IfSecretDeletionBoth")) == set()
+
+
+# -- SC-RDS-18 master secrets deny their deletion ----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["L1DenyToEveryone", "L1DenyAllActions"])
+def test_denial_to_everyone_or_of_every_action_is_compliant(ev: Checked, name: str) -> None:
+    assert rds_ids(ev, at(name)) == set()
+
+
+def test_secret_without_resource_policy_is_flagged(ev: Checked) -> None:
+    (finding,) = (
+        f for f in findings_at(ev, at("L1SecretNotGuarded")) if f.rule.id.startswith("SC-RDS-")
+    )
+    assert (finding.rule.id, finding.construct_path) == (
+        "SC-RDS-18",
+        "RdsSecrets/L1SecretNotGuarded/Secret/Resource",
+    )
+    assert "no resource policy is attached" in finding.message
+
+
+@pytest.mark.parametrize(
+    "name", ["L1DenyWithCondition", "L1DenyOtherAction", "L1DenyOneRole", "EscDenyDropped"]
+)
+def test_policy_that_does_not_deny_everyone_deletion_is_flagged(ev: Checked, name: str) -> None:
+    assert rds_outcomes(ev, at(name)) == {("SC-RDS-18", NON_COMPLIANT)}
+
+
+@pytest.mark.parametrize("name", ["ParamDenyPrincipal", "IfDenyEffect", "ConditionalDenyPolicy"])
+def test_denial_from_parameter_or_condition_cannot_be_verified(ev: Checked, name: str) -> None:
+    assert rds_outcomes(ev, at(name)) == {("SC-RDS-18", CANNOT_VERIFY)}
+
+
+def test_l2_rotation_guards_the_secret_through_its_attachment(ev: Checked) -> None:
+    """CDK's policy names the SecretTargetAttachment, which stands for the secret."""
+    resources = ev.templates["RdsAtRest"]["Resources"]
+    policies = [
+        r
+        for lid, r in resources.items()
+        if lid.startswith("Secure") and r["Type"] == "AWS::SecretsManager::ResourcePolicy"
+    ]
+    assert policies
+    assert all(
+        resources[p["Properties"]["SecretId"]["Ref"]]["Type"]
+        == "AWS::SecretsManager::SecretTargetAttachment"
+        for p in policies
+    )
+    assert rds_ids(ev, at("Secure")) == rds_ids(ev, at("SecureCluster")) == set()
