@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aspects.constants import GUARANTEES_METADATA
 from aspects.coverage import Coverage, StackCoverage, in_scope, stack_coverage
 from aspects.index import AppIndex, ResourceView, StackTemplate, TemplateIndex
-from aspects.model import CannotVerify, Finding, IgnoredAcknowledgment, Rule, Status
+from aspects.model import CannotVerify, Finding, IgnoredAcknowledgment, Rule, Severity, Status
 from aspects.settings import DEFAULT, Thresholds
 from aspects.values import variants
 
@@ -240,6 +241,9 @@ def _malformed(exc: Exception) -> str:
 def _finding(rule: Rule, template: TemplateIndex, logical_id: str, outcome: Outcome) -> Finding:
     status, message, path = outcome
     reason, ignored = template.acknowledgment(logical_id, rule.acknowledgment_id)
+    enforced = rule.severity is Severity.WARNING and rule.id in _enforced(
+        template.resources[logical_id]
+    )
     return Finding(
         rule=rule,
         status=status,
@@ -252,4 +256,13 @@ def _finding(rule: Rule, template: TemplateIndex, logical_id: str, outcome: Outc
         property_path=path,
         acknowledged_reason=reason,
         ignored_acknowledgment=ignored,
+        enforced=enforced,
     )
+
+
+def _enforced(resource: Mapping[str, Any]) -> frozenset[str]:
+    """The warning rules the resource's construct declared it keeps (metadata)."""
+    metadata = resource.get("Metadata")
+    guarantees = metadata.get(GUARANTEES_METADATA) if isinstance(metadata, Mapping) else None
+    ids = guarantees.get("enforce") if isinstance(guarantees, Mapping) else None
+    return frozenset(i for i in ids if isinstance(i, str)) if isinstance(ids, list) else frozenset()

@@ -13,7 +13,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,7 +110,7 @@ def render_sarif(scan: Scan) -> str:
 def _label(finding: Finding) -> str:
     if finding.acknowledged:
         return "ACK"
-    level = "ERROR" if finding.rule.severity is Severity.ERROR else "WARN"
+    level = "ERROR" if finding.severity is Severity.ERROR else "WARN"
     return level + ("?" if finding.status is Status.CANNOT_VERIFY else "")
 
 
@@ -304,15 +304,24 @@ def _case(
         ET.SubElement(case, "skipped", message=f"acknowledged: {findings[0].acknowledged_reason}")
     elif findings:
         messages = [f"{f.status}: {f.message}" for f in findings if not f.acknowledged]
-        if rule.severity is Severity.WARNING and fail_on != "warning":
+        if all(f.severity is Severity.WARNING for f in findings) and fail_on != "warning":
             warning = ET.SubElement(case, "skipped", message="warning: " + "; ".join(messages))
             warning.text = "\n".join([*messages, f"Fix: {rule.fix}"])
             return case
         failure = ET.SubElement(
-            case, "failure", message="; ".join(messages), type=f"{rule.id} ({rule.severity})"
+            case,
+            "failure",
+            message="; ".join(messages),
+            type=f"{rule.id} ({_worst(findings)})",
         )
         failure.text = "\n".join([*messages, f"Fix: {rule.fix}"])
     return case
+
+
+def _worst(findings: Sequence[Finding]) -> Severity:
+    """ERROR if an unacknowledged finding is an error (a construct may enforce a warning)."""
+    live = [f for f in findings if not f.acknowledged]
+    return Severity.ERROR if any(f.severity is Severity.ERROR for f in live) else Severity.WARNING
 
 
 # -- the catalogue -----------------------------------------------------------------------------

@@ -118,6 +118,17 @@ class Finding:
     property_path: str = ""
     acknowledged_reason: str | None = None
     ignored_acknowledgment: IgnoredAcknowledgment | None = None
+    enforced: bool = False
+
+    @property
+    def severity(self) -> Severity:
+        """The rule's severity, or ERROR where the resource's construct enforces the rule.
+
+        A Secure* construct that builds a resource the way a warning rule asks declares
+        it (metadata ``SecureConstructs::Guarantees`` ``enforce``): undoing it with an
+        escape hatch is then a weakening of what the construct promised, so it fails.
+        """
+        return Severity.ERROR if self.enforced else self.rule.severity
 
     @property
     def acknowledged(self) -> bool:
@@ -127,7 +138,7 @@ class Finding:
     @property
     def blocks_synthesis(self) -> bool:
         """Error-severity and not acknowledged: synthesis must fail."""
-        return self.rule.severity is Severity.ERROR and not self.acknowledged
+        return self.severity is Severity.ERROR and not self.acknowledged
 
     @property
     def location(self) -> str:

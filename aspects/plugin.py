@@ -302,7 +302,7 @@ def _violation(finding: Finding) -> cdk.PolicyViolation:
         rule_name=finding.rule.id,
         description=f"[{finding.rule.id}] {finding.rule.title}: {prefix}{finding.message}",
         fix=finding.rule.fix,
-        severity="error" if finding.rule.severity is Severity.ERROR else "warning",
+        severity="error" if finding.severity is Severity.ERROR else "warning",
         rule_metadata={"pillar": str(finding.rule.pillar), "status": str(finding.status)},
         violating_resources=[
             cdk.PolicyViolatingResource(

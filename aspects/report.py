@@ -64,7 +64,8 @@ def finding_data(finding: Finding, base: Path) -> dict[str, Any]:
         "ruleId": finding.rule.id,
         "title": finding.rule.title,
         "pillar": str(finding.rule.pillar),
-        "severity": str(finding.rule.severity),
+        "severity": str(finding.severity),
+        "enforcedByConstruct": finding.enforced,
         "status": str(finding.status),
         "message": finding.message,
         "fix": finding.rule.fix,
@@ -304,7 +305,7 @@ def to_sarif(
         result: dict[str, Any] = {
             "ruleId": finding.rule.id,
             "ruleIndex": index[finding.rule.id],
-            "level": "error" if finding.rule.severity is Severity.ERROR else "warning",
+            "level": "error" if finding.severity is Severity.ERROR else "warning",
             "message": {"text": f"{finding.message}. Fix: {finding.rule.fix}"},
             "locations": [
                 {

@@ -34,6 +34,7 @@ from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import alb as alb_defaults
 from secure_constructs._defaults import ecs as ecs_defaults
+from secure_constructs._defaults import enforce_rules
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.ec2 import declare_restricted_egress, egress_only_security_group
 from secure_constructs._defaults.iam import ManagedPolicyRole
@@ -829,6 +830,8 @@ class SecureAlbService(Construct):
             privileged=False,
             readonly_root_filesystem=read_only_root_filesystem,
         )
+        if read_only_root_filesystem:
+            enforce_rules(self.task_definition, "SC-ECS-6")
         for i, path in enumerate(scratch_paths):
             volume = f"scratch-{i}"
             self.task_definition.add_volume(name=volume)
@@ -875,6 +878,7 @@ class SecureAlbService(Construct):
         )
         for key, value in alb_defaults.EXPLICIT_ATTRIBUTES.items():
             self.load_balancer.set_attribute(key, value)
+        enforce_rules(self.load_balancer, "SC-ELB-5")  # strictest desync mitigation
         target_protocol = (
             elbv2.ApplicationProtocol.HTTPS if end_to_end_tls else elbv2.ApplicationProtocol.HTTP
         )
@@ -994,13 +998,15 @@ class SecureAlbService(Construct):
                     cloud_watch_encryption_enabled=True,
                 ),
             )
-        return ecs.Cluster(
+        cluster = ecs.Cluster(
             self,
             "Cluster",
             vpc=vpc,
             container_insights_v2=ecs.ContainerInsights.ENABLED,
             execute_command_configuration=exec_configuration,
         )
+        enforce_rules(cluster, "SC-ECS-5")  # Container Insights stays on
+        return cluster
 
     def _create_certificate(self, domain: DomainOptions | None) -> acm.Certificate:
         """A certificate for the domain, validated through a record in its hosted zone."""
@@ -1059,6 +1065,8 @@ class SecureAlbService(Construct):
                 additional_rules=options.additional_rules,
             ),
         )
+        # A rate limit in front of an internal service too: its absence is an error here.
+        enforce_rules(self.web_acl, "SC-WAF-7")
         self._waf_metric_name = name
         self.web_acl_arn = self.web_acl.attr_arn
         self._associate(self.web_acl_arn)
@@ -1122,6 +1130,7 @@ class SecureAlbService(Construct):
             enforce_ssl=True,
         )
         topic.apply_removal_policy(removal_policy)
+        enforce_rules(topic, "SC-SNS-3")  # its TLS-only policy stays
         # CloudWatch publishes alarm notifications itself, so it needs the key, for this
         # topic only (SNS puts the topic ARN in the encryption context). The ARN is built
         # from the name: a reference to the topic would make key and topic depend on each

@@ -20,7 +20,9 @@ from constructs import Construct, IConstruct
 
 from aspects.errors import Issue, SecureConstructsError
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
+from secure_constructs._defaults import enforce_rules
 from secure_constructs._defaults import rds as defaults
+from secure_constructs._defaults.ec2 import declare_restricted_egress
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.rds import EngineKind
@@ -431,6 +433,10 @@ class SecureDatabase(Construct):
             description=f"Master password rotation of {self.node.path}",
             allow_all_outbound=False,
         )
+        # Neither group lets anything out to the internet but HTTPS to Secrets Manager
+        # (guardrail SC-NET-1 holds the template to it).
+        declare_restricted_egress(self.security_group, world_ports=())
+        declare_restricted_egress(self.rotation_security_group, world_ports=(443,))
         self.monitoring_role = defaults.enhanced_monitoring_role(self, "MonitoringRole")
         self.parameter_group = rds.ParameterGroup(
             self,
@@ -524,6 +530,15 @@ class SecureDatabase(Construct):
                 **common,
             )
             self.endpoint = self.instance.instance_endpoint
+        # Minor upgrades, enhanced monitoring and IAM authentication are what the construct
+        # builds: undoing one by escape hatch is an error here, a warning elsewhere.
+        enforce_rules(
+            self._database,
+            "SC-RDS-10",
+            "SC-RDS-12",
+            "SC-RDS-14",
+            *(("SC-RDS-6",) if multi_az else ()),
+        )
         for group in self.log_groups.values():
             # RDS would otherwise create the groups itself: unencrypted, never expiring.
             _l1(self._database).node.add_dependency(group)

@@ -29,7 +29,7 @@ from aspects.rules.awslambda import (
 from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import awslambda as defaults
-from secure_constructs._defaults import declare_guarantee
+from secure_constructs._defaults import declare_guarantee, enforce_rules
 from secure_constructs._defaults.ec2 import egress_only_security_group
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
@@ -341,6 +341,10 @@ class SecureFunction(Construct):
         self.function.node.add_dependency(self.role.policy)
         if vpc is not None:
             declare_guarantee(self.function, "vpc", True)  # guardrail SC-NET-2
+        # Traced, failures kept: undoing either by escape hatch is an error here.
+        enforce_rules(self.function, "SC-LAMBDA-6", "SC-LAMBDA-8")
+        if dead_letter_queue is None:
+            enforce_rules(self.dead_letter_queue, "SC-SQS-3")
 
         self.function_url: lambda_.FunctionUrl | None = None
         if function_url_auth_type is not None:

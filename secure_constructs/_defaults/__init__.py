@@ -23,3 +23,17 @@ def declare_guarantee(construct: IConstruct, name: str, value: Any) -> None:
         raise TypeError(f"{construct.node.path} has no CloudFormation resource")
     existing = resource.get_metadata(GUARANTEES_METADATA) or {}
     resource.add_metadata(GUARANTEES_METADATA, {**existing, name: value})
+
+
+def enforce_rules(construct: IConstruct, *rule_ids: str) -> None:
+    """Declare that the construct builds its resource(s) the way these warning rules ask.
+
+    Every CloudFormation resource at or below *construct* gets the ids in its guarantees'
+    ``enforce`` list: the engine then reports those rules as errors there, so undoing a
+    hardened default with an escape hatch fails synthesis instead of warning.
+    """
+    for child in construct.node.find_all():
+        if isinstance(child, cdk.CfnResource):
+            existing = child.get_metadata(GUARANTEES_METADATA) or {}
+            enforced = list(dict.fromkeys([*existing.get("enforce", []), *rule_ids]))
+            child.add_metadata(GUARANTEES_METADATA, {**existing, "enforce": enforced})

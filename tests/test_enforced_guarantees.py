@@ -1,0 +1,68 @@
+"""Warnings a construct enforces: undoing a hardened default fails where the construct built it.
+
+The metadata ``SecureConstructs::Guarantees`` ``enforce`` lists warning rules a resource was
+built to pass; the engine reports them as errors on that resource only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aspects import evaluate
+from aspects.constants import GUARANTEES_METADATA
+from aspects.index import StackTemplate
+from aspects.model import Severity
+from aspects.report import to_json
+from aspects.rules import RULES_BY_ID
+
+RULE = RULES_BY_ID["SC-LAMBDA-6"]  # tracing: a warning in the catalogue
+assert RULE.severity is Severity.WARNING
+
+
+def _function(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Role": "arn:aws:iam::111122223333:role/fn",
+            "Code": {"ZipFile": "def handler(event, context): return event"},
+            "Handler": "index.handler",
+            "Runtime": "python3.13",
+        },
+    }
+    if metadata is not None:
+        resource["Metadata"] = metadata
+    return resource
+
+
+def _evaluate(**resources: dict[str, Any]) -> Any:
+    stack = StackTemplate("S", "s.json", {"Resources": resources})
+    return evaluate([stack], lambda _s: (RULE,))
+
+
+def test_an_enforced_warning_blocks_on_that_resource_only() -> None:
+    evaluation = _evaluate(
+        Enforced=_function({GUARANTEES_METADATA: {"enforce": ["SC-LAMBDA-6"]}}),
+        Plain=_function(None),
+        Other=_function({GUARANTEES_METADATA: {"enforce": ["SC-S3-2"]}}),
+    )
+    by_id = {f.logical_id: f for f in evaluation.findings}
+    assert by_id["Enforced"].severity is Severity.ERROR
+    assert by_id["Enforced"].blocks_synthesis
+    assert by_id["Plain"].severity is Severity.WARNING
+    assert by_id["Other"].severity is Severity.WARNING
+    assert [f.logical_id for f in evaluation.errors] == ["Enforced"]
+
+
+def test_malformed_guarantees_enforce_nothing() -> None:
+    for metadata in ({GUARANTEES_METADATA: "x"}, {GUARANTEES_METADATA: {"enforce": "SC-LAMBDA-6"}}):
+        (finding,) = _evaluate(F=_function(metadata)).findings
+        assert finding.severity is Severity.WARNING
+
+
+def test_reports_show_the_enforced_severity() -> None:
+    evaluation = _evaluate(F=_function({GUARANTEES_METADATA: {"enforce": ["SC-LAMBDA-6"]}}))
+    (data,) = to_json(evaluation, Path("."))["findings"]
+    assert (data["severity"], data["enforcedByConstruct"]) == ("error", True)
+    json.dumps(data)
