@@ -90,8 +90,6 @@ NOTHING_TO_JUDGE: Mapping[str, str] = {
     "AWS::Lambda::LayerVersion": "a code package; who may use it is "
     "AWS::Lambda::LayerVersionPermission, " + _THERE,
     # -- monitoring and scaling --------------------------------------------------------------
-    "AWS::CloudWatch::Alarm": "watches a metric; holds no data and grants no access (its "
-    "actions are resources of their own)",
     "AWS::CloudWatch::CompositeAlarm": "combines alarms; holds no data and grants no access",
     "AWS::CloudWatch::Dashboard": "a view of metrics; holds no data and grants no access",
     "AWS::Logs::LogStream": "a stream inside a log group; encryption and retention are the "

@@ -33,14 +33,18 @@ from aspects.rules.wafv2 import LOG_NAME_PREFIX
 from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import alb as alb_defaults
+from secure_constructs._defaults import declare_guarantee, enforce_rules, pin
 from secure_constructs._defaults import ecs as ecs_defaults
-from secure_constructs._defaults import enforce_rules
 from secure_constructs._defaults import waf as waf_defaults
-from secure_constructs._defaults.ec2 import declare_restricted_egress, egress_only_security_group
+from secure_constructs._defaults.ec2 import (
+    declare_ingress_ports,
+    declare_restricted_egress,
+    egress_only_security_group,
+)
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
-from secure_constructs._defaults.s3 import access_log_bucket_props
+from secure_constructs._defaults.s3 import access_log_bucket_props, declare_acls_disabled
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
     Checks,
@@ -766,6 +770,9 @@ class SecureAlbService(Construct):
             allow_all_outbound=False,
         )
         declare_restricted_egress(self.load_balancer_security_group, world_ports=())
+        declare_ingress_ports(
+            self.load_balancer_security_group, alb_defaults.HTTPS_PORT, alb_defaults.HTTP_PORT
+        )
         peers, who = _clients(vpc, internet_facing, allowed_clients)
         for peer in peers:
             self.load_balancer_security_group.add_ingress_rule(
@@ -782,6 +789,7 @@ class SecureAlbService(Construct):
             vpc=vpc,
             description=f"{self.node.path} tasks: only the load balancer in, HTTPS out",
         )
+        declare_ingress_ports(self.service_security_group, container_port)
         self.security_groups: tuple[ec2.SecurityGroup, ...] = (
             self.load_balancer_security_group,
             self.service_security_group,
@@ -879,6 +887,13 @@ class SecureAlbService(Construct):
         for key, value in alb_defaults.EXPLICIT_ATTRIBUTES.items():
             self.load_balancer.set_attribute(key, value)
         enforce_rules(self.load_balancer, "SC-ELB-5")  # strictest desync mitigation
+        pin(
+            self.load_balancer,
+            pinned=None if internet_facing else {"Scheme": "internal"},
+            present=("SecurityGroups",),
+        )
+        if deletion_protection:
+            declare_guarantee(self.load_balancer, "deletionProtection", True)  # SC-ELB-7
         target_protocol = (
             elbv2.ApplicationProtocol.HTTPS if end_to_end_tls else elbv2.ApplicationProtocol.HTTP
         )
@@ -897,6 +912,9 @@ class SecureAlbService(Construct):
                 interval=alb_defaults.HEALTH_CHECK_INTERVAL,
             ),
         )
+        if end_to_end_tls:  # guardrail SC-PIN-1: TLS stays on to the containers
+            pin(self.target_group, pinned={"Protocol": "HTTPS", "HealthCheckProtocol": "HTTPS"})
+        pin(self.service, present=("NetworkConfiguration.AwsvpcConfiguration.SecurityGroups",))
         # Registers the tasks and opens exactly the container port from the ALB's group to
         # the tasks' group (egress on one, ingress on the other).
         self.service.attach_to_application_target_group(self.target_group)
@@ -921,6 +939,9 @@ class SecureAlbService(Construct):
             access_log_retention, removal_policy
         )
         self.load_balancer.log_access_logs(self.access_log_bucket, access_log_prefix)
+        self._deny_log_delivery_for_other_accounts(
+            self.access_log_bucket, enforce=access_log_bucket is None
+        )
 
         self.domain_name: str = (
             domain.domain_name if domain is not None else self.load_balancer.load_balancer_dns_name
@@ -1023,12 +1044,37 @@ class SecureAlbService(Construct):
         self, retention: cdk.Duration, removal_policy: cdk.RemovalPolicy
     ) -> s3.Bucket:
         """The ALB access log bucket: the shared hardened log-bucket settings (SSE-S3)."""
-        return s3.Bucket(
+        bucket = s3.Bucket(
             self,
             "AccessLogs",
             removal_policy=removal_policy,
             **access_log_bucket_props(retention),
         )
+        declare_acls_disabled(bucket)
+        return bucket
+
+    def _deny_log_delivery_for_other_accounts(self, bucket: s3.IBucket, *, enforce: bool) -> None:
+        """CDK's grant to the log delivery service names no source account: pin it.
+
+        ``log_access_logs`` allows ``delivery.logs.amazonaws.com`` (the regions without an
+        ELB account) to write without a condition, so any account's logs could be
+        delivered into this bucket (the confused deputy, guardrail SC-IAM-4). The Deny
+        refuses deliveries on behalf of other accounts; AWS's log delivery sends
+        ``aws:SourceAccount``. A bucket imported by name keeps its own policy (a no-op); on
+        a bucket the construct created, dropping the Deny is an error (*enforce*).
+        """
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="DenyLogDeliveryForOtherAccounts",
+                effect=iam.Effect.DENY,
+                principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
+                actions=["s3:PutObject", "s3:GetBucketAcl"],
+                resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+                conditions={"StringNotEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}},
+            )
+        )
+        if enforce and bucket.policy is not None:
+            enforce_rules(bucket.policy, "SC-IAM-4")
 
     def _physical_name(self, prefix: str, max_length: int) -> str:
         """A deterministic name, unique in the account and region, for resources that need one.
@@ -1177,6 +1223,7 @@ class SecureAlbService(Construct):
         self.alarms["ServerErrorRate"] = errors.create_alarm(
             self,
             "ServerErrorRateAlarm",
+            actions_enabled=True,
             threshold=options.server_error_rate_percent,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             alarm_description=f"{self.node.path}: more than "
@@ -1188,6 +1235,7 @@ class SecureAlbService(Construct):
         ).create_alarm(
             self,
             "UnhealthyTargetsAlarm",
+            actions_enabled=True,
             threshold=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             alarm_description=f"{self.node.path}: a task failed its health checks for a "
@@ -1209,6 +1257,7 @@ class SecureAlbService(Construct):
             self.alarms["WafBlockedRequests"] = blocked.create_alarm(
                 self,
                 "WafBlockedRequestsAlarm",
+                actions_enabled=True,
                 threshold=options.waf_blocked_requests,
                 comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                 evaluation_periods=1,
@@ -1222,6 +1271,8 @@ class SecureAlbService(Construct):
             alarm.add_alarm_action(action)
             if options.notify_on_recovery:
                 alarm.add_ok_action(action)
+            # The alarms page someone: actions stay on and set (guardrail SC-PIN-1).
+            pin(alarm, pinned={"ActionsEnabled": True}, present=("AlarmActions",))
 
     def _accept_inherent_findings(
         self,

@@ -13,6 +13,7 @@ from constructs import Construct
 
 from aspects.errors import Issue
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
+from secure_constructs._defaults import enforce_rules
 from secure_constructs._defaults import s3 as defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
@@ -164,6 +165,7 @@ class SecureBucket(Construct):
                 auto_delete_objects=auto_delete_objects,
                 **defaults.access_log_bucket_props(access_log_retention),
             )
+            defaults.declare_acls_disabled(log_bucket)
             self._accept_log_bucket_findings(log_bucket)
             self.access_log_bucket = log_bucket
         else:
@@ -191,7 +193,11 @@ class SecureBucket(Construct):
             event_bridge_enabled=event_bridge_enabled,
             **defaults.common_bucket_props(),
         )
+        defaults.declare_acls_disabled(self.bucket)
         self._log_to(self.access_log_bucket, server_access_logs_prefix)
+        if server_access_logs_bucket is None and self.access_log_bucket.policy is not None:
+            # Log delivery is pinned to this bucket and account (guardrail SC-IAM-4).
+            enforce_rules(self.access_log_bucket.policy, "SC-IAM-4")
         accept_cdk_nag(_cfn_bucket(self.bucket), _REPLICATION_RULES, _REPLICATION_REASON)
 
         if not versioned:

@@ -20,9 +20,9 @@ from constructs import Construct, IConstruct
 
 from aspects.errors import Issue, SecureConstructsError
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
-from secure_constructs._defaults import enforce_rules
+from secure_constructs._defaults import enforce_rules, pin
 from secure_constructs._defaults import rds as defaults
-from secure_constructs._defaults.ec2 import declare_restricted_egress
+from secure_constructs._defaults.ec2 import declare_ingress_ports, declare_restricted_egress
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.rds import EngineKind
@@ -437,6 +437,8 @@ class SecureDatabase(Construct):
         # (guardrail SC-NET-1 holds the template to it).
         declare_restricted_egress(self.security_group, world_ports=())
         declare_restricted_egress(self.rotation_security_group, world_ports=(443,))
+        declare_ingress_ports(self.security_group, self.port)  # SC-NET-3
+        declare_ingress_ports(self.rotation_security_group)
         self.monitoring_role = defaults.enhanced_monitoring_role(self, "MonitoringRole")
         self.parameter_group = rds.ParameterGroup(
             self,
@@ -538,6 +540,11 @@ class SecureDatabase(Construct):
             "SC-RDS-12",
             "SC-RDS-14",
             *(("SC-RDS-6",) if multi_az else ()),
+        )
+        # Its own security group, never the VPC's default one (guardrail SC-PIN-1).
+        pin(
+            self._database,
+            present=("VpcSecurityGroupIds",) if engine.is_cluster else ("VPCSecurityGroups",),
         )
         for group in self.log_groups.values():
             # RDS would otherwise create the groups itself: unencrypted, never expiring.

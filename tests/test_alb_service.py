@@ -176,6 +176,12 @@ def own_web_acl(stack: cdk.Stack) -> wafv2.CfnWebACL:
         stack,
         "OwnAclLogging",
         resource_arn=acl.attr_arn,
+        redacted_fields=[
+            wafv2.CfnLoggingConfiguration.FieldToMatchProperty(
+                single_header={"Name": "authorization"}
+            ),
+            wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": "cookie"}),
+        ],
         log_destination_configs=[
             stack.format_arn(
                 service="logs",

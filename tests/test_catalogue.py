@@ -45,11 +45,16 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
     "network": [
         ("SC-NET-1", Pillar.PREVENTION, E),
         ("SC-NET-2", Pillar.PREVENTION, E),
+        ("SC-NET-3", Pillar.PREVENTION, E),
+    ],
+    "guarantees": [
+        ("SC-PIN-1", Pillar.PREVENTION, E),
     ],
     "iam": [
         ("SC-IAM-1", Pillar.PREVENTION, E),
         ("SC-IAM-2", Pillar.PREVENTION, E),
         ("SC-IAM-3", Pillar.PREVENTION, E),
+        ("SC-IAM-4", Pillar.PREVENTION, W),
     ],
     "awslambda": [
         ("SC-LAMBDA-1", Pillar.AT_REST, E),
@@ -99,6 +104,8 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-RDS-16", Pillar.PREVENTION, E),
         ("SC-RDS-17", Pillar.AT_REST, E),
         ("SC-RDS-18", Pillar.AT_REST, E),
+        ("SC-RDS-19", Pillar.IN_TRANSIT, E),
+        ("SC-RDS-20", Pillar.DETECTION, E),
     ],
     "elbv2": [
         ("SC-ELB-1", Pillar.IN_TRANSIT, E),
@@ -107,6 +114,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-ELB-4", Pillar.PREVENTION, E),
         ("SC-ELB-5", Pillar.PREVENTION, W),
         ("SC-ELB-6", Pillar.DETECTION, E),
+        ("SC-ELB-7", Pillar.PREVENTION, E),
     ],
     "wafv2": [
         ("SC-WAF-1", Pillar.PREVENTION, E),
@@ -117,6 +125,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-WAF-6", Pillar.PREVENTION, E),
         ("SC-WAF-7", Pillar.PREVENTION, W),
         ("SC-WAF-8", Pillar.DETECTION, W),
+        ("SC-WAF-9", Pillar.DETECTION, E),
     ],
     "ecs": [
         ("SC-ECS-1", Pillar.PREVENTION, E),

@@ -5,7 +5,7 @@ One app, synthesized once for the module (``app.synth()`` with the guardrails pl
 * ``Mixed``: one judged resource (an SSM parameter), 3 + 1 ``AWS::Test::Widget`` (a type no
   rule will ever judge), one ``Custom::Gadget``, types with nothing to judge (2 route
   tables, a CDK bucket deployment with its hashed type, the nested stack resource) and a
-  nested stack ``Mixed/Inner`` (a widget and an alarm). ``Mixed/Zone`` is a construct the
+  nested stack ``Mixed/Inner`` (a widget and a dashboard). ``Mixed/Zone`` is a construct the
   guardrails close (``fail_on_unjudged`` on that construct only).
 * ``Closed/Strict`` (a stack in a Stage closed with ``fail_on_unjudged``): a parameter, 2
   widgets, a gadget (accepted with ``allow_unjudged``) and a route table.
@@ -110,7 +110,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     _resources(zone, WIDGET, "Widget")
     inner = cdk.NestedStack(mixed, "Inner")
     _resources(inner, WIDGET, "Widget")
-    _resources(inner, "AWS::CloudWatch::Alarm", "Alarm")
+    _resources(inner, "AWS::CloudWatch::Dashboard", "Dashboard")
     closed = cdk.Stage(app, "Closed")
     strict = cdk.Stack(closed, "Strict")
     _parameter(strict)
@@ -144,7 +144,7 @@ def test_coverage_counts_are_exact_per_stack_and_in_total(synth: Synth) -> None:
             {"AWS::EC2::RouteTable": 2, NESTED_STACK: 1, DEPLOYMENT: 1},
             {WIDGET: 4, GADGET: 1},
         ),
-        "Mixed/Inner": (2, 0, {"AWS::CloudWatch::Alarm": 1}, {WIDGET: 1}),
+        "Mixed/Inner": (2, 0, {"AWS::CloudWatch::Dashboard": 1}, {WIDGET: 1}),
         "Closed/Strict": (5, 1, {"AWS::EC2::RouteTable": 1}, {WIDGET: 2, GADGET: 1}),
     }
     assert (coverage.resources, coverage.judged, coverage.nothing_to_judge) == (17, 2, 6)

@@ -66,3 +66,68 @@ def test_reports_show_the_enforced_severity() -> None:
     (data,) = to_json(evaluation, Path("."))["findings"]
     assert (data["severity"], data["enforcedByConstruct"]) == ("error", True)
     json.dumps(data)
+
+
+def _judge(rule_id: str, resource: dict[str, Any]) -> list[str]:
+    stack = StackTemplate("S", "s.json", {"Resources": {"R": resource}})
+    return [f.message for f in evaluate([stack], lambda _s: (RULES_BY_ID[rule_id],)).findings]
+
+
+_ALB = {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Type": "application"}}
+
+
+def test_declared_deletion_protection_must_stay_on() -> None:
+    declared = {**_ALB, "Metadata": {GUARANTEES_METADATA: {"deletionProtection": True}}}
+    (message,) = _judge("SC-ELB-7", declared)
+    assert "deletion_protection.enabled is not true although the construct turned it on" in message
+    kept = {
+        **declared,
+        "Properties": {
+            "Type": "application",
+            "LoadBalancerAttributes": [{"Key": "deletion_protection.enabled", "Value": "true"}],
+        },
+    }
+    assert _judge("SC-ELB-7", kept) == []
+    assert _judge("SC-ELB-7", _ALB) == []  # no declaration: short-lived stacks may go without
+
+
+def test_declared_bucket_owner_enforced_must_stay_declared() -> None:
+    bucket: dict[str, Any] = {"Type": "AWS::S3::Bucket"}
+    assert _judge("SC-S3-10", bucket) == []  # new buckets default to ACLs off
+    declared = {**bucket, "Metadata": {GUARANTEES_METADATA: {"ownership": "BucketOwnerEnforced"}}}
+    (message,) = _judge("SC-S3-10", declared)
+    assert "removing the setting from an existing bucket turns its ACLs back on" in message
+
+
+def _pinned(properties: dict[str, Any], **guarantees: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "Metadata": {GUARANTEES_METADATA: guarantees},
+        "Properties": properties,
+    }
+
+
+def test_pinned_settings_must_keep_their_value() -> None:
+    pins = {"pinned": {"Protocol": "HTTPS", "HealthCheck.Enabled": True}}
+    assert (
+        _judge(
+            "SC-PIN-1", _pinned({"Protocol": "HTTPS", "HealthCheck": {"Enabled": "true"}}, **pins)
+        )
+        == []
+    )
+    assert _judge(
+        "SC-PIN-1", _pinned({"Protocol": "HTTP", "HealthCheck": {"Enabled": True}}, **pins)
+    ) == ["Protocol is 'HTTP'; the construct set it to 'HTTPS'"]
+    assert _judge("SC-PIN-1", _pinned({"HealthCheck": {"Enabled": False}}, **pins)) == [
+        "Protocol is not set; the construct set it to 'HTTPS'",
+        "HealthCheck.Enabled is False; the construct set it to True",
+    ]
+
+
+def test_present_settings_must_stay_set() -> None:
+    (message,) = _judge("SC-PIN-1", _pinned({"SecurityGroups": []}, present=["SecurityGroups"]))
+    assert message.startswith("SecurityGroups is not set or empty")
+    assert (
+        _judge("SC-PIN-1", _pinned({"SecurityGroups": ["sg-1"]}, present=["SecurityGroups"])) == []
+    )
+    assert _judge("SC-PIN-1", _pinned({"Protocol": "HTTP"})) == []  # nothing declared

@@ -160,7 +160,8 @@ def test_default_passes_cfn_lint(default: Scanned) -> None:
 def test_default_passes_our_guardrails_without_acknowledgments(default: Scanned) -> None:
     evaluation = check(default.stack)
     assert evaluation.findings == ()
-    assert evaluation.resources_checked == 6  # key, log group, queue, role, policy, function
+    # key, log group, queue, queue policy, role, policy, function
+    assert evaluation.resources_checked == 7
 
 
 # -- every option that removes an acknowledgment --------------------------------------------------

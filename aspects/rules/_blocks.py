@@ -12,9 +12,10 @@ The other shared checks live in :mod:`aspects.rules._common`: customer-managed k
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from aspects.constants import GUARANTEES_METADATA
 from aspects.index import AppIndex, ResourceView
 from aspects.model import CannotVerify, Problem
 from aspects.values import dig, intrinsic_name
@@ -136,6 +137,18 @@ def must_be_set(r: ResourceView, path: str, why: str) -> Iterator[Problem]:
         yield Problem(f"{path} is not set: {why}", f"Properties.{path}")
 
 
+def declared(r: ResourceView, name: str) -> Any:
+    """What the resource's construct declared under *name* in its metadata, or None.
+
+    Secure* constructs record guarantees a template cannot show on its own (the egress a
+    group allows, that a function stays in its VPC...) under
+    :data:`~aspects.constants.GUARANTEES_METADATA`; rules hold the template to them.
+    """
+    metadata = r.resource.get("Metadata")
+    guarantees = metadata.get(GUARANTEES_METADATA) if isinstance(metadata, Mapping) else None
+    return guarantees.get(name) if isinstance(guarantees, Mapping) else None
+
+
 T = TypeVar("T")
 
 
@@ -163,6 +176,7 @@ def _member(value: str, options: tuple[str, ...], case_sensitive: bool) -> bool:
 
 __all__ = [
     "app_cache",
+    "declared",
     "must_be_at_least",
     "must_be_false",
     "must_be_one_of",

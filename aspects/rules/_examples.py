@@ -556,6 +556,46 @@ Resources:
             Resource: "*"
 """,
     ),
+    "SC-IAM-4": Example(
+        compliant="""\
+Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+  AlertsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Alerts]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: EventBridgePublishes
+            Effect: Allow
+            Principal: {Service: events.amazonaws.com}
+            Action: sns:Publish
+            Resource: !Ref Alerts
+            Condition:
+              StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}
+              ArnLike:
+                aws:SourceArn: !Sub arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/*
+""",
+        non_compliant="""\
+Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+  AlertsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Alerts]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: EventBridgePublishes
+            Effect: Allow
+            Principal: {Service: events.amazonaws.com}
+            Action: sns:Publish
+            Resource: !Ref Alerts
+""",
+    ),
     "SC-IAM-2": Example(
         compliant="""\
 Resources:

@@ -102,6 +102,86 @@ def _nlb_listener(protocol: str, port: int) -> str:
 
 
 COMPUTE_EXAMPLES: dict[str, Example] = {
+    "SC-NET-3": Example(
+        compliant="""\
+Resources:
+  Database:
+    Type: AWS::EC2::SecurityGroup
+    Metadata:
+      SecureConstructs::Guarantees:
+        ingress: {ports: [5432]}
+    Properties:
+      GroupDescription: database, PostgreSQL from the VPC only
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 10.0.0.0/16}
+""",
+        non_compliant="""\
+Resources:
+  Database:
+    Type: AWS::EC2::SecurityGroup
+    Metadata:
+      SecureConstructs::Guarantees:
+        ingress: {ports: [5432]}
+    Properties:
+      GroupDescription: database, PostgreSQL from the VPC only
+      SecurityGroupIngress:
+        - {IpProtocol: "-1", CidrIp: 10.0.0.0/16}
+""",
+    ),
+    "SC-ELB-7": Example(
+        compliant="""\
+Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Metadata:
+      SecureConstructs::Guarantees: {deletionProtection: true}
+    Properties:
+      Type: application
+      Subnets: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]
+      LoadBalancerAttributes:
+        - {Key: deletion_protection.enabled, Value: "true"}
+""",
+        non_compliant="""\
+Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Metadata:
+      SecureConstructs::Guarantees: {deletionProtection: true}
+    Properties:
+      Type: application
+      Subnets: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]
+""",
+    ),
+    "SC-PIN-1": Example(
+        compliant="""\
+Resources:
+  Targets:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Metadata:
+      SecureConstructs::Guarantees:
+        pinned: {Protocol: HTTPS, HealthCheckProtocol: HTTPS}
+    Properties:
+      Port: 8443
+      Protocol: HTTPS
+      HealthCheckProtocol: HTTPS
+      TargetType: ip
+      VpcId: vpc-0123456789abcdef0
+""",
+        non_compliant="""\
+Resources:
+  Targets:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Metadata:
+      SecureConstructs::Guarantees:
+        pinned: {Protocol: HTTPS, HealthCheckProtocol: HTTPS}
+    Properties:
+      Port: 8443
+      Protocol: HTTP
+      HealthCheckProtocol: HTTPS
+      TargetType: ip
+      VpcId: vpc-0123456789abcdef0
+""",
+    ),
     "SC-EC2-3": Example(
         compliant="Resources:\n" + _instance(),
         non_compliant="Resources:\n" + _instance(tokens="optional"),

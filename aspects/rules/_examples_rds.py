@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aspects.rules._example_base import Example
+from aspects.rules._example_base import _KEY, Example
 
 # A generated master secret: the snippet holds no password.
 _GENERATED_MASTER_LOGIN = """\
@@ -393,5 +393,55 @@ Resources:
     "SC-RDS-18": Example(
         compliant="Resources:\n" + _master_secret() + _DENY_DELETE + _DB_WITH_MASTER_LOGIN,
         non_compliant="Resources:\n" + _master_secret() + _DB_WITH_MASTER_LOGIN,
+    ),
+    "SC-RDS-19": Example(
+        compliant="""\
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.r6g.large
+      CACertificateIdentifier: rds-ca-rsa4096-g1
+""",
+        non_compliant="""\
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.r6g.large
+      CACertificateIdentifier: rds-ca-2019
+""",
+    ),
+    "SC-RDS-20": Example(
+        compliant="""\
+Resources:
+"""
+        + _KEY
+        + """\
+  DatabaseLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: /aws/rds/cluster/orders/postgresql
+      KmsKeyId: !GetAtt DataKey.Arn
+      RetentionInDays: 365
+  Database:
+    Type: AWS::RDS::DBCluster
+    DependsOn: DatabaseLogs
+    Properties:
+      Engine: aurora-postgresql
+      DBClusterIdentifier: orders
+      EnableCloudwatchLogsExports: [postgresql]
+""",
+        non_compliant="""\
+Resources:
+  Database:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      DBClusterIdentifier: orders
+      EnableCloudwatchLogsExports: [postgresql]
+""",
     ),
 }

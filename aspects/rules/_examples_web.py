@@ -124,6 +124,26 @@ _BLOCKED_ALARM = (
 )
 
 
+def _waf_logging(
+    extra: str = "", *, redacted: tuple[str, ...] = ("authorization", "cookie")
+) -> str:
+    """An aws-waf-logs- log group and the logging configuration of the WebACL ``Acl``."""
+    fields = ", ".join(f"{{SingleHeader: {{Name: {name}}}}}" for name in redacted)
+    return f"""\
+  WafLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: aws-waf-logs-app
+      RetentionInDays: 365
+  WafLogging:
+    Type: AWS::WAFv2::LoggingConfiguration
+    Properties:
+      ResourceArn: !GetAtt Acl.Arn
+      LogDestinationConfigs: [!GetAtt WafLogs.Arn]
+      RedactedFields: [{fields}]
+{extra}"""
+
+
 def _task(container: str) -> str:
     return f"""\
   Task:
@@ -287,21 +307,33 @@ WEB_EXAMPLES: dict[str, Example] = {
         ),
     ),
     "SC-WAF-3": Example(
+        compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE) + _waf_logging(),
+        non_compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE),
+    ),
+    "SC-WAF-9": Example(
         compliant="Resources:\n"
         + _acl(_CORE + _BAD_INPUTS + _RATE)
-        + """\
-  WafLogs:
-    Type: AWS::Logs::LogGroup
-    Properties:
-      LogGroupName: aws-waf-logs-app
-      RetentionInDays: 365
-  WafLogging:
-    Type: AWS::WAFv2::LoggingConfiguration
-    Properties:
-      ResourceArn: !GetAtt Acl.Arn
-      LogDestinationConfigs: [!GetAtt WafLogs.Arn]
-""",
-        non_compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE),
+        + _waf_logging(
+            "      LoggingFilter:\n"
+            "        DefaultBehavior: DROP\n"
+            "        Filters:\n"
+            "          - Behavior: KEEP\n"
+            "            Requirement: MEETS_ANY\n"
+            "            Conditions:\n"
+            "              - {ActionCondition: {Action: BLOCK}}\n"
+            "              - {ActionCondition: {Action: COUNT}}\n"
+        ),
+        non_compliant="Resources:\n"
+        + _acl(_CORE + _BAD_INPUTS + _RATE)
+        + _waf_logging(
+            "      LoggingFilter:\n"
+            "        DefaultBehavior: DROP\n"
+            "        Filters:\n"
+            "          - Behavior: KEEP\n"
+            "            Requirement: MEETS_ALL\n"
+            "            Conditions: [{ActionCondition: {Action: EXCLUDED_AS_COUNT}}]\n",
+            redacted=("Authorization",),
+        ),
     ),
     "SC-ECS-1": Example(
         compliant="Resources:\n" + _task("          Privileged: false\n"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from aspects.index import ResourceRef, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.rules._blocks import declared
 from aspects.settings import ELB_TLS12_POLICY_PREFIXES
 from aspects.values import as_list, properties
 
@@ -148,6 +149,18 @@ def _desync_mitigation(r: ResourceView) -> Iterator[Problem]:
         )
 
 
+def _deletion_protection(r: ResourceView) -> Iterator[Problem]:
+    if declared(r, "deletionProtection") is not True:
+        return
+    if not _attribute_is_true(r, "deletion_protection.enabled"):
+        yield Problem(
+            "LoadBalancerAttributes deletion_protection.enabled is not true although the "
+            "construct turned it on, so a stack update or deletion removes the load balancer "
+            "(and its DNS name) without a second step",
+            "Properties.LoadBalancerAttributes",
+        )
+
+
 def _access_logs(r: ResourceView) -> Iterator[Problem]:
     if not _is_application(r):
         return
@@ -254,5 +267,24 @@ RULES = (
         nist_800_53=("AU-2", "AU-12"),
         cdk_nag=("AwsSolutions-ELB2", "NIST.800.53.R5-ELBLoggingEnabled"),
         checkov=("CKV_AWS_91",),
+    ),
+    Rule(
+        id="SC-ELB-7",
+        title="Load balancers keep the deletion protection their construct turned on",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=(LOAD_BALANCER,),
+        rationale="Deleting the load balancer takes the application off the internet and "
+        "gives its DNS name away; deletion protection makes that a deliberate second step. "
+        "Short-lived environments legitimately go without it, so this judges the load "
+        "balancers whose construct turned it on and declared it (metadata "
+        "SecureConstructs::Guarantees deletionProtection).",
+        fix="Pass deletion_protection=True to the ApplicationLoadBalancer (SecureAlbService's "
+        "default).",
+        check=_deletion_protection,
+        fsbp=("ELB.6",),
+        nist_800_53=("CP-10", "SC-5"),
+        cdk_nag=("NIST.800.53.R5-ELBDeletionProtectionEnabled",),
+        checkov=("CKV_AWS_150",),
     ),
 )

@@ -1,20 +1,29 @@
-"""AWS IAM guardrails: no administrator grants, no wildcard on sensitive actions, no open trust."""
+"""AWS IAM guardrails: no administrator grants, no open trust, no confused deputies.
+
+No wildcard on sensitive actions, no trust in everyone, no service grant in a resource or
+key policy that another account's resources can use through the service.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aspects.index import ExternalRef, ResourceView
-from aspects.model import Pillar, Problem, Rule, Severity
+from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.resolve import Placeholder, Text, render, unknown_sources
 from aspects.rules._common import (
     Deferred,
     action_covers,
+    covers,
     effect,
     flatten,
     may_be_wildcard,
     open_allows,
+    principal_is_everyone,
     statements,
 )
 from aspects.values import as_list, intrinsic_name
@@ -210,12 +219,27 @@ def _narrowed_by_tags_or_context(statement: Mapping[str, Any]) -> bool:
 
 def _sensitive_granted(granted: list[str]) -> list[tuple[str, str]]:
     """``(what, action)`` of each sensitive action the granted patterns cover."""
-    return [
+    return list(_sensitive_for(tuple(sorted(set(granted)))))
+
+
+#: ``(what, action, service)`` of every sensitive action, lower-cased service prefix.
+_SENSITIVE = tuple(
+    (what, action, action.split(":", 1)[0].lower())
+    for what, names in SENSITIVE_ACTIONS.items()
+    for action in names
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sensitive_for(granted: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Cached: CDK writes the same few action lists over and over."""
+    services = {g.split(":", 1)[0] for g in granted}
+    wildcard_service = any("*" in s or "?" in s for s in services)
+    return tuple(
         (what, action)
-        for what, names in SENSITIVE_ACTIONS.items()
-        for action in names
-        if action_covers(granted, action)
-    ]
+        for what, action, service in _SENSITIVE
+        if (wildcard_service or service in services) and action_covers(granted, action)
+    )
 
 
 def _no_wildcard_resources(r: ResourceView) -> Iterator[Problem]:
@@ -266,6 +290,349 @@ def _trust_not_public(r: ResourceView) -> Iterator[Problem]:
             "without a condition on the caller's account or organization",
             f"Properties.{what}",
         )
+
+
+# -- SC-IAM-4 service principals in resource and key policies ------------------------------
+
+#: The resource policies that grant AWS services access to a resource (type -> the
+#: property holding the policy document, and what the resource is called in messages).
+SERVICE_GRANT_POLICIES: dict[str, tuple[str, str]] = {
+    "AWS::KMS::Key": ("KeyPolicy", "key"),
+    "AWS::S3::BucketPolicy": ("PolicyDocument", "bucket"),
+    "AWS::SNS::TopicPolicy": ("PolicyDocument", "topic"),
+    "AWS::SNS::TopicInlinePolicy": ("PolicyDocument", "topic"),
+    "AWS::SQS::QueuePolicy": ("PolicyDocument", "queue"),
+    "AWS::SQS::QueueInlinePolicy": ("PolicyDocument", "queue"),
+    "AWS::SecretsManager::ResourcePolicy": ("ResourcePolicy", "secret"),
+}
+_KEY = "AWS::KMS::Key"
+_BUCKET_POLICY = "AWS::S3::BucketPolicy"
+#: SC-CF-7 judges this principal in bucket policies (with the same conditions).
+_CLOUDFRONT = "cloudfront.amazonaws.com"
+
+#: Global condition keys that carry the account, resource or organization a service acts
+#: for (compared lower-case). Key policies may also pin ``kms:EncryptionContext:<key>``.
+_SOURCE_KEYS = frozenset(
+    {
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:sourceowner",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+    }
+)
+_CONTEXT_PREFIX = "kms:encryptioncontext:"
+#: Operators under which an Allow holds only when the key is present and matches.
+_MATCHING = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+)
+#: Operators under which a Deny holds when the key is absent or does not match.
+_MISMATCHING = frozenset(
+    f"{name}{suffix}"
+    for name in (
+        "stringnotequals",
+        "stringnotequalsignorecase",
+        "stringnotlike",
+        "arnnotequals",
+        "arnnotlike",
+    )
+    for suffix in ("", "ifexists")
+)
+#: Stands for a pseudo parameter or a resource's name inside a value: never a wildcard.
+_KNOWN = "known"
+#: Stands for a value that starts with a resource's ARN (``Ref``/``Fn::GetAtt``).
+_APP_ARN = "arn:known:known:known:known:known"
+
+
+def _policy_document(r: ResourceView, prop: str) -> Any:
+    """The policy as an object; CloudFormation also accepts a JSON string."""
+    document = r.props.get(prop)
+    if isinstance(document, str):
+        try:
+            return json.loads(document)
+        except ValueError:
+            raise CannotVerify(
+                f"{prop} is a string that is not JSON, so what it allows cannot be read",
+                f"Properties.{prop}",
+            ) from None
+    return document
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def _matches_any_account(key: str, text: str) -> bool:
+    """Whether a condition value (as text) lets a service act for any account.
+
+    An ARN names an account in its fifth field; an ARN without one (S3) names a bucket any
+    account may create, so it must hold no wildcard at all. An organization path must name
+    its organization; any other value (an account id, an encryption context) must be exact.
+    """
+    if key == "aws:sourceorgpaths":
+        return _wild(text.split("/", 1)[0])
+    parts = text.split(":", 5)
+    if text.startswith("arn:") and len(parts) == 6 and parts[4]:
+        return _wild(parts[4])
+    return _wild(text)
+
+
+def _shown(text: Text, unknown: str) -> str:
+    """A value's text for :func:`_matches_any_account`, deploy-time parts substituted."""
+    out: list[str] = []
+    for i, part in enumerate(text):
+        if isinstance(part, str):
+            out.append(part)
+        elif part.kind == "unknown":
+            out.append(unknown)
+        elif i == 0 and part.kind in ("resource", "attribute"):
+            out.append(_APP_ARN)
+        else:
+            out.append(_KNOWN)
+    return "".join(out)
+
+
+def _value_pins(r: ResourceView, key: str, value: Any) -> bool | None:
+    """Whether a condition value names one account (or resources of one account).
+
+    False if it matches any account, None if that depends on a deploy-time value (a
+    parameter, an import).
+    """
+    answers: set[bool | None] = set()
+    for text in r.texts(value):
+        if not any(isinstance(p, Placeholder) and p.kind == "unknown" for p in text):
+            answers.add(not _matches_any_account(key, _shown(text, "")))
+        elif not _matches_any_account(key, _shown(text, "*")):
+            answers.add(True)
+        elif _matches_any_account(key, _shown(text, "x")):
+            answers.add(False)
+        else:
+            answers.add(None)
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _pins(r: ResourceView, key: str, value: Any) -> bool | None:
+    """:func:`_value_pins` for every value of a condition (a list means any of them)."""
+    answers = [_value_pins(r, key, item) for item in as_list(value)]
+    if not answers or False in answers:
+        return False
+    return True if all(answers) else None
+
+
+def _source_clauses(
+    statement: Mapping[str, Any], key_policy: bool
+) -> Iterator[tuple[str, str, Any]]:
+    """``(operator, key, value)`` of each condition on a source key of the statement."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping) or intrinsic_name(condition) is not None:
+        return
+    for operator, clauses in condition.items():
+        if not isinstance(clauses, Mapping) or intrinsic_name(clauses) is not None:
+            continue
+        for key, value in clauses.items():
+            name = str(key).lower()
+            if name in _SOURCE_KEYS or (key_policy and name.startswith(_CONTEXT_PREFIX)):
+                yield str(operator), str(key), value
+
+
+def _why_not(operator: str) -> str:
+    lowered = operator.lower()
+    if lowered.endswith("ifexists"):
+        return "lets a request without the key through"
+    if "not" in lowered:
+        return "allows every other value"
+    if lowered.startswith("forallvalues:"):
+        return "matches a request without the key"
+    if lowered == "null":
+        return "only asks whether the key is present"
+    return "does not compare the key with your account or resource"
+
+
+def _allow_is_pinned(
+    r: ResourceView, statement: Mapping[str, Any], key_policy: bool
+) -> tuple[bool | None, list[str]]:
+    """Whether the statement's own conditions pin the source, and why others do not count.
+
+    None: a value that decides is only known at deploy time.
+    """
+    answer: bool | None = False
+    notes: list[str] = []
+    for operator, key, value in _source_clauses(statement, key_policy):
+        if operator.lower().removeprefix("foranyvalue:") not in _MATCHING:
+            notes.append(f"its {operator} condition on {key} {_why_not(operator)}")
+            continue
+        pinned = _pins(r, key.lower(), value)
+        if pinned is True:
+            return True, []
+        if pinned is None:
+            answer = None
+        else:
+            notes.append(f"its {operator} {key} {value!r} matches any account")
+    condition = statement.get("Condition")
+    keys = (
+        {str(k).lower() for c in condition.values() if isinstance(c, Mapping) for k in c}
+        if isinstance(condition, Mapping)
+        else set()
+    )
+    if key_policy and "kms:viaservice" in keys:
+        notes.append("kms:ViaService names the service that calls, not the account it serves")
+    if not key_policy and any(k.startswith(_CONTEXT_PREFIX) for k in keys):
+        notes.append("a kms:EncryptionContext key counts only in a KMS key policy")
+    return answer, notes
+
+
+def _service_names(r: ResourceView, statement: Mapping[str, Any]) -> list[tuple[str, bool | None]]:
+    """``(name, is CloudFront)`` of each ``Principal.Service`` of the statement.
+
+    *is CloudFront* is None where the name is only known at deploy time and may be it.
+    """
+    principal = statement.get("Principal")
+    if not isinstance(principal, Mapping) or intrinsic_name(principal) is not None:
+        return []  # "*" or an ARN: the open-policy rules'; a parameter is never a Service map
+    services = {str(k).lower(): v for k, v in principal.items()}.get("service")
+    out: list[tuple[str, bool | None]] = []
+    for value in as_list(services):
+        for text in r.texts(value):
+            name = render(text, unknown="${?}")
+            if not any(isinstance(p, Placeholder) and p.kind == "unknown" for p in text):
+                out.append((name, name.lower().startswith("cloudfront.")))
+                continue
+            pattern = "".join(
+                ".*"
+                if isinstance(p, Placeholder) and p.kind == "unknown"
+                else re.escape(p if isinstance(p, str) else p.render())
+                for p in text
+            )
+            maybe = re.fullmatch(pattern, _CLOUDFRONT, re.IGNORECASE | re.DOTALL)
+            sources = unknown_sources([text])
+            shown = f"{name} (from {sources[0]})" if sources else name
+            out.append((shown, None if maybe else False))
+    return out
+
+
+def _lowered(r: ResourceView, statement: Mapping[str, Any], field: str, what: str) -> list[str]:
+    return [str(r.literal(v, f"{what}.{field}")).lower() for v in as_list(statement.get(field))]
+
+
+def _deny_pins(r: ResourceView, deny: Mapping[str, Any], key_policy: bool) -> bool:
+    """Whether every condition of a Deny is a source key that must match one account."""
+    clauses = list(_source_clauses(deny, key_policy))
+    condition = deny.get("Condition")
+    total = (
+        sum(len(c) for c in condition.values() if isinstance(c, Mapping))
+        if isinstance(condition, Mapping)
+        else 0
+    )
+    return (
+        bool(clauses)
+        and len(clauses) == total
+        and all(
+            operator.lower() in _MISMATCHING and _pins(r, key.lower(), value) is True
+            for operator, key, value in clauses
+        )
+    )
+
+
+def _denied_otherwise(
+    r: ResourceView,
+    allow: Mapping[str, Any],
+    names: list[str],
+    document: list[Mapping[str, Any]],
+    where: str,
+    key_policy: bool,
+) -> bool:
+    """Whether a Deny of the same policy refuses *allow*'s services for other sources.
+
+    It must name the same services (or everyone), cover the Allow's actions and resources,
+    and hold whenever a source key does not match one account. A Deny whose parts are only
+    known at deploy time does not count.
+    """
+    if "NotAction" in allow or "NotResource" in allow:
+        return False
+    wanted = {name.lower() for name in names}
+    for i, deny in enumerate(document):
+        what = f"{where}.Statement[{i}]"
+        try:
+            if deny is allow or {"NotAction", "NotResource", "NotPrincipal"} & set(deny):
+                continue
+            if effect(deny, r, what) != "Deny" or not _deny_pins(r, deny, key_policy):
+                continue
+            named = {name.lower() for name, _ in _service_names(r, deny)}
+            if not (wanted <= named or principal_is_everyone(deny, r, what)):
+                continue
+            denied = _lowered(r, deny, "Action", what)
+            granted = _lowered(r, allow, "Action", what)
+            if not granted or not all(action_covers(denied, action) for action in granted):
+                continue
+            scope = [flatten(x) for x in as_list(deny.get("Resource"))]
+            targets = [flatten(x) for x in as_list(allow.get("Resource"))] or ["*"]
+            if all(covers(scope, [target]) for target in targets):
+                return True
+        except CannotVerify:
+            continue
+    return False
+
+
+def _service_grants_pinned(r: ResourceView) -> Iterator[Problem]:
+    prop, noun = SERVICE_GRANT_POLICIES[r.type]
+    document = statements(_policy_document(r, prop))
+    deferred = Deferred()
+    for i, statement in enumerate(document):
+        with deferred:
+            yield from _service_statement(r, statement, f"{prop}.Statement[{i}]", document, noun)
+    deferred.raise_first()
+
+
+def _service_statement(
+    r: ResourceView,
+    statement: Mapping[str, Any],
+    what: str,
+    document: list[Mapping[str, Any]],
+    noun: str,
+) -> Iterator[Problem]:
+    if "Principal" not in statement:
+        effect(statement, r, what)  # a statement from a parameter: cannot verify
+        return
+    services = _service_names(r, statement)
+    if r.type == _BUCKET_POLICY:  # CloudFront's grants are SC-CF-7's
+        services = [(name, cloudfront) for name, cloudfront in services if cloudfront is not True]
+    if not services or effect(statement, r, what) != "Allow":
+        return
+    key_policy = r.type == _KEY
+    pinned, notes = _allow_is_pinned(r, statement, key_policy)
+    if pinned is True:
+        return
+    names = list(dict.fromkeys(name for name, _ in services))
+    where = what.split(".Statement[", 1)[0]
+    if _denied_otherwise(r, statement, names, document, where, key_policy):
+        return
+    sid = statement.get("Sid")
+    label = f"{what} (Sid {sid!r})" if isinstance(sid, str) and sid else what
+    shown = ", ".join(names)
+    path = f"Properties.{what}.Condition"
+    if pinned is None:
+        raise CannotVerify(
+            f"{label} allows {shown} under a source condition whose value is only known at "
+            "deploy time, so whether it ties the grant to your account cannot be verified",
+            path,
+        )
+    if r.type == _BUCKET_POLICY and all(cloudfront is None for _, cloudfront in services):
+        raise CannotVerify(
+            f"{label} allows the service principal {shown}, known only at deploy time, "
+            f"without a confused-deputy condition (if it is {_CLOUDFRONT}, SC-CF-7 judges it)",
+            path,
+        )
+    needed = "aws:SourceAccount or aws:SourceArn naming your account or resource"
+    if key_policy:
+        needed += ", or a kms:EncryptionContext condition naming a resource of your account"
+    why = f"; {'; '.join(dict.fromkeys(notes))}" if notes else ""
+    yield Problem(
+        f"{label} allows the service principal{'s' if len(names) > 1 else ''} {shown} "
+        f"without a confused-deputy condition ({needed}{why}), so the "
+        f"{'services' if len(names) > 1 else 'service'} acting for any AWS account can use "
+        f"this {noun}",
+        path,
+    )
 
 
 RULES = (
@@ -319,5 +686,47 @@ RULES = (
         nist_800_53=("AC-6",),
         cdk_nag=("AwsSolutions-IAM5",),
         checkov=("CKV_AWS_111", "CKV_AWS_356"),
+    ),
+    Rule(
+        id="SC-IAM-4",
+        title="Resource and key policies let AWS services act only for your account",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.WARNING,
+        resource_types=tuple(SERVICE_GRANT_POLICIES),
+        rationale="An Allow for a service principal (logs.<region>.amazonaws.com, "
+        "delivery.logs.amazonaws.com, logging.s3.amazonaws.com, cloudtrail.amazonaws.com, "
+        "config.amazonaws.com, events.amazonaws.com, sns.amazonaws.com, s3.amazonaws.com, "
+        "cloudwatch.amazonaws.com...) lets the service act for any of its customers: whoever "
+        "points their own trail, log delivery, rule, notification or alarm at your key, "
+        "bucket, topic, queue or secret makes the service use it for them (a cross-service "
+        "confused deputy). A positive condition on aws:SourceAccount, aws:SourceArn, "
+        "aws:SourceOwner, aws:SourceOrgID or aws:SourceOrgPaths whose values name your "
+        "account (an ARN without a wildcard account), or in a key policy a "
+        "kms:EncryptionContext:<key> condition on the resource the service encrypts for "
+        "(kms:EncryptionContext:aws:logs:arn...), ties the grant to your own resources; so "
+        "does a Deny in the same policy of the same service principal, actions and "
+        "resources under StringNotEquals/ArnNotLike on those keys. Negated operators, "
+        "...IfExists, Null and ForAllValues conditions do not count (they let a request "
+        "without the key through), nor does kms:ViaService (it names the service that "
+        "calls, not the account it calls for), nor a Resource scoped to AWSLogs/<account>/ "
+        "(the other account chooses the prefix its trail or load balancer writes under). "
+        "cloudfront.amazonaws.com in bucket policies is SC-CF-7's. A warning because many "
+        "CDK integrations write the grant without a condition (events_targets.SnsTopic, S3 "
+        "notifications and EventBridge targets on encrypted topics and queues, "
+        "cloudtrail.Trail's bucket policy, ApplicationLoadBalancer.log_access_logs); the "
+        "Secure* constructs make it an error on the resources they build.",
+        fix="Add the condition to the PolicyStatement that grants the service: "
+        "iam.PolicyStatement(principals=[iam.ServicePrincipal('events.amazonaws.com')], ..., "
+        "conditions={'StringEquals': {'aws:SourceAccount': Aws.ACCOUNT_ID}, 'ArnLike': "
+        "{'aws:SourceArn': rule.rule_arn}}); in a key policy a condition on the encryption "
+        "context also works (conditions={'ArnLike': {'kms:EncryptionContext:aws:logs:arn': "
+        "stack.format_arn(service='logs', resource='log-group', resource_name='*', "
+        "arn_format=ArnFormat.COLON_RESOURCE_NAME)}}). Where a CDK integration writes the "
+        "Allow itself, add beside it with add_to_resource_policy an "
+        "iam.PolicyStatement(effect=iam.Effect.DENY, principals=[the same "
+        "ServicePrincipal], actions=[the same actions], resources=[the same resources], "
+        "conditions={'StringNotEquals': {'aws:SourceAccount': Aws.ACCOUNT_ID}}).",
+        check=_service_grants_pinned,
+        nist_800_53=("AC-3", "AC-6"),
     ),
 )

@@ -9,6 +9,8 @@ GUARANTEES_METADATA`) and these rules hold any template to what it declares:
   (without any, AWS allows everything out), and
   no rule, inline or a separate ``AWS::EC2::SecurityGroupEgress``, lets traffic out to the
   whole internet (``0.0.0.0/0``, ``::/0``) other than TCP on the listed ports.
+* ``{"ingress": {"ports": [443, 80]}}`` on an ``AWS::EC2::SecurityGroup``: every ingress
+  rule, inline or a separate ``AWS::EC2::SecurityGroupIngress``, is TCP on one listed port.
 * ``{"vpc": true}`` on an ``AWS::Lambda::Function``: ``VpcConfig`` keeps subnets and
   security groups, so the function does not leave its network for the Lambda service VPC.
 
@@ -21,21 +23,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aspects.constants import GUARANTEES_METADATA
 from aspects.index import AppIndex, ResourceKey, ResourceRef, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
-from aspects.rules._blocks import app_cache
+from aspects.rules._blocks import app_cache, declared
 from aspects.rules._common import Deferred
 from aspects.values import as_list, intrinsic_name, properties
 
 _WORLD = frozenset({"0.0.0.0/0", "::/0"})
-
-
-def declared(r: ResourceView, name: str) -> Any:
-    """What the resource's metadata declares under *name*, or None."""
-    metadata = r.resource.get("Metadata")
-    guarantees = metadata.get(GUARANTEES_METADATA) if isinstance(metadata, Mapping) else None
-    return guarantees.get(name) if isinstance(guarantees, Mapping) else None
 
 
 def _separate_egress(app: AppIndex) -> dict[ResourceKey, list[tuple[str, Mapping[str, Any]]]]:
@@ -73,11 +67,12 @@ def _world_problem(
         _cidr(r, rule[key], f"{what}.{key}") for key in ("CidrIp", "CidrIpv6") if key in rule
     ]
     world = [d for d in destinations if d.strip() in _WORLD]
-    if not world:
-        return None
     protocol = str(r.literal(rule.get("IpProtocol", "-1"), f"{what}.IpProtocol")).lower()
     if protocol in ("-1", "all"):
-        return f"{what} allows all traffic to {world[0]}"
+        target = world[0] if world else _destination(rule)
+        return f"{what} allows all traffic to {target}; the construct allowed named ports only"
+    if not world:
+        return None
     low = r.int(rule.get("FromPort", 0), f"{what}.FromPort")
     high = r.int(rule.get("ToPort", 65535), f"{what}.ToPort")
     if protocol not in ("tcp", "6") or low != high or low not in ports:
@@ -87,6 +82,54 @@ def _world_problem(
             f"egress to the internet to {allowed}"
         )
     return None
+
+
+def _destination(rule: Mapping[str, Any]) -> str:
+    for key in ("DestinationSecurityGroupId", "SourceSecurityGroupId", "DestinationPrefixListId"):
+        if key in rule:
+            return f"the {key[:-2].replace('SecurityGroup', ' security group')} it names"
+    return "its destination"
+
+
+def _separate_ingress(app: AppIndex) -> dict[ResourceKey, list[tuple[str, Mapping[str, Any]]]]:
+    """Security group -> its ``AWS::EC2::SecurityGroupIngress`` resources (any variant)."""
+    out: dict[ResourceKey, list[tuple[str, Mapping[str, Any]]]] = {}
+    for tpl in app.templates:
+        for logical_id in tpl.by_type.get("AWS::EC2::SecurityGroupIngress", ()):
+            props = properties(tpl.resources[logical_id])
+            for ref in app.resources_mentioned(props.get("GroupId"), tpl):
+                out.setdefault(ref.key, []).append((logical_id, props))
+    return out
+
+
+def _ingress_kept(r: ResourceView) -> Iterator[Problem]:
+    guarantee = declared(r, "ingress")
+    if not isinstance(guarantee, Mapping):
+        return
+    ports = frozenset(int(p) for p in as_list(guarantee.get("ports")) if isinstance(p, int))
+    allowed = ", ".join(f"TCP {p}" for p in sorted(ports)) or "nothing"
+    inline = r.literal(r.props.get("SecurityGroupIngress"), "SecurityGroupIngress")
+    rules = [
+        (f"SecurityGroupIngress[{i}]", rule, f"Properties.SecurityGroupIngress[{i}]")
+        for i, rule in enumerate(as_list(inline))
+    ]
+    separate = app_cache(r.app, "network_separate_ingress", _separate_ingress).get(r.key, [])
+    rules += [(lid, props, lid) for lid, props in separate]
+    deferred = Deferred()
+    for what, rule, path in rules:
+        with deferred:
+            if not isinstance(rule, Mapping):
+                raise CannotVerify(f"{what} is not an ingress rule", path)
+            protocol = str(r.literal(rule.get("IpProtocol", "-1"), f"{what}.IpProtocol")).lower()
+            low = r.int(rule.get("FromPort", 0), f"{what}.FromPort") if protocol != "-1" else 0
+            high = r.int(rule.get("ToPort", 65535), f"{what}.ToPort") if protocol != "-1" else 65535
+            if protocol not in ("tcp", "6") or low != high or low not in ports:
+                shown = "all traffic" if protocol in ("-1", "all") else f"{protocol} {low}-{high}"
+                yield Problem(
+                    f"{what} admits {shown}; the construct admitted {allowed} only",
+                    path,
+                )
+    deferred.raise_first()
 
 
 def _egress_kept(r: ResourceView) -> Iterator[Problem]:
@@ -176,5 +219,20 @@ RULES = (
         nist_800_53=("SC-7",),
         cdk_nag=("NIST.800.53.R5-LambdaInsideVPC",),
         checkov=("CKV_AWS_117",),
+    ),
+    Rule(
+        id="SC-NET-3",
+        title="Security groups admit only the ports their construct declared",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=("AWS::EC2::SecurityGroup",),
+        rationale="A construct's group admits exactly its listener or database port from "
+        "named peers; an ingress rule widened to all ports or all protocols (inline or as "
+        "an AWS::EC2::SecurityGroupIngress) opens every other service on the hosts to "
+        "whoever the peer is. World-open ingress is also SC-EC2-1's.",
+        fix="Admit the declared port only (connections.allow_from(peer, Port.tcp(port))); "
+        "acknowledge SC-NET-3 on the construct with the reason for any other port.",
+        check=_ingress_kept,
+        nist_800_53=("SC-7", "CM-7"),
     ),
 )

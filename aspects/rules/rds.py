@@ -30,6 +30,7 @@ from aspects.index import (
     TemplateIndex,
 )
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.resolve import Placeholder, literal_text, possible_texts
 from aspects.rules._blocks import app_cache
 from aspects.rules._common import (
     Deferred,
@@ -1160,6 +1161,238 @@ def _master_secret_undeletable(r: ResourceView) -> Iterator[Problem]:
         yield Problem(message, problem.path)
 
 
+# -- SC-RDS-19 a current certificate authority ------------------------------------------------
+
+#: The certificate authorities RDS offers today (the first is the default for new instances).
+CURRENT_CAS = ("rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1")
+#: The yearly CAs of the old scheme, all expired: rds-ca-2012, rds-ca-2015 (March 2020),
+#: rds-ca-2019 (May-October 2024 by region).
+_RETIRED_CA = re.compile(r"rds-ca-(?:19|20)\d\d")
+_CA_EXPIRY = {"rds-ca-2015": "March 2020", "rds-ca-2019": "August 2024"}
+
+
+def _certificate_authority(r: ResourceView) -> Iterator[Problem]:
+    raw = r.props.get("CACertificateIdentifier")
+    if raw is None:
+        return  # RDS signs new instances with rds-ca-rsa2048-g1
+    what = "CACertificateIdentifier"
+    ca = str(r.literal(raw, what)).strip().lower()
+    if ca in CURRENT_CAS:
+        return
+    path = f"Properties.{what}"
+    current = ", ".join(CURRENT_CAS)
+    if _RETIRED_CA.fullmatch(ca):
+        expired = _CA_EXPIRY.get(ca)
+        yield Problem(
+            f"{what} is {ca!r}, a retired certificate authority"
+            + (f" (expired in {expired})" if expired else "")
+            + ": clients that verify the server reject its certificate, which leaves them "
+            f"connecting without verification, open to impersonation; use one of {current}",
+            path,
+        )
+        return
+    raise CannotVerify(
+        f"{what} is {ca!r}, not a certificate authority the guardrails know ({current}), "
+        "so whether it is current cannot be verified",
+        path,
+    )
+
+
+# -- SC-RDS-20 log exports go to declared log groups -----------------------------------------
+
+#: Per DB type: the segment of the log group name RDS publishes to, and the identifier.
+_LOG_GROUP_OWNER = {
+    "AWS::RDS::DBInstance": ("instance", "DBInstanceIdentifier"),
+    "AWS::RDS::DBCluster": ("cluster", "DBClusterIdentifier"),
+}
+_RDS_LOG_PREFIX = "/aws/rds/"
+_SUB_NAME = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+@dataclass(frozen=True)
+class _LogGroup:
+    """A log group of the app whose name RDS may publish to."""
+
+    template: str
+    logical_id: str
+    #: Its ``Condition``, if it exists only under one.
+    condition: str | None
+    #: Resources of its template it refers to or depends on (it is created after them).
+    after: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _RdsLogGroups:
+    #: Literal ``LogGroupName`` -> the groups with that name.
+    by_name: dict[str, list[_LogGroup]]
+    #: Lower-cased literal name -> the names as spelt (to point at a case mismatch).
+    folded: dict[str, list[str]]
+    #: ``(template, DB logical id, instance|cluster, log type)`` -> groups named after a
+    #: ``Ref`` of that DB (``/aws/rds/instance/${Db}/error``).
+    by_ref: dict[tuple[str, str, str, str], list[_LogGroup]]
+
+
+def _mentioned_ids(value: Any) -> set[str]:
+    """Logical ids a value refers to (``Ref``, ``Fn::GetAtt``, ``Fn::Sub`` variables)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            name = intrinsic_name(item)
+            args = item.get(name) if name is not None else None
+            if name == "Ref" and isinstance(args, str):
+                found.add(args)
+            elif name == "Fn::GetAtt":
+                head = (
+                    args.split(".", 1)[0]
+                    if isinstance(args, str)
+                    else next(iter(as_list(args)), None)
+                )
+                if isinstance(head, str):
+                    found.add(head)
+            elif name == "Fn::Sub":
+                text, *rest = as_list(args) or [None]
+                if isinstance(text, str):
+                    found.update(m.split(".", 1)[0] for m in _SUB_NAME.findall(text))
+                stack.extend(rest)
+            else:
+                stack.extend(item.values())
+    return found
+
+
+def _rds_log_groups(app: AppIndex) -> _RdsLogGroups:
+    """Every ``AWS::Logs::LogGroup`` of the app by the name it will have.
+
+    A name is a literal (or an expression of literals), or ``/aws/rds/<kind>/`` + a ``Ref``
+    of a DB + ``/<log type>``. A name that may take several values (``Fn::If``) is skipped.
+    """
+    by_name: dict[str, list[_LogGroup]] = defaultdict(list)
+    folded: dict[str, list[str]] = defaultdict(list)
+    by_ref: dict[tuple[str, str, str, str], list[_LogGroup]] = defaultdict(list)
+    for tpl in app.templates:
+        for logical_id in tpl.by_type.get("AWS::Logs::LogGroup", ()):
+            resource = tpl.resources[logical_id]
+            props = properties(resource)
+            if not isinstance(props, Mapping) or props.get("LogGroupName") is None:
+                continue
+            texts = possible_texts(props["LogGroupName"], app.context(tpl))
+            if len(texts) != 1:
+                continue
+            condition = resource.get("Condition")
+            after = _mentioned_ids(props) | {
+                d for d in as_list(resource.get("DependsOn")) if isinstance(d, str)
+            }
+            group = _LogGroup(
+                tpl.path,
+                logical_id,
+                condition if isinstance(condition, str) else None,
+                frozenset(after),
+            )
+            (text,) = texts
+            name = literal_text(text)
+            if name is not None:
+                by_name[name].append(group)
+                folded[name.lower()].append(name)
+                continue
+            if len(text) != 3:
+                continue
+            head, db, tail = text
+            if not (isinstance(head, str) and isinstance(tail, str)):
+                continue
+            if not (isinstance(db, Placeholder) and db.kind == "resource"):
+                continue
+            for kind, _prop in _LOG_GROUP_OWNER.values():
+                if head == f"{_RDS_LOG_PREFIX}{kind}/" and tail.startswith("/"):
+                    by_ref[(tpl.path, db.name, kind, tail[1:])].append(group)
+    return _RdsLogGroups(dict(by_name), dict(folded), dict(by_ref))
+
+
+def _exported_logs(r: ResourceView) -> list[str]:
+    what = "EnableCloudwatchLogsExports"
+    raw = r.props.get(what)
+    if intrinsic_name(raw) is not None:
+        raw = r.literal(raw, what)
+    return list(dict.fromkeys(str(r.literal(v, what)) for v in as_list(raw)))
+
+
+def _why_not_first(
+    r: ResourceView, name: str, groups: list[_LogGroup], named_after_ref: bool
+) -> str | None:
+    """Why the declared group(s) for *name* may not be the one RDS writes to (or None)."""
+    for group in groups:
+        later = group.template == r.template.path and r.logical_id in group.after
+        if group.condition is None and not later:
+            return None
+    conditional = next((g for g in groups if g.condition is not None), None)
+    if conditional is not None:
+        return (
+            f"the log group {conditional.logical_id} named {name} exists only when "
+            f"{conditional.condition} is true"
+        )
+    which = (
+        f"the log group {groups[0].logical_id} ({name}) refers to or depends on the database"
+        if groups
+        else f"the log group for {name} is named after the Ref of the database"
+    )
+    return (
+        f"{which}, so CloudFormation creates it after the database, and RDS has usually "
+        "created the group itself by then (the deployment then fails with 'already "
+        "exists'); name the group with the literal identifier and make the database depend "
+        "on it"
+    )
+
+
+def _log_groups_declared(r: ResourceView) -> Iterator[Problem]:
+    if _cluster_member(r):
+        return  # Aurora: the cluster exports the logs
+    exported = _exported_logs(r)
+    if not exported:
+        return
+    kind, prop = _LOG_GROUP_OWNER[r.type]
+    found = app_cache(r.app, "rds_log_groups", _rds_log_groups)
+    named_after_ref = {
+        log for log in exported if (r.template.path, r.logical_id, kind, log) in found.by_ref
+    }
+    raw = r.props.get(prop)
+    if raw is None:
+        later = " (a log group named after its Ref is created after it)" if named_after_ref else ""
+        raise CannotVerify(
+            f"{prop} is not set, so CloudFormation generates the identifier and no log group "
+            f"can be created under the name RDS publishes to ({_RDS_LOG_PREFIX}{kind}/"
+            f"<identifier>/<log type>) before the database exists{later}: RDS would create "
+            f"the groups for {', '.join(exported)} itself, unencrypted and never expiring; set "
+            f"{prop} and declare those log groups",
+            f"Properties.{prop}",
+        )
+    identifier = str(r.literal(raw, prop)).lower()  # RDS stores identifiers lower-cased
+    missing: list[str] = []
+    unsure: list[str] = []
+    for log in exported:
+        name = f"{_RDS_LOG_PREFIX}{kind}/{identifier}/{log}"
+        groups = found.by_name.get(name, [])
+        if not groups and log not in named_after_ref:
+            spelt = [n for n in found.folded.get(name.lower(), []) if n != name]
+            missing.append(name + (f" (not {spelt[0]}: RDS lower-cases {prop})" if spelt else ""))
+            continue
+        why = _why_not_first(r, name, groups, log in named_after_ref)
+        if why is not None:
+            unsure.append(why)
+    path = "Properties.EnableCloudwatchLogsExports"
+    if missing:
+        yield Problem(
+            f"EnableCloudwatchLogsExports publishes to {', '.join(missing)}, which the app "
+            "does not declare: RDS creates such a group itself, unencrypted and keeping the "
+            "logs forever, and no log-group rule judges it; declare an encrypted log group "
+            "that expires under each name",
+            path,
+        )
+    if unsure:
+        raise CannotVerify(unsure[0], path)
+
+
 RULES = (
     Rule(
         id="SC-RDS-1",
@@ -1469,5 +1702,47 @@ RULES = (
         "add an AWS::SecretsManager::ResourcePolicy with that Deny.",
         check=_master_secret_undeletable,
         nist_800_53=("AC-3", "CP-9"),
+    ),
+    Rule(
+        id="SC-RDS-19",
+        title="RDS instances use a current certificate authority",
+        pillar=Pillar.IN_TRANSIT,
+        severity=Severity.ERROR,
+        resource_types=("AWS::RDS::DBInstance",),
+        rationale="The certificate authority signs the server certificate that TLS clients "
+        "verify. The yearly CAs (rds-ca-2015, rds-ca-2019) have expired: clients that "
+        "verify the server reject it, and the usual workaround, connecting without "
+        "verification, lets anyone on the path impersonate the database. Left unset, RDS "
+        "signs new instances with rds-ca-rsa2048-g1; rds-ca-rsa2048-g1, rds-ca-rsa4096-g1 and "
+        "rds-ca-ecc384-g1 are accepted (the values of checkov's Terraform check CKV_AWS_211). "
+        "Aurora instances are judged one by one. A CA the guardrails do not know cannot be "
+        "verified.",
+        fix="Leave ca_certificate unset, or set ca_certificate=rds.CaCertificate."
+        "RDS_CA_RSA2048_G1 (or RDS_CA_RSA4096_G1, RDS_CA_ECC384_G1) on rds.DatabaseInstance "
+        "and on each rds.ClusterInstance; SecureDatabase does this.",
+        check=_certificate_authority,
+        nist_800_53=("SC-8", "SC-17", "SC-23"),
+    ),
+    Rule(
+        id="SC-RDS-20",
+        title="RDS log exports go to log groups declared in the app",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=DATABASES,
+        rationale="Each exported log goes to /aws/rds/instance/<identifier>/<log type> "
+        "(/aws/rds/cluster/... for clusters). Unless the app declares that log group, RDS "
+        "creates it on the first export without encryption and keeping the logs forever, "
+        "where the log-group rules (SC-LOGS-1 encryption, SC-LOGS-2 retention) never see "
+        "it. The group must exist before the database: a generated identifier (no "
+        "DBInstanceIdentifier / DBClusterIdentifier), a group named after the database's "
+        "Ref or depending on it, or a group with a Condition cannot be verified. Aurora "
+        "instances are judged through their cluster.",
+        fix="Set instance_identifier / cluster_identifier and create a logs.LogGroup with "
+        'log_group_name=f"/aws/rds/instance/{identifier}/{log_type}" (cluster: '
+        "/aws/rds/cluster/...), an encryption_key and a retention, for each of "
+        "cloudwatch_logs_exports, and make the database depend on it "
+        "(db.node.add_dependency(group)); SecureDatabase does this.",
+        check=_log_groups_declared,
+        nist_800_53=("AU-9", "AU-11"),
     ),
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from aspects.index import ResourceRef, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.rules._blocks import declared
 from aspects.rules._common import (
     PolicyVariant,
     actions,
@@ -237,6 +238,12 @@ def _acls_disabled(r: ResourceView) -> Iterator[Problem]:
     """
     controls = r.props.get("OwnershipControls")
     if controls is None:
+        if declared(r, "ownership") == "BucketOwnerEnforced":
+            yield Problem(
+                "OwnershipControls is not set although the construct set BucketOwnerEnforced: "
+                "removing the setting from an existing bucket turns its ACLs back on",
+                "Properties.OwnershipControls",
+            )
         return
     rules = r.literal(controls, "OwnershipControls")
     raw = rules.get("Rules") if isinstance(rules, Mapping) else None

@@ -7,6 +7,10 @@ and must rate-limit each client under the ceiling of the thresholds (SC-WAF-2, a
 in front of anything else the rate limit is a warning (SC-WAF-7). A load balancer whose
 scheme cannot be known (one outside the app, given by ARN or import) is judged like an
 internet-facing one, as *cannot verify*.
+
+The logs themselves are judged on each ``AWS::WAFv2::LoggingConfiguration`` (SC-WAF-9): they
+must not store credentials or session cookies in clear, and a ``LoggingFilter`` must still
+keep the records of the requests the WebACL blocks.
 """
 
 from __future__ import annotations
@@ -58,6 +62,20 @@ CEILING_WINDOW_SECONDS = 300
 FAIL_OPEN_ATTRIBUTE = "waf.fail_open.enabled"
 
 LOG_NAME_PREFIX = "aws-waf-logs-"
+LOGGING_CONFIGURATION = ("AWS::WAFv2::LoggingConfiguration",)
+#: Request headers that carry credentials and session tokens: WAF logs must redact them
+#: (``RedactedFields`` ``SingleHeader``, or the WebACL's ``DataProtectionConfig``). WAF
+#: matches header names case-insensitively. Cookies have no field of their own in
+#: ``RedactedFields`` (it accepts only Method, QueryString, SingleHeader and UriPath), and
+#: data protection masks cookie values only when the ``cookie`` header is protected.
+REDACTED_HEADERS: Mapping[str, str] = {
+    "authorization": "credentials (bearer tokens, basic-auth passwords)",
+    "cookie": "session cookies",
+}
+#: The LoggingFilter behaviour that writes a record; anything else (DROP) discards it.
+_KEEP = "KEEP"
+#: The action a request the WebACL blocks carries in its log record.
+_BLOCK = "BLOCK"
 _NAME_PROPERTIES = {
     "AWS::Logs::LogGroup": "LogGroupName",
     "AWS::S3::Bucket": "BucketName",
@@ -407,6 +425,165 @@ def _logging(r: ResourceView) -> Iterator[Problem]:
             )
 
 
+def _redacted_headers(r: ResourceView) -> tuple[set[str], CannotVerify | None]:
+    """Header names (lower case) that ``RedactedFields`` redacts, and what cannot be read."""
+    names: set[str] = set()
+    unknown: CannotVerify | None = None
+    fields = r.literal(r.props.get("RedactedFields"), "RedactedFields")
+    for i, raw in enumerate(as_list(fields)):
+        what = f"RedactedFields[{i}]"
+        try:
+            field = r.literal(raw, what)
+            header = r.literal(dig(field, "SingleHeader"), f"{what}.SingleHeader")
+            name = r.literal(dig(header, "Name"), f"{what}.SingleHeader.Name")
+        except CannotVerify as exc:  # matters only if a required header is missing
+            unknown = unknown or exc
+            continue
+        if isinstance(name, str):
+            names.add(name.lower())
+    return names, unknown
+
+
+def _protected_headers(r: ResourceView) -> set[str]:
+    """Headers the logged WebACL's ``DataProtectionConfig`` masks in everything WAF stores.
+
+    A protection counts when it covers ``SINGLE_HEADER`` (no ``FieldKeys`` means every
+    header) and excludes neither rule-match nor rate-based details, which would show the
+    value again. Raises :class:`CannotVerify` when the WebACL is outside the app.
+    """
+    ref = r.follow(r.props.get("ResourceArn"), "ResourceArn")
+    if isinstance(ref, ExternalRef):
+        raise CannotVerify(
+            f"the logged WebACL is {ref.description}, outside the app, so whether its "
+            "DataProtectionConfig masks the headers cannot be verified",
+            "Properties.RedactedFields",
+        )
+    if ref.type != "AWS::WAFv2::WebACL":
+        return set()
+    acl = ResourceView(ref.logical_id, ref.resource, ref.template, r.app)
+    where = f"{ref.logical_id}.DataProtectionConfig"
+    config = acl.literal(acl.props.get("DataProtectionConfig"), where)
+    protections = acl.literal(dig(config, "DataProtections"), f"{where}.DataProtections")
+    names: set[str] = set()
+    for i, raw in enumerate(as_list(protections)):
+        what = f"{where}.DataProtections[{i}]"
+        protection = acl.literal(raw, what)
+        if not isinstance(protection, Mapping):
+            continue
+        field_ = acl.literal(protection.get("Field"), f"{what}.Field")
+        kind = acl.literal(dig(field_, "FieldType"), f"{what}.Field.FieldType")
+        if kind != "SINGLE_HEADER" or any(
+            acl.bool(protection[flag], f"{what}.{flag}")
+            for flag in ("ExcludeRuleMatchDetails", "ExcludeRateBasedDetails")
+            if protection.get(flag) is not None
+        ):
+            continue
+        keys = as_list(acl.literal(dig(field_, "FieldKeys"), f"{what}.Field.FieldKeys"))
+        if not keys:
+            return set(REDACTED_HEADERS)  # no keys: every header is protected
+        names.update(str(acl.literal(k, f"{what}.Field.FieldKeys")).lower() for k in keys)
+    return names
+
+
+def _redaction(r: ResourceView) -> Iterator[Problem]:
+    redacted, unknown = _redacted_headers(r)
+    missing = [h for h in REDACTED_HEADERS if h not in redacted]
+    if not missing:
+        return
+    missing = [h for h in missing if h not in _protected_headers(r)]
+    if not missing:
+        return
+    if unknown is not None:
+        raise unknown
+    if r.props.get("RedactedFields") is None:
+        shown = "RedactedFields is not set"
+    else:
+        shown = f"RedactedFields redacts {', '.join(sorted(redacted)) or 'no header'}"
+    carried = " and ".join(REDACTED_HEADERS[h] for h in missing)
+    yield Problem(
+        f"{shown}, not the {' and '.join(missing)} header"
+        f"{'s' if len(missing) > 1 else ''} (SingleHeader), so WAF writes the {carried} "
+        "of every logged request in clear to the logs, where whoever reads them can "
+        "replay them",
+        "Properties.RedactedFields",
+    )
+
+
+def _filter_matches_block(r: ResourceView, item: Mapping[str, Any], what: str) -> bool:
+    """Whether a filter matches a blocked request with no labels and no other rule action."""
+    requirement = r.literal(item.get("Requirement"), f"{what}.Requirement")
+    hits: list[bool] = []
+    for j, raw in enumerate(as_list(r.literal(item.get("Conditions"), f"{what}.Conditions"))):
+        where = f"{what}.Conditions[{j}]"
+        condition = r.literal(raw, where)
+        matched = r.literal(dig(condition, "ActionCondition"), f"{where}.ActionCondition")
+        action = r.literal(dig(matched, "Action"), f"{where}.ActionCondition.Action")
+        hits.append(action == _BLOCK)  # a label condition never holds for the plain record
+    return all(hits) if requirement == "MEETS_ALL" else any(hits)
+
+
+def _log_filter(r: ResourceView) -> Iterator[Problem]:
+    raw = r.props.get("LoggingFilter")
+    if raw is None:
+        return  # no filter: every request is logged
+    config = r.literal(raw, "LoggingFilter")
+    default: Any = None
+    unknown: CannotVerify | None = None  # DefaultBehavior matters only if no filter decides
+    try:
+        default = r.literal(dig(config, "DefaultBehavior"), "LoggingFilter.DefaultBehavior")
+    except CannotVerify as exc:
+        unknown = exc
+    filters = [
+        (i, r.literal(item, f"LoggingFilter.Filters[{i}]"))
+        for i, item in enumerate(
+            as_list(r.literal(dig(config, "Filters"), "LoggingFilter.Filters"))
+        )
+    ]
+    behaviours = [
+        r.literal(dig(item, "Behavior"), f"LoggingFilter.Filters[{i}].Behavior")
+        for i, item in filters
+    ]
+    if unknown is not None and _KEEP not in behaviours:
+        raise unknown
+    if default != _KEEP and _KEEP not in behaviours:
+        yield Problem(
+            f"LoggingFilter has DefaultBehavior {default!r} and no filter with Behavior "
+            f"{_KEEP!r}, so WAF logs nothing: no attack or false positive can be investigated",
+            "Properties.LoggingFilter",
+        )
+        return
+    # A request the WebACL blocks, as its plainest log record: action BLOCK, no labels,
+    # no counted rule. The first filter it matches decides; none, the default does.
+    decided, why = default, f"no filter matches the action BLOCK and DefaultBehavior is {default!r}"
+    for (i, item), behaviour in zip(filters, behaviours, strict=True):
+        what = f"LoggingFilter.Filters[{i}]"
+        if isinstance(item, Mapping) and _filter_matches_block(r, item, what):
+            decided, why = behaviour, f"{what} matches them with Behavior {behaviour!r}"
+            break
+    else:
+        if unknown is not None:
+            raise unknown
+    if decided != _KEEP:
+        yield Problem(
+            f"LoggingFilter drops the records of requests the WebACL blocks ({why}; a "
+            "filter that keeps them only with a label or another rule action keeps "
+            "almost none), so the attacks the WAF stops leave no trace",
+            "Properties.LoggingFilter",
+        )
+
+
+def _log_contents(r: ResourceView) -> Iterator[Problem]:
+    """Both halves of SC-WAF-9; a half that cannot be read does not hide the other's problem."""
+    unknown: CannotVerify | None = None
+    for half in (_redaction, _log_filter):
+        try:
+            yield from half(r)
+        except CannotVerify as exc:
+            unknown = unknown or exc
+    if unknown is not None:
+        raise unknown
+
+
 def _metrics(r: ResourceView) -> Iterator[Problem]:
     """CloudWatch metrics on for the WebACL and for every rule in it."""
     places = [("VisibilityConfig", r.props.get("VisibilityConfig"))]
@@ -689,5 +866,30 @@ RULES = (
         "'Region': <region>}) with an alarm action (SecureAlbService creates one).",
         check=_blocked_alarm,
         nist_800_53=("SI-4", "IR-6"),
+    ),
+    Rule(
+        id="SC-WAF-9",
+        title="WAF logs redact the authorization and cookie headers and keep blocked requests",
+        pillar=Pillar.DETECTION,
+        severity=Severity.ERROR,
+        resource_types=LOGGING_CONFIGURATION,
+        rationale="WAF logs every header of a request unless told otherwise, so bearer "
+        "tokens, basic-auth passwords and session cookies land in clear in a log store many "
+        "more people can read than the application. RedactedFields accepts only Method, "
+        "QueryString, SingleHeader and UriPath, so both are redacted as SingleHeader "
+        "(names are case-insensitive); the WebACL's DataProtectionConfig protecting them as "
+        "SINGLE_HEADER, without excluding rule-match or rate-based details, is accepted "
+        "instead. A LoggingFilter must keep the records of blocked requests: a filter with "
+        "DefaultBehavior DROP and no KEEP filter logs nothing, and one that drops a request "
+        "whose record has the action BLOCK and no label or counted rule (the first matching "
+        "filter decides, otherwise DefaultBehavior) loses the attacks the WAF stops.",
+        fix="Set redacted_fields=[wafv2.CfnLoggingConfiguration.FieldToMatchProperty("
+        "single_header={'Name': 'authorization'}), wafv2.CfnLoggingConfiguration."
+        "FieldToMatchProperty(single_header={'Name': 'cookie'})] on "
+        "wafv2.CfnLoggingConfiguration (SecureAlbService does), and either leave "
+        "logging_filter unset or keep blocked requests in it (default_behavior='KEEP', or a "
+        "filter with behavior='KEEP' on ActionCondition BLOCK).",
+        check=_log_contents,
+        nist_800_53=("AU-9", "AU-12", "IA-5"),
     ),
 )

@@ -25,6 +25,29 @@ def declare_guarantee(construct: IConstruct, name: str, value: Any) -> None:
     resource.add_metadata(GUARANTEES_METADATA, {**existing, name: value})
 
 
+def pin(
+    construct: IConstruct,
+    *,
+    pinned: dict[str, Any] | None = None,
+    present: tuple[str, ...] = (),
+) -> None:
+    """Declare settings the construct built that must stay (guardrail SC-PIN-1).
+
+    *pinned* maps dotted property paths to the value set; *present* names properties that
+    must stay set (their absence falls back to an AWS default).
+    """
+    resource = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
+    if not isinstance(resource, cdk.CfnResource):  # pragma: no cover - a construct bug
+        raise TypeError(f"{construct.node.path} has no CloudFormation resource")
+    existing = resource.get_metadata(GUARANTEES_METADATA) or {}
+    merged = {**existing}
+    if pinned:
+        merged["pinned"] = {**existing.get("pinned", {}), **pinned}
+    if present:
+        merged["present"] = list(dict.fromkeys([*existing.get("present", []), *present]))
+    resource.add_metadata(GUARANTEES_METADATA, merged)
+
+
 def enforce_rules(construct: IConstruct, *rule_ids: str) -> None:
     """Declare that the construct builds its resource(s) the way these warning rules ask.
 

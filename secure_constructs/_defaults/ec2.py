@@ -33,7 +33,13 @@ def egress_only_security_group(
         "HTTPS to AWS APIs and the services the workload calls",
     )
     declare_restricted_egress(group, world_ports=(DEFAULT_EGRESS_PORT,))
+    declare_ingress_ports(group)
     return group
+
+
+def declare_ingress_ports(group: ec2.SecurityGroup, *ports: int) -> None:
+    """Declare that *group* admits TCP on *ports* only (none: nothing); guardrail SC-NET-3."""
+    declare_guarantee(group, "ingress", {"ports": list(ports)})
 
 
 def declare_restricted_egress(group: ec2.SecurityGroup, *, world_ports: tuple[int, ...]) -> None:

@@ -7,6 +7,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from secure_constructs._defaults import enforce_rules
 from secure_constructs._validation import (
     HELPER_RANGE_CODE,
     HELPER_TYPE_CODE,
@@ -41,13 +42,17 @@ def customer_managed_key(
         )
     checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
     raise_if_any(where("customer_managed_key", scope, construct_id), checks.issues)
-    return kms.Key(
+    key = kms.Key(
         scope,
         construct_id,
         description=description,
         enable_key_rotation=True,
         removal_policy=removal_policy,
     )
+    # Every service this key is shared with is pinned to the account (logs by encryption
+    # context, alarms by source ARN): dropping such a condition is an error here.
+    enforce_rules(key, "SC-IAM-4")
+    return key
 
 
 def allow_cloudwatch_logs(key: kms.IKey) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
 
+from secure_constructs._defaults import declare_guarantee
+
 #: TLS versions below this are denied by the bucket policy (SC-S3-5).
 MINIMUM_TLS_VERSION = 1.2
 #: Incomplete multipart uploads are invisible storage; abort them after this long.
@@ -51,6 +53,15 @@ def data_bucket_lifecycle(
             abort_incomplete_multipart_upload_after=ABORT_INCOMPLETE_UPLOADS_AFTER,
         )
     ]
+
+
+def declare_acls_disabled(bucket: s3.Bucket) -> None:
+    """Declare BucketOwnerEnforced: removing OwnershipControls later is then SC-S3-10's.
+
+    S3 creates new buckets with ACLs off, so an absent setting passes on its own; on an
+    existing bucket, deleting the setting turns ACLs back on.
+    """
+    declare_guarantee(bucket, "ownership", "BucketOwnerEnforced")
 
 
 def access_log_bucket_props(log_retention: cdk.Duration) -> dict[str, Any]:

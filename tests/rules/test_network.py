@@ -14,7 +14,11 @@ from aws_cdk import aws_lambda as lambda_
 
 from aspects.constants import GUARANTEES_METADATA
 from secure_constructs import SecureFunction
-from secure_constructs._defaults.ec2 import declare_restricted_egress, egress_only_security_group
+from secure_constructs._defaults.ec2 import (
+    declare_ingress_ports,
+    declare_restricted_egress,
+    egress_only_security_group,
+)
 
 from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, cfn, check_app, findings_at, ids
 
@@ -60,6 +64,21 @@ def _build(stack: cdk.Stack) -> None:
         ],
     )
     l1.add_metadata(GUARANTEES_METADATA, {"egress": {"worldPorts": [443]}})
+    # All traffic to a named peer widens the declared port to every port.
+    wide = group("AllTrafficToPeer")
+    wide.connections.allow_to(database, ec2.Port.all_traffic())
+    # SC-NET-3 declared ingress.
+    web = ec2.SecurityGroup(stack, "Web", vpc=vpc, allow_all_outbound=False)
+    declare_ingress_ports(web, 443, 80)
+    web.add_ingress_rule(ec2.Peer.ipv4("10.0.0.0/16"), ec2.Port.tcp(443))
+    web.add_ingress_rule(ec2.Peer.ipv4("10.0.0.0/16"), ec2.Port.tcp(80))
+    wide_in = ec2.SecurityGroup(stack, "WideIngress", vpc=vpc, allow_all_outbound=False)
+    declare_ingress_ports(wide_in, 8080)
+    wide_in.add_ingress_rule(ec2.Peer.ipv4("10.0.0.0/16"), ec2.Port.tcp_range(0, 65535))
+    peer_in = ec2.SecurityGroup(stack, "PeerAllTraffic", vpc=vpc, allow_all_outbound=False)
+    declare_ingress_ports(peer_in, 5432)
+    client = ec2.SecurityGroup(stack, "Client", vpc=vpc, allow_all_outbound=False)
+    peer_in.connections.allow_from(client, ec2.Port.all_traffic())
     # No declaration: a group that allows everything out is not this rule's business.
     ec2.SecurityGroup(stack, "Undeclared", vpc=vpc, allow_all_outbound=True)
 
@@ -114,7 +133,10 @@ def test_deleted_egress_means_everything_out(ev: Checked) -> None:
 
 def test_all_traffic_to_the_internet_is_flagged(ev: Checked) -> None:
     (finding,) = [f for f in findings_at(ev, at("AllTraffic")) if f.rule.id == "SC-NET-1"]
-    assert finding.message == "SecurityGroupEgress[0] allows all traffic to 0.0.0.0/0"
+    assert finding.message == (
+        "SecurityGroupEgress[0] allows all traffic to 0.0.0.0/0; the construct allowed named "
+        "ports only"
+    )
 
 
 def test_another_port_to_the_internet_is_flagged(ev: Checked) -> None:
@@ -149,3 +171,26 @@ def test_function_that_leaves_its_vpc_is_flagged(ev: Checked) -> None:
 
 def test_function_without_subnets_is_flagged(ev: Checked) -> None:
     assert _net(ev, "NoSubnets") == {("SC-NET-2", NON_COMPLIANT, "Properties.VpcConfig.SubnetIds")}
+
+
+def test_all_traffic_to_a_named_peer_is_flagged(ev: Checked) -> None:
+    found = [f for f in findings_at(ev, at("AllTrafficToPeer")) if f.rule.id == "SC-NET-1"]
+    assert [f.status for f in found] == [NON_COMPLIANT]
+    assert "allows all traffic to the Destination security group it names" in found[0].message
+
+
+def test_declared_ingress_ports_pass(ev: Checked) -> None:
+    assert _net(ev, "Web") == set()
+
+
+def test_ingress_widened_to_every_port_is_flagged(ev: Checked) -> None:
+    (finding,) = [f for f in findings_at(ev, at("WideIngress")) if f.rule.id == "SC-NET-3"]
+    assert finding.message == (
+        "SecurityGroupIngress[0] admits tcp 0-65535; the construct admitted TCP 8080 only"
+    )
+
+
+def test_separate_ingress_with_all_traffic_is_flagged(ev: Checked) -> None:
+    found = [f for f in findings_at(ev, at("PeerAllTraffic")) if f.rule.id == "SC-NET-3"]
+    assert len(found) == 1
+    assert "admits all traffic; the construct admitted TCP 5432 only" in found[0].message

@@ -1,9 +1,10 @@
-"""SC-RDS-1..18 on databases built from L2s, raw L1s, escape hatches and tokens.
+"""SC-RDS-1..20 on databases built from L2s, raw L1s, escape hatches and tokens.
 
 One app is synthesized for the module: stack ``Rds`` holds one case per construct id (an L2
 ``DatabaseInstance``/``DatabaseCluster``, or a scope holding raw L1s: the DB, its members,
 its secret). Only SC-RDS findings are compared: other rule families judge the keys, secrets
-and security groups on their own.
+and security groups on their own. Every hardened case names its database after its construct
+id (lower-cased) and declares the log group of each export before it (SC-RDS-20).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
@@ -172,6 +174,52 @@ class Case:
     def password(secret: secretsmanager.ISecret, field: str = "password") -> str:
         return secret.secret_value_from_json(field).unsafe_unwrap()
 
+    # -- log groups (SC-RDS-20) -------------------------------------------------------------
+
+    def log_groups(
+        self,
+        scope: Construct,
+        db: cdk.CfnResource,
+        kind: str,
+        identifier: object,
+        exports: object,
+        which: bool | tuple[str, ...] = True,
+        *,
+        l2: bool = False,
+    ) -> list[Construct]:
+        """The log group of each export, named as RDS names it, created before the DB.
+
+        *which*: True for every export, False for none, or the log types to declare.
+        """
+        if which is False or not isinstance(identifier, str) or not isinstance(exports, list):
+            return []
+        groups: list[Construct] = []
+        for log in exports if which is True else which:
+            name = f"/aws/rds/{kind}/{identifier.lower()}/{log}"
+            group: Construct
+            if l2:
+                group = logs.LogGroup(
+                    scope,
+                    f"{log.capitalize()}Logs",
+                    log_group_name=name,
+                    encryption_key=self.key,
+                    retention=logs.RetentionDays.ONE_YEAR,
+                )
+            else:
+                raw = logs.CfnLogGroup(
+                    scope,
+                    f"{log.capitalize()}Logs",
+                    log_group_name=name,
+                    kms_key_id=self.key.key_arn,
+                    retention_in_days=365,
+                )
+                raw.cfn_options.deletion_policy = cdk.CfnDeletionPolicy.RETAIN
+                raw.cfn_options.update_replace_policy = cdk.CfnDeletionPolicy.RETAIN
+                group = raw
+            db.node.add_dependency(group)
+            groups.append(group)
+        return groups
+
     # -- L2 --------------------------------------------------------------------------------
 
     def instance(
@@ -181,11 +229,13 @@ class Case:
         rotation: cdk.Duration | None = cdk.Duration.days(30),  # noqa: B008
         retain: bool = True,
         guard: bool = True,
+        log_groups: bool | tuple[str, ...] = True,
         **overrides: Any,
     ) -> rds.DatabaseInstance:
         """A hardened L2 RDS for PostgreSQL instance, its generated secret rotated."""
         props: dict[str, Any] = {
             "engine": PG,
+            "instance_identifier": construct_id.lower(),
             "vpc": self.vpc,
             "subnet_group": self.subnet_group,
             "security_groups": [self.security_group],
@@ -209,6 +259,15 @@ class Case:
         }
         props.update(overrides)
         db = rds.DatabaseInstance(self.stack, self.register(construct_id), **props)
+        self.log_groups(
+            db,
+            cfn(db),
+            "instance",
+            props.get("instance_identifier"),
+            props.get("cloudwatch_logs_exports"),
+            log_groups,
+            l2=True,
+        )
         if retain:
             self.retain_secret(db)
         if db.secret is not None and rotation is not None:
@@ -221,14 +280,17 @@ class Case:
             db.secret.deny_account_root_delete()
         return db
 
-    def cluster(self, construct_id: str, **overrides: Any) -> rds.DatabaseCluster:
+    def cluster(
+        self, construct_id: str, *, log_groups: bool | tuple[str, ...] = True, **overrides: Any
+    ) -> rds.DatabaseCluster:
         """A hardened L2 Aurora MySQL cluster (writer + reader), its secret rotated."""
-        member = {
+        member: dict[str, Any] = {
             "publicly_accessible": False,
             "instance_type": ec2.InstanceType("r6g.large"),
         }
         props: dict[str, Any] = {
             "engine": AURORA_MYSQL,
+            "cluster_identifier": construct_id.lower(),
             "vpc": self.vpc,
             "subnet_group": self.subnet_group,
             "security_groups": [self.security_group],
@@ -251,6 +313,15 @@ class Case:
         }
         props.update(overrides)
         db = rds.DatabaseCluster(self.stack, self.register(construct_id), **props)
+        self.log_groups(
+            db,
+            cfn(db),
+            "cluster",
+            props.get("cluster_identifier"),
+            props.get("cloudwatch_logs_exports"),
+            log_groups,
+            l2=True,
+        )
         self.retain_secret(db)
         assert db.secret is not None
         db.secret.add_rotation_schedule(
@@ -263,12 +334,18 @@ class Case:
     # -- L1 --------------------------------------------------------------------------------
 
     def l1_instance(
-        self, construct_id: str, *, password: Any = None, **overrides: Any
+        self,
+        construct_id: str,
+        *,
+        password: Any = None,
+        log_groups: bool | tuple[str, ...] = True,
+        **overrides: Any,
     ) -> rds.CfnDBInstance:
         """A hardened raw RDS for PostgreSQL instance in its own scope."""
         scope = Construct(self.stack, self.register(construct_id))
         props: dict[str, Any] = {
             "engine": "postgres",
+            "db_instance_identifier": construct_id.lower(),
             "db_instance_class": INSTANCE_CLASS,
             "allocated_storage": "100",
             "storage_encrypted": True,
@@ -290,6 +367,14 @@ class Case:
         db = rds.CfnDBInstance(scope, "Db", **props)
         db.cfn_options.deletion_policy = cdk.CfnDeletionPolicy.SNAPSHOT
         db.cfn_options.update_replace_policy = cdk.CfnDeletionPolicy.SNAPSHOT
+        self.log_groups(
+            scope,
+            db,
+            "instance",
+            props.get("db_instance_identifier"),
+            props.get("enable_cloudwatch_logs_exports"),
+            log_groups,
+        )
         return db
 
     def l1_cluster(
@@ -298,12 +383,14 @@ class Case:
         *,
         zones: tuple[str | None, ...] = ("eu-west-1a", "eu-west-1b"),
         member: dict[str, Any] | None = None,
+        log_groups: bool | tuple[str, ...] = True,
         **overrides: Any,
     ) -> tuple[Construct, rds.CfnDBCluster, list[rds.CfnDBInstance]]:
         """A hardened raw Aurora PostgreSQL cluster with one member per zone, in a scope."""
         scope = Construct(self.stack, self.register(construct_id))
         props: dict[str, Any] = {
             "engine": "aurora-postgresql",
+            "db_cluster_identifier": construct_id.lower(),
             "storage_encrypted": True,
             "kms_key_id": self.key.key_arn,
             "master_username": "dbadmin",
@@ -319,6 +406,14 @@ class Case:
         cluster = rds.CfnDBCluster(scope, "Cluster", **props)
         cluster.cfn_options.deletion_policy = cdk.CfnDeletionPolicy.SNAPSHOT
         cluster.cfn_options.update_replace_policy = cdk.CfnDeletionPolicy.SNAPSHOT
+        self.log_groups(
+            scope,
+            cluster,
+            "cluster",
+            props.get("db_cluster_identifier"),
+            props.get("enable_cloudwatch_logs_exports"),
+            log_groups,
+        )
         members = []
         for i, zone in enumerate(zones):
             member_props: dict[str, Any] = {
@@ -1063,6 +1158,135 @@ def _build_master_secrets(c: Case) -> None:
     policy.add_property_override("ResourcePolicy.Statement", [])
 
 
+def _scope_of(db: rds.CfnDBInstance) -> Construct:
+    """The scope of an L1 case: where its log groups go."""
+    scope = db.node.scope
+    assert isinstance(scope, Construct)
+    return scope
+
+
+def _raw_log_group(
+    scope: Construct, construct_id: str, name: Any, key: kms.IKey
+) -> logs.CfnLogGroup:
+    group = logs.CfnLogGroup(
+        scope, construct_id, log_group_name=name, kms_key_id=key.key_arn, retention_in_days=365
+    )
+    group.cfn_options.deletion_policy = cdk.CfnDeletionPolicy.RETAIN
+    group.cfn_options.update_replace_policy = cdk.CfnDeletionPolicy.RETAIN
+    return group
+
+
+def _build_certificates_and_log_groups(c: Case) -> None:
+    s, setting, switch = c.stack, c.setting, c.switch
+    retired = rds.CaCertificate.of("rds-ca-2019")
+
+    # SC-RDS-19 certificate authority.
+    c.instance("L2CurrentCa", ca_certificate=rds.CaCertificate.RDS_CA_RSA4096_G1)
+    c.instance("L2RetiredCa", ca_certificate=retired)
+    member: dict[str, Any] = {
+        "publicly_accessible": False,
+        "instance_type": ec2.InstanceType("r6g.large"),
+    }
+    c.cluster(
+        "L2ClusterRetiredCa",
+        writer=rds.ClusterInstance.provisioned("Writer", ca_certificate=retired, **member),
+        readers=[rds.ClusterInstance.provisioned("Reader", **member)],
+    )
+    c.l1_instance("L1RetiredCa", ca_certificate_identifier="rds-ca-2015")
+    c.l1_instance("L1UnknownCa", ca_certificate_identifier="rds-ca-rsa2048-g9")
+    c.l1_cluster("L1MemberRetiredCa", member={"ca_certificate_identifier": "rds-ca-2019"})
+    cfn(c.instance("EscRetiredCa")).add_property_override("CACertificateIdentifier", "rds-ca-2019")
+    cfn(c.instance("ParamCa")).add_property_override("CACertificateIdentifier", setting)
+    cfn(c.instance("IfCa")).add_property_override(
+        "CACertificateIdentifier", switch.pick("rds-ca-rsa2048-g1", "rds-ca-2019")
+    )
+    cfn(c.instance("IfCaBoth")).add_property_override(
+        "CACertificateIdentifier", switch.pick("rds-ca-rsa2048-g1", "rds-ca-ecc384-g1")
+    )
+
+    # SC-RDS-20 log groups declared in the app.
+    c.l1_instance("L1MixedCaseIdentifier", db_instance_identifier="Orders-Mixed-Case")
+    c.l1_cluster(
+        "L1MultiAzClusterLogs",
+        zones=(),
+        engine="postgres",
+        db_cluster_instance_class="db.m6gd.large",
+        publicly_accessible=False,
+        monitoring_interval=60,
+        monitoring_role_arn=c.role.role_arn,
+        db_cluster_parameter_group_name=rds.CfnDBClusterParameterGroup(
+            s,
+            "MultiAzLogsTls",
+            family="postgres17",
+            description="tls",
+            parameters={"rds.force_ssl": "1", **PG_LOGGING},
+        ).ref,
+    )
+    c.instance("L2LogGroupsUndeclared", log_groups=False)
+    c.cluster("L2ClusterLogGroupsUndeclared", log_groups=False)
+    c.instance(
+        "L2LogRetentionOnly",
+        log_groups=False,
+        cloudwatch_logs_retention=logs.RetentionDays.ONE_YEAR,
+    )
+    c.l1_instance("L1UpgradeLogUndeclared", log_groups=("postgresql",))
+    wrong_case = c.l1_instance(
+        "L1LogGroupWrongCase", db_instance_identifier="Orders-Wrong-Case", log_groups=False
+    )
+    for log in ("postgresql", "upgrade"):
+        _raw_log_group(
+            _scope_of(wrong_case),
+            f"{log}Logs",
+            f"/aws/rds/instance/Orders-Wrong-Case/{log}",
+            c.key,
+        )
+    c.l1_instance("L1GeneratedIdentifier", db_instance_identifier=None)
+    c.l1_cluster("L1ClusterGeneratedIdentifier", db_cluster_identifier=None)
+    for name, identifier in (
+        ("L1GroupsNamedAfterRef", None),
+        ("L1GroupsNamedAfterRefWithIdentifier", "orders-by-ref"),
+    ):
+        db = c.l1_instance(name, db_instance_identifier=identifier, log_groups=False)
+        scope = _scope_of(db)
+        _raw_log_group(
+            scope,
+            "PostgresqlLogs",
+            cdk.Fn.join("", ["/aws/rds/instance/", db.ref, "/postgresql"]),
+            c.key,
+        )
+        _raw_log_group(scope, "UpgradeLogs", f"/aws/rds/instance/{db.ref}/upgrade", c.key)
+    after = c.l1_instance("L1GroupDependsOnDb", log_groups=False)
+    for log in ("postgresql", "upgrade"):
+        group = _raw_log_group(
+            _scope_of(after),
+            f"{log}Logs",
+            f"/aws/rds/instance/l1groupdependsondb/{log}",
+            c.key,
+        )
+        group.add_dependency(after)
+    conditional = c.l1_instance("L1ConditionalLogGroup")
+    conditional_group = _scope_of(conditional).node.find_child("UpgradeLogs")
+    assert isinstance(conditional_group, logs.CfnLogGroup)
+    conditional_group.cfn_options.condition = switch.condition
+    cfn(c.instance("EscIdentifierRenamed")).add_property_override(
+        "DBInstanceIdentifier", "renamed-db"
+    )
+    cfn(c.instance("EscIdentifierRemoved")).add_property_deletion_override("DBInstanceIdentifier")
+    cfn(c.instance("EscExportAdded")).add_property_override(
+        "EnableCloudwatchLogsExports", ["postgresql", "upgrade", "iam-db-auth-error"]
+    )
+    cfn(c.instance("ParamIdentifier")).add_property_override("DBInstanceIdentifier", setting)
+    cfn(c.instance("IfIdentifier")).add_property_override(
+        "DBInstanceIdentifier", switch.pick("ifidentifier", "other-db")
+    )
+    both = c.instance("IfIdentifierBoth")
+    cfn(both).add_property_override(
+        "DBInstanceIdentifier", switch.pick("ifidentifierboth", "ifidentifierboth-b")
+    )
+    for log in ("postgresql", "upgrade"):
+        _raw_log_group(both, f"B{log}Logs", f"/aws/rds/instance/ifidentifierboth-b/{log}", c.key)
+
+
 def cfn_ref(stack: cdk.Stack, case: str) -> str:
     """The ``Ref`` of the raw DB of an L1 case."""
     db = stack.node.find_child(case).node.find_child("Db")
@@ -1082,6 +1306,7 @@ def ev() -> Checked:
     _build_patching_and_detection(detection)
     _build_logging_and_authentication(detection)
     _build_master_secrets(Case(cdk.Stack(app, "RdsSecrets")))
+    _build_certificates_and_log_groups(Case(cdk.Stack(app, "RdsCaAndLogs")))
     return check_app(app)
 
 
@@ -1571,7 +1796,11 @@ def test_log_exports_removed_by_override_are_flagged(ev: Checked) -> None:
 
 
 def test_log_export_from_parameter_cannot_be_verified(ev: Checked) -> None:
-    assert rds_outcomes(ev, at("ParamLogs")) == {("SC-RDS-11", CANNOT_VERIFY)}
+    # Which log groups it publishes to is unknown too (SC-RDS-20).
+    assert rds_outcomes(ev, at("ParamLogs")) == {
+        ("SC-RDS-11", CANNOT_VERIFY),
+        ("SC-RDS-20", CANNOT_VERIFY),
+    }
 
 
 def test_missing_log_under_a_condition_cannot_be_verified(ev: Checked) -> None:
@@ -1948,3 +2177,182 @@ def test_l2_rotation_guards_the_secret_through_its_attachment(ev: Checked) -> No
         for p in policies
     )
     assert rds_ids(ev, at("Secure")) == rds_ids(ev, at("SecureCluster")) == set()
+
+
+# -- SC-RDS-19 certificate authority -----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["L2CurrentCa", "IfCaBoth", "Secure", "SecureCluster"])
+def test_default_or_current_certificate_authority_is_compliant(ev: Checked, name: str) -> None:
+    assert rds_ids(ev, at(name)) == set()
+
+
+def test_retired_certificate_authority_on_l2_instance_is_flagged(ev: Checked) -> None:
+    (finding,) = (f for f in findings_at(ev, at("L2RetiredCa")) if f.rule.id.startswith("SC-RDS-"))
+    assert (finding.rule.id, finding.status, finding.blocks_synthesis) == (
+        "SC-RDS-19",
+        NON_COMPLIANT,
+        True,
+    )
+    assert finding.property_path == "Properties.CACertificateIdentifier"
+    assert "'rds-ca-2019', a retired certificate authority (expired in August 2024)" in (
+        finding.message
+    )
+
+
+def test_retired_certificate_authority_is_flagged_on_the_aurora_member(ev: Checked) -> None:
+    assert {
+        (f.rule.id, f.construct_path)
+        for f in findings_at(ev, at("L2ClusterRetiredCa"))
+        if f.rule.id.startswith("SC-RDS-")
+    } == {("SC-RDS-19", "RdsCaAndLogs/L2ClusterRetiredCa/Writer/Resource")}
+    assert {(f.rule.id, f.construct_path) for f in findings_at(ev, at("L1MemberRetiredCa"))} == {
+        ("SC-RDS-19", "RdsCaAndLogs/L1MemberRetiredCa/Member0"),
+        ("SC-RDS-19", "RdsCaAndLogs/L1MemberRetiredCa/Member1"),
+    }
+
+
+def test_retired_certificate_authority_on_l1_instance_is_flagged(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("L1RetiredCa")) == {("SC-RDS-19", NON_COMPLIANT)}
+
+
+def test_unknown_certificate_authority_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("L1UnknownCa")) == {("SC-RDS-19", CANNOT_VERIFY)}
+
+
+def test_retired_certificate_authority_set_by_override_is_flagged(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("EscRetiredCa")) == {("SC-RDS-19", NON_COMPLIANT)}
+
+
+def test_certificate_authority_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamCa")) == {("SC-RDS-19", CANNOT_VERIFY)}
+
+
+def test_retired_certificate_authority_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("IfCa")) == {("SC-RDS-19", CANNOT_VERIFY)}
+
+
+# -- SC-RDS-20 log groups declared in the app --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Secure",
+        "SecureCluster",
+        "L1Instance",
+        "L1Cluster",
+        "L1MultiAzClusterLogs",
+        "L1MixedCaseIdentifier",
+        "IfIdentifierBoth",
+    ],
+)
+def test_exports_to_declared_log_groups_are_compliant(ev: Checked, name: str) -> None:
+    assert rds_ids(ev, at(name)) == set()
+
+
+def test_l2_instance_without_its_log_groups_is_flagged(ev: Checked) -> None:
+    (finding,) = (
+        f for f in findings_at(ev, at("L2LogGroupsUndeclared")) if f.rule.id.startswith("SC-RDS-")
+    )
+    assert (finding.rule.id, finding.status, finding.blocks_synthesis) == (
+        "SC-RDS-20",
+        NON_COMPLIANT,
+        True,
+    )
+    assert finding.property_path == "Properties.EnableCloudwatchLogsExports"
+    assert "/aws/rds/instance/l2loggroupsundeclared/postgresql" in finding.message
+    assert "/aws/rds/instance/l2loggroupsundeclared/upgrade" in finding.message
+
+
+def test_l2_cluster_without_its_log_groups_is_flagged_on_the_cluster(ev: Checked) -> None:
+    findings = [
+        f
+        for f in findings_at(ev, at("L2ClusterLogGroupsUndeclared"))
+        if f.rule.id.startswith("SC-RDS-")
+    ]
+    assert {(f.rule.id, f.construct_path) for f in findings} == {
+        ("SC-RDS-20", "RdsCaAndLogs/L2ClusterLogGroupsUndeclared/Resource")
+    }
+    assert "/aws/rds/cluster/l2clusterloggroupsundeclared/slowquery" in findings[0].message
+
+
+def test_cdk_log_retention_does_not_declare_the_log_group(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("L2LogRetentionOnly")) == {("SC-RDS-20", NON_COMPLIANT)}
+
+
+def test_one_undeclared_log_group_is_named(ev: Checked) -> None:
+    (finding,) = (
+        f for f in findings_at(ev, at("L1UpgradeLogUndeclared")) if f.rule.id == "SC-RDS-20"
+    )
+    assert "/aws/rds/instance/l1upgradelogundeclared/upgrade" in finding.message
+    assert "postgresql" not in finding.message
+    assert rds_ids(ev, at("L1UpgradeLogUndeclared")) == {"SC-RDS-20"}
+
+
+def test_log_group_named_with_the_identifier_as_typed_is_flagged(ev: Checked) -> None:
+    (finding,) = (f for f in findings_at(ev, at("L1LogGroupWrongCase")) if f.rule.id == "SC-RDS-20")
+    assert "/aws/rds/instance/orders-wrong-case/postgresql" in finding.message
+    assert "RDS lower-cases DBInstanceIdentifier" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("L1GeneratedIdentifier", "RdsCaAndLogs/L1GeneratedIdentifier/Db"),
+        ("L1ClusterGeneratedIdentifier", "RdsCaAndLogs/L1ClusterGeneratedIdentifier/Cluster"),
+        ("L1GroupsNamedAfterRef", "RdsCaAndLogs/L1GroupsNamedAfterRef/Db"),
+    ],
+)
+def test_generated_identifier_cannot_be_verified(ev: Checked, name: str, path: str) -> None:
+    (finding,) = (f for f in findings_at(ev, at(name)) if f.rule.id.startswith("SC-RDS-"))
+    assert (finding.rule.id, finding.status, finding.construct_path) == (
+        "SC-RDS-20",
+        CANNOT_VERIFY,
+        path,
+    )
+    assert "Identifier is not set" in finding.message
+    assert finding.property_path.endswith("Identifier")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("L1GroupsNamedAfterRefWithIdentifier", "CloudFormation creates it after the database"),
+        ("L1GroupDependsOnDb", "CloudFormation creates it after the database"),
+        ("L1ConditionalLogGroup", "exists only when FlavourIsA is true"),
+    ],
+)
+def test_log_group_that_may_come_too_late_cannot_be_verified(
+    ev: Checked, name: str, expected: str
+) -> None:
+    (finding,) = (f for f in findings_at(ev, at(name)) if f.rule.id.startswith("SC-RDS-"))
+    assert (finding.rule.id, finding.status) == ("SC-RDS-20", CANNOT_VERIFY)
+    assert expected in finding.message
+
+
+def test_identifier_renamed_by_override_is_flagged(ev: Checked) -> None:
+    (finding,) = (
+        f for f in findings_at(ev, at("EscIdentifierRenamed")) if f.rule.id == "SC-RDS-20"
+    )
+    assert finding.status == NON_COMPLIANT
+    assert "/aws/rds/instance/renamed-db/postgresql" in finding.message
+
+
+def test_identifier_removed_by_override_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("EscIdentifierRemoved")) == {("SC-RDS-20", CANNOT_VERIFY)}
+
+
+def test_export_added_by_override_without_its_log_group_is_flagged(ev: Checked) -> None:
+    (finding,) = (f for f in findings_at(ev, at("EscExportAdded")) if f.rule.id == "SC-RDS-20")
+    assert finding.status == NON_COMPLIANT
+    assert "/aws/rds/instance/escexportadded/iam-db-auth-error" in finding.message
+    assert "/upgrade" not in finding.message
+
+
+def test_identifier_from_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("ParamIdentifier")) == {("SC-RDS-20", CANNOT_VERIFY)}
+
+
+def test_identifier_without_log_groups_under_a_condition_cannot_be_verified(ev: Checked) -> None:
+    assert rds_outcomes(ev, at("IfIdentifier")) == {("SC-RDS-20", CANNOT_VERIFY)}

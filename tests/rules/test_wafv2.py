@@ -1,9 +1,10 @@
-"""SC-WAF-1..8 on WebACLs and load balancers: managed groups, rate limits, logs, metrics,
-alarms and fail-open.
+"""SC-WAF-1..9 on WebACLs, their logging configurations and load balancers: managed groups,
+rate limits, logs (destination, redaction, filters), metrics, alarms and fail-open.
 
 One app for the module: stack ``Waf`` holds one WebACL per case (construct id = case
 name), each associated with the internet-facing load balancer ``PublicLb`` of the stack,
-logged to an ``aws-waf-logs-`` group and watched by an alarm on its blocked requests,
+logged to an ``aws-waf-logs-`` group (logging configuration ``<case>Logging``, redacting
+the authorization and cookie headers) and watched by an alarm on its blocked requests,
 unless the case says otherwise. The load balancers of the fail-open cases are in the same
 stack. Only the alarm whose WebACL dimension is a parameter lives in a second, tiny app:
 such an alarm might watch any WebACL of its app.
@@ -23,7 +24,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_wafv2 as wafv2
 
-from aspects.model import Status
+from aspects.model import Finding, Status
 from aspects.settings import Thresholds
 from aspects.testing import check
 
@@ -36,6 +37,8 @@ BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
 IP_REPUTATION = "AWSManagedRulesAmazonIpReputationList"
 SQLI = "AWSManagedRulesSQLiRuleSet"
 SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+SECRET_HEADERS = ("authorization", "cookie")
+EXTERNAL_ACL_ARN = "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/{}/a1b2c3d4-5678-90ab"
 
 
 def managed(name: str, priority: int, *, count: bool = False, **statement: Any) -> dict[str, Any]:
@@ -68,6 +71,26 @@ def _visibility(name: str) -> dict[str, Any]:
     return {"CloudWatchMetricsEnabled": True, "MetricName": name, "SampledRequestsEnabled": True}
 
 
+def redact(*names: Any) -> list[wafv2.CfnLoggingConfiguration.FieldToMatchProperty]:
+    return [
+        wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": name})
+        for name in names
+    ]
+
+
+def keep_if(
+    behavior: str, *actions: str, labels: tuple[str, ...] = (), all_: bool = False
+) -> dict[str, Any]:
+    """One LoggingFilter filter (KEEP or DROP) on actions and labels."""
+    conditions: list[dict[str, Any]] = [{"ActionCondition": {"Action": a}} for a in actions]
+    conditions += [{"LabelNameCondition": {"LabelName": label}} for label in labels]
+    return {
+        "Behavior": behavior,
+        "Requirement": "MEETS_ALL" if all_ else "MEETS_ANY",
+        "Conditions": conditions,
+    }
+
+
 BASELINE = [managed(COMMON, 0), managed(BAD_INPUTS, 1)]
 INTERNET = [managed(IP_REPUTATION, 2), managed(SQLI, 3)]
 GOOD_RULES = [*BASELINE, *INTERNET, rate_limit()]
@@ -93,6 +116,8 @@ class _Acls:
         associate: bool = True,
         log_name: str | None = "aws-waf-logs-{}",
         alarm: bool = True,
+        redacted: Any = SECRET_HEADERS,
+        log_filter: Any = None,
     ) -> wafv2.CfnWebACL:
         stack = self.stack
         web_acl = wafv2.CfnWebACL(
@@ -124,6 +149,8 @@ class _Acls:
                 f"{name}Logging",
                 resource_arn=web_acl.attr_arn,
                 log_destination_configs=[group.log_group_arn],
+                redacted_fields=redact(*redacted) if isinstance(redacted, tuple) else redacted,
+                logging_filter=log_filter,
             )
         if alarm:
             self.alarm(f"{name}Blocked", name)
@@ -251,6 +278,7 @@ def _build(stack: cdk.Stack) -> None:
         "GeneratedLogNameAclLogging",
         resource_arn=stack.node.find_child("GeneratedLogNameAcl").attr_arn,  # type: ignore[attr-defined]
         log_destination_configs=[cfn_group.attr_arn],
+        redacted_fields=redact(*SECRET_HEADERS),
     )
     acl("ExternalLogAcl", GOOD_RULES, log_name=None)
     wafv2.CfnLoggingConfiguration(
@@ -260,6 +288,7 @@ def _build(stack: cdk.Stack) -> None:
         log_destination_configs=[
             "arn:aws:logs:eu-west-1:111111111111:log-group:aws-waf-logs-central"
         ],
+        redacted_fields=redact(*SECRET_HEADERS),
     )
     acl("EscLogNameAcl", GOOD_RULES)
     logging = stack.node.find_child("EscLogNameAclLogging")
@@ -298,6 +327,107 @@ def _build(stack: cdk.Stack) -> None:
     conditional.default_child.cfn_options.condition = switch.condition
     named = acl("RefNamedAlarmAcl", GOOD_RULES, alarm=False)
     cases.alarm("RefNamedAlarmAclBlocked", cdk.Fn.select(0, cdk.Fn.split("|", named.ref)))
+
+    # SC-WAF-9: what the logs hold. Redaction of the authorization and cookie headers...
+    acl("UpperCaseRedactedAcl", GOOD_RULES, redacted=("Authorization", "COOKIE"))
+    acl("CookieNotRedactedAcl", GOOD_RULES, redacted=("authorization",))
+    acl("NotRedactedAcl", GOOD_RULES, redacted=None)
+    other_fields = [
+        wafv2.CfnLoggingConfiguration.FieldToMatchProperty(uri_path={}),
+        wafv2.CfnLoggingConfiguration.FieldToMatchProperty(query_string={}),
+    ]
+    acl("OtherFieldsRedactedAcl", GOOD_RULES, redacted=other_fields)
+    acl("ParamHeaderAcl", GOOD_RULES, redacted=("authorization", setting))
+    acl("ParamExtraHeaderAcl", GOOD_RULES, redacted=("authorization", "cookie", setting))
+    # Inside Fn::If CDK does not convert structs: the fields as CloudFormation spells them.
+    both = [{"SingleHeader": {"Name": n}} for n in SECRET_HEADERS]
+    reversed_ = both[::-1]
+    acl("IfRedactedBothAcl", GOOD_RULES, redacted=switch.pick(both, reversed_))
+    acl("IfRedactedOneAcl", GOOD_RULES, redacted=switch.pick(both, both[:1]))
+    acl("EscRedactionRemovedAcl", GOOD_RULES)
+    escaped = stack.node.find_child("EscRedactionRemovedAclLogging")
+    assert isinstance(escaped, wafv2.CfnLoggingConfiguration)
+    escaped.add_property_deletion_override("RedactedFields")
+    acl("EscRedactionRenamedAcl", GOOD_RULES)
+    renamed = stack.node.find_child("EscRedactionRenamedAclLogging")
+    assert isinstance(renamed, wafv2.CfnLoggingConfiguration)
+    renamed.add_property_override("RedactedFields.1.SingleHeader.Name", "x-cookie")
+
+    # ... or the WebACL's data protection, which masks them everywhere WAF stores requests.
+    def protect(name: str, *keys: str, **flags: bool) -> None:
+        made = acl(name, GOOD_RULES, redacted=None)
+        made.add_property_override(
+            "DataProtectionConfig",
+            {
+                "DataProtections": [
+                    {
+                        "Field": {
+                            "FieldType": "SINGLE_HEADER",
+                            **({"FieldKeys": list(keys)} if keys else {}),
+                        },
+                        "Action": "SUBSTITUTION",
+                        **flags,
+                    }
+                ]
+            },
+        )
+
+    protect("ProtectedHeadersAcl", "Authorization", "cookie")
+    protect("ProtectedAllHeadersAcl")
+    protect("ProtectedExceptMatchesAcl", ExcludeRuleMatchDetails=True)
+    cookie_only = acl("ProtectedCookiesOnlyAcl", GOOD_RULES, redacted=("authorization",))
+    cookie_only.add_property_override(
+        "DataProtectionConfig",
+        {"DataProtections": [{"Field": {"FieldType": "SINGLE_COOKIE"}, "Action": "HASH"}]},
+    )
+    for name, fields in (
+        ("ExternalAclLogging", None),
+        ("ExternalAclRedactedLogging", SECRET_HEADERS),
+    ):
+        wafv2.CfnLoggingConfiguration(
+            stack,
+            name,
+            resource_arn=EXTERNAL_ACL_ARN.format(name.lower()),
+            log_destination_configs=[
+                "arn:aws:logs:eu-west-1:111111111111:log-group:aws-waf-logs-central"
+            ],
+            redacted_fields=redact(*fields) if fields else None,
+        )
+
+    # ... and a LoggingFilter that still keeps the records of blocked requests.
+    def filtered(name: str, default: Any, *filters: Any, **extra: Any) -> None:
+        log_filter = {"DefaultBehavior": default, **({"Filters": list(filters)} if filters else {})}
+        acl(name, GOOD_RULES, log_filter=log_filter, **extra)
+
+    filtered("KeepBlockedAcl", "DROP", keep_if("KEEP", "BLOCK", "COUNT"))
+    filtered("DropAllowedAcl", "KEEP", keep_if("DROP", "ALLOW"))
+    filtered(
+        "DropLabelledBlocksAcl", "KEEP", keep_if("DROP", "BLOCK", labels=("app:noise",), all_=True)
+    )
+    filtered("DropEverythingAcl", "DROP", keep_if("DROP", "BLOCK"))
+    filtered("OnlyDropFiltersAcl", "DROP", keep_if("DROP", "BLOCK"), keep_if("DROP", "ALLOW"))
+    filtered("KeepExcludedOnlyAcl", "DROP", keep_if("KEEP", "EXCLUDED_AS_COUNT", all_=True))
+    filtered("KeepLabelOnlyAcl", "DROP", keep_if("KEEP", labels=("app:login",)))
+    filtered("DropBlockedAcl", "KEEP", keep_if("DROP", "BLOCK"))
+    filtered("KeepImpossibleAcl", "DROP", keep_if("KEEP", "BLOCK", "ALLOW", all_=True))
+    filtered("DropBeforeKeepAcl", "KEEP", keep_if("DROP", "BLOCK"), keep_if("KEEP", "BLOCK"))
+    behaviour = cdk.CfnParameter(stack, "Behaviour", default="KEEP").value_as_string
+    filtered("ParamDefaultKeepFilterAcl", behaviour, keep_if("KEEP", "BLOCK"))
+    filtered("ParamDefaultAcl", behaviour, keep_if("KEEP", "COUNT"))
+    filtered("IfDefaultAcl", switch.pick("KEEP", "DROP"), keep_if("KEEP", "COUNT"))
+    filtered(
+        "IfFilterKeepsAcl",
+        "DROP",
+        switch.pick(keep_if("KEEP", "BLOCK"), keep_if("KEEP", "BLOCK", "CAPTCHA")),
+    )
+    filtered("BothWrongAcl", "DROP", keep_if("DROP", "ALLOW"), redacted=None)
+    filtered("ParamHeaderAndDropAllAcl", "DROP", keep_if("DROP", "ALLOW"),
+             redacted=("authorization", setting))  # fmt: skip
+    acl("EscFilterAcl", GOOD_RULES,
+        log_filter={"DefaultBehavior": "DROP", "Filters": [keep_if("KEEP", "BLOCK")]})  # fmt: skip
+    esc_filter = stack.node.find_child("EscFilterAclLogging")
+    assert isinstance(esc_filter, wafv2.CfnLoggingConfiguration)
+    esc_filter.add_property_override("LoggingFilter.Filters.0.Behavior", "DROP")
 
     # SC-WAF-6: load balancers that fail open.
     def lb(name: str, fail_open: Any) -> elbv2.CfnLoadBalancer:
@@ -528,6 +658,122 @@ def test_alarm_whose_web_acl_is_a_parameter_may_watch_any_acl() -> None:
 
 def waf_in(checked: Checked, path: str) -> set[tuple[str, Status]]:
     return {o for o in outcomes(checked, path) if o[0].startswith("SC-WAF-")}
+
+
+# -- SC-WAF-9 --------------------------------------------------------------------------------
+
+
+def logging_of(checked: Checked, name: str) -> set[tuple[str, Status]]:
+    """The SC-WAF findings of the logging configuration of the case *name*."""
+    return waf(checked, f"{name}Logging")
+
+
+def messages(checked: Checked, name: str) -> list[str]:
+    """The SC-WAF-9 messages on the logging configuration of the case *name*."""
+    path = f"Waf/{name}Logging"
+    found: tuple[Finding, ...] = checked.evaluation.findings
+    return sorted(f.message for f in found if f.construct_path == path and f.rule.id == "SC-WAF-9")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "GoodAcl",
+        "UpperCaseRedactedAcl",
+        "ParamExtraHeaderAcl",
+        "IfRedactedBothAcl",
+        "ProtectedHeadersAcl",
+        "ProtectedAllHeadersAcl",
+        "KeepBlockedAcl",
+        "DropAllowedAcl",
+        "DropLabelledBlocksAcl",
+        "ParamDefaultKeepFilterAcl",
+        "IfFilterKeepsAcl",
+    ],
+)
+def test_logs_that_redact_secrets_and_keep_blocked_requests_are_compliant(
+    ev: Checked, name: str
+) -> None:
+    assert logging_of(ev, name) == set()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CookieNotRedactedAcl",
+        "NotRedactedAcl",
+        "OtherFieldsRedactedAcl",
+        "EscRedactionRemovedAcl",
+        "EscRedactionRenamedAcl",
+        "ProtectedExceptMatchesAcl",
+        "ProtectedCookiesOnlyAcl",
+    ],
+)
+def test_logs_with_the_authorization_or_cookie_header_in_clear_are_flagged(
+    ev: Checked, name: str
+) -> None:
+    assert logging_of(ev, name) == {("SC-WAF-9", NON_COMPLIANT)}
+
+
+def test_the_missing_header_and_what_it_carries_are_named(ev: Checked) -> None:
+    (message,) = messages(ev, "CookieNotRedactedAcl")
+    assert message.startswith("RedactedFields redacts authorization, not the cookie header")
+    assert "session cookies" in message
+    (message,) = messages(ev, "NotRedactedAcl")
+    assert message.startswith("RedactedFields is not set, not the authorization and cookie headers")
+
+
+def test_a_header_name_from_a_parameter_cannot_be_verified(ev: Checked) -> None:
+    assert logging_of(ev, "ParamHeaderAcl") == {("SC-WAF-9", CANNOT_VERIFY)}
+
+
+def test_redaction_missing_in_one_branch_cannot_be_verified(ev: Checked) -> None:
+    assert logging_of(ev, "IfRedactedOneAcl") == {("SC-WAF-9", CANNOT_VERIFY)}
+
+
+def test_logging_a_webacl_outside_the_app_needs_its_own_redaction(ev: Checked) -> None:
+    assert waf(ev, "ExternalAclLogging") == {("SC-WAF-9", CANNOT_VERIFY)}
+    assert waf(ev, "ExternalAclRedactedLogging") == set()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DropEverythingAcl",
+        "OnlyDropFiltersAcl",
+        "KeepExcludedOnlyAcl",
+        "KeepLabelOnlyAcl",
+        "DropBlockedAcl",
+        "KeepImpossibleAcl",
+        "DropBeforeKeepAcl",
+        "EscFilterAcl",
+    ],
+)
+def test_a_filter_that_drops_blocked_requests_is_flagged(ev: Checked, name: str) -> None:
+    assert logging_of(ev, name) == {("SC-WAF-9", NON_COMPLIANT)}
+
+
+def test_a_filter_that_keeps_nothing_says_so(ev: Checked) -> None:
+    for name in ("DropEverythingAcl", "OnlyDropFiltersAcl"):
+        (message,) = messages(ev, name)
+        assert "so WAF logs nothing" in message
+    (message,) = messages(ev, "DropBeforeKeepAcl")
+    assert "LoggingFilter.Filters[0] matches them with Behavior 'DROP'" in message
+
+
+@pytest.mark.parametrize("name", ["ParamDefaultAcl", "IfDefaultAcl"])
+def test_a_default_behavior_that_decides_and_is_unknown_cannot_be_verified(
+    ev: Checked, name: str
+) -> None:
+    assert logging_of(ev, name) == {("SC-WAF-9", CANNOT_VERIFY)}
+
+
+def test_redaction_and_filter_are_both_reported(ev: Checked) -> None:
+    assert len(messages(ev, "BothWrongAcl")) == 2
+    assert logging_of(ev, "ParamHeaderAndDropAllAcl") == {
+        ("SC-WAF-9", NON_COMPLIANT),
+        ("SC-WAF-9", CANNOT_VERIFY),
+    }
 
 
 # -- SC-WAF-6 --------------------------------------------------------------------------------

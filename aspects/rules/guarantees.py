@@ -1,0 +1,90 @@
+"""Settings a construct pinned: what it built must stay as built, whatever overrides it later.
+
+A Secure* construct declares, in the resource metadata ``SecureConstructs::Guarantees``:
+
+* ``pinned``: ``{"Protocol": "HTTPS", "Scheme": "internal", "ActionsEnabled": true}``,
+  dotted property paths and the value the construct set;
+* ``present``: ``["SecurityGroups", "AlarmActions"]``, properties that must stay set and
+  not empty (without them AWS falls back to a default: the VPC's default security group,
+  an alarm that notifies nobody).
+
+Each is a promise the construct's docstring makes (end-to-end TLS, an internal load
+balancer, its own security groups, alarms that page); an escape hatch that changes one is a
+weakening, reported as an error on that resource. Where the change is intended,
+acknowledge SC-PIN-1 on the construct with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from aspects.index import ResourceView
+from aspects.model import Pillar, Problem, Rule, Severity
+from aspects.rules._blocks import declared, setting
+from aspects.rules._common import Deferred
+from aspects.values import as_list
+
+#: The resource types the constructs pin settings on (the engine indexes rules by type).
+PINNED_TYPES = (
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "AWS::ECS::Service",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::CloudWatch::Alarm",
+)
+
+
+def _kept(r: ResourceView) -> Iterator[Problem]:
+    pinned = declared(r, "pinned")
+    present = declared(r, "present")
+    deferred = Deferred()
+    for path, expected in pinned.items() if isinstance(pinned, Mapping) else ():
+        with deferred:
+            value = setting(r, str(path))
+            if value is None:
+                yield Problem(
+                    f"{path} is not set; the construct set it to {expected!r}",
+                    f"Properties.{path}",
+                )
+                continue
+            actual = (
+                r.bool(value, str(path)) if isinstance(expected, bool) else r.literal(value, path)
+            )
+            if actual != expected:
+                yield Problem(
+                    f"{path} is {actual!r}; the construct set it to {expected!r}",
+                    f"Properties.{path}",
+                )
+    for path in as_list(present):
+        with deferred:
+            value = setting(r, str(path))
+            if value is None or value in ("", [], {}):
+                yield Problem(
+                    f"{path} is not set or empty; the construct set it, and without it AWS "
+                    "falls back to a default (the VPC's default security group, no actions)",
+                    f"Properties.{path}",
+                )
+    deferred.raise_first()
+
+
+RULES = (
+    Rule(
+        id="SC-PIN-1",
+        title="Resources keep the settings their construct pinned",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=PINNED_TYPES,
+        rationale="End-to-end TLS to the targets, an internal scheme, the construct's own "
+        "security groups and alarms that notify someone are promises of the Secure* "
+        "constructs that no general rule can see: an HTTP target group or an alarm without "
+        "actions is ordinary elsewhere. The constructs declare them on the resource "
+        "(metadata SecureConstructs::Guarantees pinned/present); an escape hatch that "
+        "changes one fails synthesis.",
+        fix="Set the property through the construct's own options (e.g. end_to_end_tls, "
+        "internet_facing, alarm_topic) instead of an escape hatch; acknowledge SC-PIN-1 on "
+        "the construct with the reason if the change is intended.",
+        check=_kept,
+        nist_800_53=("CM-2", "CM-3", "SC-8"),
+    ),
+)
