@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 from aspects.index import AppIndex, ResourceKey, ResourceRef, ResourceView, TemplateIndex
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.rules._blocks import app_cache, setting
-from aspects.rules._common import kms_key_problems
+from aspects.rules._common import Deferred, kms_key_problems
 from aspects.values import as_list, intrinsic_name, properties, variants
 
 INSTANCE = "AWS::EC2::Instance"
@@ -498,7 +498,84 @@ def _interface_problems(
     return problems
 
 
+#: Auto Scaling groups launch their template or configuration into their own subnets.
+AUTO_SCALING_GROUP = "AWS::AutoScaling::AutoScalingGroup"
+
+
+def _group_launch_spec(r: ResourceView) -> tuple[Any, str] | None:
+    """The group's launch template or configuration reference and its property path."""
+    for path in (
+        "LaunchTemplate.LaunchTemplateId",
+        "LaunchTemplate.LaunchTemplateName",
+        "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId",
+        "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateName",
+        "LaunchConfigurationName",
+    ):
+        value = setting(r, path)
+        if value is not None:
+            return value, path
+    return None
+
+
+def _explicit_address(r: ResourceView) -> bool | None:
+    """What the group's template/configuration says about a public address, if anything.
+
+    True or False when the primary interface (or the launch configuration) sets
+    ``AssociatePublicIpAddress``; None when it leaves it to the subnet. Raises
+    :class:`CannotVerify` when the template is not a resource of the app.
+    """
+    spec = _group_launch_spec(r)
+    if spec is None:
+        return None
+    value, path = spec
+    ref = r.follow(value, path)
+    if not isinstance(ref, ResourceRef):
+        raise CannotVerify(
+            f"{path} names a launch template outside the app, so whether the group's "
+            "instances get a public IPv4 address from its subnets cannot be verified",
+            f"Properties.{path}",
+        )
+    props = properties(ref.resource)
+    if ref.type == LAUNCH_CONFIGURATION:
+        raw = props.get("AssociatePublicIpAddress")
+        return None if raw is None else r.bool(raw, f"{ref.logical_id}.AssociatePublicIpAddress")
+    data = props.get("LaunchTemplateData")
+    interfaces = as_list(data.get("NetworkInterfaces")) if isinstance(data, Mapping) else []
+    for interface in interfaces:
+        if not isinstance(interface, Mapping):
+            continue
+        device = interface.get("DeviceIndex", 0)
+        if str(r.literal(device, f"{ref.logical_id}.DeviceIndex")) != "0":
+            continue
+        raw = interface.get("AssociatePublicIpAddress")
+        if raw is not None:
+            return r.bool(raw, f"{ref.logical_id}.AssociatePublicIpAddress")
+    return None
+
+
+def _group_public_ip(r: ResourceView) -> Iterator[Problem]:
+    """A group whose template leaves the address to public subnets gives every instance one."""
+    if _explicit_address(r) is not None:
+        return  # false: no address; true: SC-EC2-5 reports it on the template itself
+    deferred = Deferred()
+    for i, subnet in enumerate(
+        as_list(r.literal(r.props.get("VPCZoneIdentifier"), "VPCZoneIdentifier"))
+    ):
+        with deferred:
+            for problem in _subnet_problems(r, subnet, f"VPCZoneIdentifier[{i}]"):
+                yield Problem(
+                    problem.message.replace(
+                        "the instance gets", "every instance of the group gets"
+                    ),
+                    problem.path,
+                )
+    deferred.raise_first()
+
+
 def _public_ip(r: ResourceView) -> Iterator[Problem]:
+    if r.type == AUTO_SCALING_GROUP:
+        yield from _group_public_ip(r)
+        return
     if r.type == LAUNCH_CONFIGURATION:
         value = r.props.get("AssociatePublicIpAddress")
         if value is not None and r.bool(value, "AssociatePublicIpAddress"):
@@ -664,7 +741,7 @@ RULES = (
         title="EC2 instances do not get a public IPv4 address",
         pillar=Pillar.PREVENTION,
         severity=Severity.ERROR,
-        resource_types=LAUNCHERS,
+        resource_types=(*LAUNCHERS, AUTO_SCALING_GROUP),
         rationale="An instance with a public address can be reached from the whole internet "
         "wherever a security group rule slips; keep instances in private subnets behind a "
         "load balancer, and reach them through Session Manager. An instance gets an address "

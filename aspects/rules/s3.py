@@ -155,7 +155,9 @@ def _block_public_access(r: ResourceView) -> Iterator[Problem]:
     if not isinstance(config, Mapping):
         yield Problem(
             "PublicAccessBlockConfiguration is not set; all four Block Public Access flags "
-            "must be true",
+            "must be true. S3 turns them on for buckets created since April 2023, but a "
+            "template without them does not keep them on: an older bucket keeps whatever it "
+            "has, and removing the setting later is an update nobody notices",
             "Properties.PublicAccessBlockConfiguration",
         )
         return

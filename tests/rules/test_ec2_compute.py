@@ -613,3 +613,57 @@ def test_launch_configuration_with_basic_monitoring_is_warned_about(ev: Checked)
 
 def test_monitoring_from_parameter_cannot_be_verified(ev: Checked) -> None:
     assert mine(ev, "ParamMonitoring") == {("SC-EC2-8", CANNOT_VERIFY)}
+
+
+# -- SC-EC2-5 on Auto Scaling groups (templates as CloudFormation receives them) --------------
+
+
+def _group_findings(template_data: dict[str, Any], subnet: Any) -> set[str]:
+    from aspects import evaluate
+    from aspects.index import StackTemplate
+    from aspects.rules import RULES_BY_ID
+
+    resources: dict[str, Any] = {
+        "Public": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {
+                "VpcId": "vpc-1",
+                "CidrBlock": "10.0.0.0/24",
+                "MapPublicIpOnLaunch": True,
+            },
+        },
+        "Private": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"},
+        },
+        "Template": {
+            "Type": "AWS::EC2::LaunchTemplate",
+            "Properties": {"LaunchTemplateData": template_data},
+        },
+        "Group": {
+            "Type": "AWS::AutoScaling::AutoScalingGroup",
+            "Properties": {
+                "MinSize": "1",
+                "MaxSize": "2",
+                "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Template"}, "Version": "1"},
+                "VPCZoneIdentifier": [subnet],
+            },
+        },
+    }
+    stack = StackTemplate("S", "s.json", {"Resources": resources})
+    found = evaluate([stack], lambda _s: (RULES_BY_ID["SC-EC2-5"],)).findings
+    return {f"{f.logical_id}:{f.status}" for f in found}
+
+
+def test_group_launching_into_a_public_subnet_is_flagged() -> None:
+    assert _group_findings({}, {"Ref": "Public"}) == {"Group:non-compliant"}
+
+
+def test_group_in_private_subnets_or_with_no_public_address_passes() -> None:
+    assert _group_findings({}, {"Ref": "Private"}) == set()
+    no_address = {"NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}]}
+    assert _group_findings(no_address, {"Ref": "Public"}) == set()
+
+
+def test_group_in_a_subnet_outside_the_app_cannot_be_verified() -> None:
+    assert _group_findings({}, "subnet-0123456789abcdef0") == {"Group:cannot-verify"}
