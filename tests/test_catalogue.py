@@ -308,6 +308,19 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-GLUE-2", Pillar.AT_REST, E),
         ("SC-GLUE-3", Pillar.AT_REST, E),
     ],
+    "cloudtrail": [
+        ("SC-TRAIL-1", Pillar.DETECTION, E),
+        ("SC-TRAIL-2", Pillar.DETECTION, E),
+        ("SC-TRAIL-3", Pillar.AT_REST, E),
+        ("SC-TRAIL-4", Pillar.DETECTION, E),
+        ("SC-TRAIL-5", Pillar.DETECTION, E),
+    ],
+    "detection": [
+        ("SC-GUARDDUTY-1", Pillar.DETECTION, E),
+        ("SC-SECURITYHUB-1", Pillar.DETECTION, W),
+        ("SC-CW-1", Pillar.DETECTION, W),
+        ("SC-CONFIG-1", Pillar.DETECTION, W),
+    ],
 }
 
 

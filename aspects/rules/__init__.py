@@ -9,8 +9,10 @@ from aspects.rules import (
     awslambda,
     backup,
     cloudfront,
+    cloudtrail,
     codebuild,
     cognito,
+    detection,
     docdb,
     dynamodb,
     ec2,
@@ -89,6 +91,8 @@ ALL_RULES: tuple[Rule, ...] = (
     *sagemaker.RULES,
     *neptune.RULES,
     *glue.RULES,
+    *cloudtrail.RULES,
+    *detection.RULES,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}

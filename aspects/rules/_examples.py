@@ -14,6 +14,7 @@ from aspects.rules._examples_apigateway import APIGATEWAY_EXAMPLES
 from aspects.rules._examples_cloudfront import CLOUDFRONT_EXAMPLES
 from aspects.rules._examples_compute import COMPUTE_EXAMPLES
 from aspects.rules._examples_data import DATA_EXAMPLES
+from aspects.rules._examples_detection import DETECTION_EXAMPLES
 from aspects.rules._examples_extra import EXTRA_EXAMPLES
 from aspects.rules._examples_platform import PLATFORM_EXAMPLES
 from aspects.rules._examples_rds import RDS_EXAMPLES
@@ -634,5 +635,6 @@ EXAMPLES.update(DATA_EXAMPLES)
 EXAMPLES.update(PLATFORM_EXAMPLES)
 EXAMPLES.update(STORAGE_EXAMPLES)
 EXAMPLES.update(EXTRA_EXAMPLES)
+EXAMPLES.update(DETECTION_EXAMPLES)
 
 __all__ = ["EXAMPLES", "Example"]
