@@ -1112,7 +1112,7 @@ class SecureAlbService(Construct):
             ),
         )
         # A rate limit in front of an internal service too: its absence is an error here.
-        enforce_rules(self.web_acl, "SC-WAF-7")
+        enforce_rules(self.web_acl, "SC-WAF-7", "SC-WAF-10")
         self._waf_metric_name = name
         self.web_acl_arn = self.web_acl.attr_arn
         self._associate(self.web_acl_arn)

@@ -126,6 +126,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-WAF-7", Pillar.PREVENTION, W),
         ("SC-WAF-8", Pillar.DETECTION, W),
         ("SC-WAF-9", Pillar.DETECTION, E),
+        ("SC-WAF-10", Pillar.PREVENTION, W),
     ],
     "ecs": [
         ("SC-ECS-1", Pillar.PREVENTION, E),

@@ -290,6 +290,10 @@ WEB_EXAMPLES: dict[str, Example] = {
         compliant="Resources:\n" + _acl_on_alb(_CORE + _BAD_INPUTS + _RATE, scheme="internal"),
         non_compliant="Resources:\n" + _acl_on_alb(_CORE + _BAD_INPUTS, scheme="internal"),
     ),
+    "SC-WAF-10": Example(
+        compliant="Resources:\n" + _acl_on_alb(_INTERNET_BASELINE, scheme="internal"),
+        non_compliant="Resources:\n" + _acl_on_alb(_CORE + _BAD_INPUTS + _RATE, scheme="internal"),
+    ),
     "SC-WAF-8": Example(
         compliant="Resources:\n" + _acl(_CORE + _BAD_INPUTS + _RATE) + _BLOCKED_ALARM,
         non_compliant="Resources:\n"

@@ -378,6 +378,18 @@ def _rate_limit_other(r: ResourceView) -> Iterator[Problem]:
         yield Problem(message, "Properties.Rules")
 
 
+def _groups_other(r: ResourceView) -> Iterator[Problem]:
+    if r.key not in r.app.associated_web_acls or _exposure(r).applies:
+        return
+    message = _missing_groups(
+        r,
+        INTERNET_FACING_GROUPS,
+        "requests from known malicious addresses and SQL injection reach the application",
+    )
+    if message is not None:
+        yield Problem(message, "Properties.Rules")
+
+
 # -- logging and metrics ----------------------------------------------------------------------
 
 
@@ -891,5 +903,21 @@ RULES = (
         "filter with behavior='KEEP' on ActionCondition BLOCK).",
         check=_log_contents,
         nist_800_53=("AU-9", "AU-12", "IA-5"),
+    ),
+    Rule(
+        id="SC-WAF-10",
+        title="WebACLs in front of other resources block known-bad IP addresses and SQL injection",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.WARNING,
+        resource_types=WEB_ACL,
+        rationale="Behind an internal load balancer or in front of an API stage, the "
+        "IP-reputation and SQLi groups still stop a compromised neighbour and injected "
+        "input; whether they fit internal traffic is a design choice, so this is a warning "
+        "(SC-WAF-5 is the error for internet-facing load balancers, and SecureAlbService "
+        "enforces this one on the WebACL it creates).",
+        fix="Add ManagedRuleGroupStatement rules for AWSManagedRulesAmazonIpReputationList "
+        "and AWSManagedRulesSQLiRuleSet with OverrideAction None.",
+        check=_groups_other,
+        nist_800_53=("SI-10", "SC-7"),
     ),
 )

@@ -55,7 +55,6 @@ REASONS: dict[str, str] = {
     "scheme-default": "harmless: AWS's default Scheme is internet-facing, the value the construct set",
     "sqs-sse": "harmless: KmsMasterKeyId still encrypts the queue; SqsManagedSseEnabled only selects SSE-SQS",
     "waf-fail-open": "harmless: without the attribute the load balancer fails closed (waf.fail_open.enabled defaults to false; SC-WAF-6 flags true)",
-    "waf-groups": "rule missing, issue 10: WAF - IP-reputation and SQLi groups on internet-facing ALBs, managed groups not overridden to Count",
     "waf-internal": "rule missing, not yet in issue 10: the WebACL the construct attached to an internal ALB can be detached (SC-ELB-3 covers internet-facing only)",
     "waf-log-group": "not deployable: the WAF logging configuration is left without a destination (rule missing if it were repointed)",
 }
@@ -162,20 +161,6 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "*",
         "LoadBalancer delete LoadBalancerAttributes/[Key=waf.fail_open.enabled]",
         "waf-fail-open",
-    ),
-    Survivor("SecureAlbService", "internal", "WebAcl delete Rules/0", "waf-groups"),
-    Survivor("SecureAlbService", "internal", "WebAcl delete Rules/4", "waf-groups"),
-    Survivor(
-        "SecureAlbService",
-        "internal",
-        'WebAcl downgrade Rules/0/OverrideAction={"Count": {}}',
-        "waf-groups",
-    ),
-    Survivor(
-        "SecureAlbService",
-        "internal",
-        'WebAcl downgrade Rules/4/OverrideAction={"Count": {}}',
-        "waf-groups",
     ),
     Survivor(
         "SecureAlbService",

@@ -537,11 +537,21 @@ def test_internet_facing_acl_without_enforced_sqli_and_ip_reputation_is_flagged(
     assert waf(ev, name) == {("SC-WAF-5", NON_COMPLIANT)}
 
 
-@pytest.mark.parametrize("name", ["InternalLbAcl", "StageAcl", "ExternalLbGoodAcl"])
-def test_internal_and_non_load_balancer_targets_need_no_sqli_and_ip_reputation(
+@pytest.mark.parametrize("name", ["InternalLbAcl", "StageAcl"])
+def test_internal_and_non_load_balancer_targets_only_warn_without_sqli_and_ip_reputation(
     ev: Checked, name: str
 ) -> None:
-    assert waf(ev, name) == set()
+    assert waf(ev, name) == {("SC-WAF-10", NON_COMPLIANT)}
+    (finding,) = [
+        f
+        for f in ev.evaluation.findings
+        if f.rule.id == "SC-WAF-10" and f.construct_path == f"Waf/{name}"
+    ]
+    assert finding.severity.value == "warning"
+
+
+def test_load_balancer_outside_the_app_with_every_group_passes(ev: Checked) -> None:
+    assert waf(ev, "ExternalLbGoodAcl") == set()
 
 
 def test_load_balancer_outside_the_app_cannot_be_verified(ev: Checked) -> None:
@@ -588,7 +598,7 @@ def test_imported_target_without_rate_limit_cannot_be_verified(ev: Checked) -> N
 
 @pytest.mark.parametrize("name", ["InternalNoRateAcl", "StageNoRateAcl"])
 def test_other_targets_without_rate_limit_get_a_warning(ev: Checked, name: str) -> None:
-    assert waf(ev, name) == {("SC-WAF-7", NON_COMPLIANT)}
+    assert waf(ev, name) == {("SC-WAF-7", NON_COMPLIANT), ("SC-WAF-10", NON_COMPLIANT)}
 
 
 def test_ceiling_follows_the_thresholds() -> None:
