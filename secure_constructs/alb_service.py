@@ -1163,6 +1163,8 @@ class SecureAlbService(Construct):
             resource_arn=self.load_balancer.load_balancer_arn,
             web_acl_arn=web_acl_arn,
         )
+        # Internal services too: detaching the WebACL is SC-ELB-3's (declared guarantee).
+        declare_guarantee(self.load_balancer, "webAcl", True)
 
     def _create_alarm_topic(self, removal_policy: cdk.RemovalPolicy) -> sns.Topic:
         """A topic encrypted with the key (SC-SNS-1) that denies plain-HTTP publishing."""

@@ -131,3 +131,17 @@ def test_present_settings_must_stay_set() -> None:
         _judge("SC-PIN-1", _pinned({"SecurityGroups": ["sg-1"]}, present=["SecurityGroups"])) == []
     )
     assert _judge("SC-PIN-1", _pinned({"Protocol": "HTTP"})) == []  # nothing declared
+
+
+def test_declared_web_acl_must_stay_attached_to_an_internal_load_balancer() -> None:
+    internal = {
+        "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "Properties": {"Type": "application", "Scheme": "internal"},
+    }
+    assert _judge("SC-ELB-3", internal) == []  # internal, nothing declared
+    declared = {**internal, "Metadata": {GUARANTEES_METADATA: {"webAcl": True}}}
+    (message,) = _judge("SC-ELB-3", declared)
+    assert message.startswith(
+        "this internal load balancer has no AWS::WAFv2::WebACLAssociation although its "
+        "construct attached one"
+    )

@@ -96,13 +96,19 @@ def _tls_policy(r: ResourceView) -> Iterator[Problem]:
 
 
 def _waf_attached(r: ResourceView) -> Iterator[Problem]:
-    if not _is_application(r) or not _is_internet_facing(r):
+    # An internal load balancer needs a WAF only where its construct attached one and
+    # declared it (metadata SecureConstructs::Guarantees webAcl).
+    declared_acl = declared(r, "webAcl") is True
+    if not _is_application(r) or not (declared_acl or _is_internet_facing(r)):
         return
     associations = r.app.web_acl_associations.get(r.key, [])
     if not associations:
+        kind = "internet-facing" if _is_internet_facing(r) else "internal"
         yield Problem(
-            "this internet-facing load balancer has no AWS::WAFv2::WebACLAssociation, so "
-            "nothing filters common exploits, bad bots or floods before they reach the app",
+            f"this {kind} load balancer has no AWS::WAFv2::WebACLAssociation"
+            + (" although its construct attached one" if declared_acl else "")
+            + ", so nothing filters common exploits, bad bots or floods before they reach "
+            "the app",
             "WebACLAssociation",
         )
         return
@@ -217,7 +223,9 @@ RULES = (
         severity=Severity.ERROR,
         resource_types=(LOAD_BALANCER,),
         rationale="A WAFv2 WebACL with managed rule groups stops common exploits (OWASP top "
-        "ten), known bad inputs and floods before they reach the application.",
+        "ten), known bad inputs and floods before they reach the application. Internal load "
+        "balancers are judged where their construct attached a WebACL and declared it "
+        "(SecureConstructs::Guarantees webAcl), so detaching it is seen there too.",
         fix="Use SecureAlbService, or associate a WAFv2 WebACL (CfnWebACLAssociation with "
         "resource_arn=load_balancer.load_balancer_arn).",
         check=_waf_attached,

@@ -55,7 +55,6 @@ REASONS: dict[str, str] = {
     "scheme-default": "harmless: AWS's default Scheme is internet-facing, the value the construct set",
     "sqs-sse": "harmless: KmsMasterKeyId still encrypts the queue; SqsManagedSseEnabled only selects SSE-SQS",
     "waf-fail-open": "harmless: without the attribute the load balancer fails closed (waf.fail_open.enabled defaults to false; SC-WAF-6 flags true)",
-    "waf-internal": "rule missing, not yet in issue 10: the WebACL the construct attached to an internal ALB can be detached (SC-ELB-3 covers internet-facing only)",
     "waf-log-group": "not deployable: the WAF logging configuration is left without a destination (rule missing if it were repointed)",
 }
 
@@ -161,12 +160,6 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "*",
         "LoadBalancer delete LoadBalancerAttributes/[Key=waf.fail_open.enabled]",
         "waf-fail-open",
-    ),
-    Survivor(
-        "SecureAlbService",
-        "internal",
-        "WebAclAssociation remove-companion resource removed",
-        "waf-internal",
     ),
     Survivor("SecureAlbService", "*", "WafLogs remove-companion resource removed", "waf-log-group"),
 )
