@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -109,7 +110,14 @@ def has_restricting_condition(
     deploy time (a parameter, an import...) raises :class:`CannotVerify`.
     """
     for operator, clauses in _lower_keys(statement.get("Condition")).items():
-        if "not" in operator or operator.endswith("ifexists"):
+        # Negations, ...IfExists, Null and ForAllValues (true of a request without the key)
+        # let a caller through that does not carry the key at all.
+        if (
+            "not" in operator
+            or operator.endswith("ifexists")
+            or operator == "null"
+            or operator.startswith("forallvalues:")
+        ):
             continue
         for key, value in _lower_keys(clauses).items():
             if key not in RESTRICTING_CONDITION_KEYS:
@@ -127,21 +135,53 @@ def has_restricting_condition(
 
 
 _ANY_ADDRESS = frozenset({"0.0.0.0/0", "::/0"})
-_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def matches_any_account(key: str, text: str) -> bool:
+    """Whether a condition value (as text) names no one account, org or source.
+
+    The one test behind every caller restriction (open policies, trust policies, the
+    confused deputy). An ARN names an account in its fifth field, which must hold no
+    wildcard; an ARN without one (S3) names a bucket any account may create, so it must hold
+    no wildcard at all. An organization path must name its organization; any other value
+    (an account id, an org id, a VPC endpoint, an encryption context) must be exact.
+    """
+    if key in ("aws:sourceorgpaths", "aws:principalorgpaths"):
+        return _wild(text.split("/", 1)[0])
+    parts = text.split(":", 5)
+    if text.startswith("arn:") and len(parts) == 6 and parts[4]:
+        return _wild(parts[4])
+    return _wild(text)
 
 
 def _matches_everyone(key: str, value: Any) -> bool:
-    """A condition value that narrows nothing: any address, an ARN of any account."""
+    """A condition value that narrows nothing: any address, any account, org or source."""
     if not isinstance(value, str):
         return False
     if key == "aws:sourceip":
         return value.strip() in _ANY_ADDRESS
-    if key in _ARN_KEYS:
-        parts = value.split(":", 5)
-        if len(parts) < 6:  # "*", "arn:*", "arn:aws:*"...: no account to narrow by
-            return "*" in value or "?" in value
-        return "*" in parts[4] or "?" in parts[4]  # any account's resource
-    return False
+    return matches_any_account(key, value)
+
+
+def policy_document(r: ResourceView, prop: str) -> Any:
+    """A policy property as an object; CloudFormation also accepts a JSON string.
+
+    A string that is not JSON raises :class:`CannotVerify`: what it allows cannot be read.
+    """
+    document = r.props.get(prop)
+    if isinstance(document, str):
+        try:
+            return json.loads(document)
+        except ValueError:
+            raise CannotVerify(
+                f"{prop} is a string that is not JSON, so what it allows cannot be read",
+                f"Properties.{prop}",
+            ) from None
+    return document
 
 
 def actions(statement: Mapping[str, Any], view: ResourceView, what: str) -> list[str]:

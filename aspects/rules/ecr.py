@@ -16,16 +16,14 @@ retains by default) and ``AWS::ECR::PublicRepository`` (public by design).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from aspects.index import AppIndex, ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.rules._blocks import app_cache, setting
-from aspects.rules._common import kms_key_problems, open_allows, statements
+from aspects.rules._common import kms_key_problems, open_allows, policy_document, statements
 from aspects.values import as_list, intrinsic_name, variants
 
 REPOSITORY = "AWS::ECR::Repository"
@@ -234,23 +232,9 @@ def _encrypted(r: ResourceView) -> Iterator[Problem]:
 # -- SC-ECR-4 not open to everyone -----------------------------------------------------------
 
 
-def _policy_document(r: ResourceView, prop: str) -> Any:
-    """The policy as an object; CloudFormation also accepts it as a JSON string."""
-    document = r.props.get(prop)
-    if isinstance(document, str):
-        try:
-            return json.loads(document)
-        except json.JSONDecodeError:
-            raise CannotVerify(
-                f"{prop} is a string that is not JSON, so what it allows cannot be read",
-                f"Properties.{prop}",
-            ) from None
-    return document
-
-
 def _not_public(r: ResourceView) -> Iterator[Problem]:
     prop = "PolicyText" if r.type == REGISTRY_POLICY else "RepositoryPolicyText"
-    for what, statement in open_allows(r, statements(_policy_document(r, prop)), prop):
+    for what, statement in open_allows(r, statements(policy_document(r, prop)), prop):
         yield Problem(
             f"{what} allows {statement.get('Action')!r} to every principal without a "
             "restricting condition: any AWS account can use it",

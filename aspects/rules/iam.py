@@ -7,7 +7,6 @@ key policy that another account's resources can use through the service.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -21,8 +20,10 @@ from aspects.rules._common import (
     covers,
     effect,
     flatten,
+    matches_any_account,
     may_be_wildcard,
     open_allows,
+    policy_document,
     principal_is_everyone,
     statements,
 )
@@ -344,39 +345,6 @@ _KNOWN = "known"
 _APP_ARN = "arn:known:known:known:known:known"
 
 
-def _policy_document(r: ResourceView, prop: str) -> Any:
-    """The policy as an object; CloudFormation also accepts a JSON string."""
-    document = r.props.get(prop)
-    if isinstance(document, str):
-        try:
-            return json.loads(document)
-        except ValueError:
-            raise CannotVerify(
-                f"{prop} is a string that is not JSON, so what it allows cannot be read",
-                f"Properties.{prop}",
-            ) from None
-    return document
-
-
-def _wild(text: str) -> bool:
-    return "*" in text or "?" in text
-
-
-def _matches_any_account(key: str, text: str) -> bool:
-    """Whether a condition value (as text) lets a service act for any account.
-
-    An ARN names an account in its fifth field; an ARN without one (S3) names a bucket any
-    account may create, so it must hold no wildcard at all. An organization path must name
-    its organization; any other value (an account id, an encryption context) must be exact.
-    """
-    if key == "aws:sourceorgpaths":
-        return _wild(text.split("/", 1)[0])
-    parts = text.split(":", 5)
-    if text.startswith("arn:") and len(parts) == 6 and parts[4]:
-        return _wild(parts[4])
-    return _wild(text)
-
-
 def _shown(text: Text, unknown: str) -> str:
     """A value's text for :func:`_matches_any_account`, deploy-time parts substituted."""
     out: list[str] = []
@@ -401,10 +369,10 @@ def _value_pins(r: ResourceView, key: str, value: Any) -> bool | None:
     answers: set[bool | None] = set()
     for text in r.texts(value):
         if not any(isinstance(p, Placeholder) and p.kind == "unknown" for p in text):
-            answers.add(not _matches_any_account(key, _shown(text, "")))
-        elif not _matches_any_account(key, _shown(text, "*")):
+            answers.add(not matches_any_account(key, _shown(text, "")))
+        elif not matches_any_account(key, _shown(text, "*")):
             answers.add(True)
-        elif _matches_any_account(key, _shown(text, "x")):
+        elif matches_any_account(key, _shown(text, "x")):
             answers.add(False)
         else:
             answers.add(None)
@@ -575,7 +543,7 @@ def _denied_otherwise(
 
 def _service_grants_pinned(r: ResourceView) -> Iterator[Problem]:
     prop, noun = SERVICE_GRANT_POLICIES[r.type]
-    document = statements(_policy_document(r, prop))
+    document = statements(policy_document(r, prop))
     deferred = Deferred()
     for i, statement in enumerate(document):
         with deferred:

@@ -54,6 +54,13 @@ def _open_key(condition: dict[str, Any]) -> dict[str, Any]:
         {"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::*:distribution/*"}},
         {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin"}},
         {"ArnLike": {"aws:SourceArn": "arn:*"}},
+        # Found while adding SC-IAM-4: these narrowed nothing but counted as restrictions.
+        {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}},
+        {"StringLike": {"aws:PrincipalOrgID": "o-*"}},
+        {"StringLike": {"aws:SourceAccount": "1*"}},
+        {"StringLike": {"aws:PrincipalOrgPaths": "o-*/r-ab12/*"}},
+        {"ForAllValues:StringEquals": {"aws:SourceAccount": "111122223333"}},
+        {"Null": {"aws:SourceAccount": "false"}},
     ],
 )
 def test_conditions_that_match_everyone_do_not_restrict(condition: dict[str, Any]) -> None:
@@ -67,6 +74,8 @@ def test_conditions_that_match_everyone_do_not_restrict(condition: dict[str, Any
         {"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::111122223333:distribution/*"}},
         {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::audit-logs"}},
         {"StringEquals": {"aws:SourceAccount": "111122223333"}},
+        {"StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/*"}},
+        {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/deploy-*"}},
     ],
 )
 def test_conditions_that_name_a_source_restrict(condition: dict[str, Any]) -> None:
