@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -16,6 +17,7 @@ from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import enforce_rules
 from secure_constructs._defaults import s3 as defaults
 from secure_constructs._defaults.kms import customer_managed_key
+from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import Checks, is_token, method_where, raise_if_any, where
 
@@ -54,7 +56,8 @@ def _cfn_bucket(bucket: s3.Bucket) -> s3.CfnBucket:
     return cfn
 
 
-class SecureBucket(Construct):
+@drop_in(s3.IBucket, attr="bucket", own=("encryption_key",))
+class SecureBucket(Construct, DropIn):
     """An S3 bucket with a customer-managed key, TLS 1.2+ only, no public access and logs.
 
     Defaults (each implements a guardrail rule):
@@ -268,60 +271,85 @@ class SecureBucket(Construct):
         """The bucket's ARN."""
         return self.bucket.bucket_arn
 
-    def grant_read(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
-        """Allow reading objects (and decrypting them with the key).
+    def grant_read(self, identity: iam.IGrantable, objects_key_pattern: Any = None) -> iam.Grant:
+        """Allow reading objects (and decrypting them with the key), as ``s3.Bucket``'s.
 
         Raises
         ------
         SecureConstructsError
-            If *grantee* is not an ``iam.IGrantable`` or *objects_key_pattern* is not a
+            If *identity* is not an ``iam.IGrantable`` or *objects_key_pattern* is not a
             non-empty str (SC-BUCKET-8); the same holds for every ``grant_*`` method.
         """
-        self._check_grant("grant_read", grantee, objects_key_pattern)
-        return self.bucket.grant_read(grantee, objects_key_pattern)
+        self._check_grant("grant_read", identity, objects_key_pattern)
+        return self.bucket.grant_read(identity, objects_key_pattern)
 
-    def grant_write(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
-        """Allow writing objects (and encrypting them with the key)."""
-        self._check_grant("grant_write", grantee, objects_key_pattern)
-        return self.bucket.grant_write(grantee, objects_key_pattern)
+    def grant_write(
+        self,
+        identity: iam.IGrantable,
+        objects_key_pattern: Any = None,
+        allowed_action_patterns: Sequence[str] | None = None,
+    ) -> iam.Grant:
+        """Allow writing objects (and encrypting them with the key).
+
+        *allowed_action_patterns* narrows the actions, as ``s3.Bucket.grant_write``'s.
+        """
+        self._check_grant("grant_write", identity, objects_key_pattern, allowed_action_patterns)
+        return self.bucket.grant_write(identity, objects_key_pattern, allowed_action_patterns)
 
     def grant_read_write(
-        self, grantee: iam.IGrantable, objects_key_pattern: str = "*"
+        self, identity: iam.IGrantable, objects_key_pattern: Any = None
     ) -> iam.Grant:
         """Allow reading and writing objects."""
-        self._check_grant("grant_read_write", grantee, objects_key_pattern)
-        return self.bucket.grant_read_write(grantee, objects_key_pattern)
+        self._check_grant("grant_read_write", identity, objects_key_pattern)
+        return self.bucket.grant_read_write(identity, objects_key_pattern)
 
-    def grant_put(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
+    def grant_put(self, identity: iam.IGrantable, objects_key_pattern: Any = None) -> iam.Grant:
         """Allow putting objects only."""
-        self._check_grant("grant_put", grantee, objects_key_pattern)
-        return self.bucket.grant_put(grantee, objects_key_pattern)
+        self._check_grant("grant_put", identity, objects_key_pattern)
+        return self.bucket.grant_put(identity, objects_key_pattern)
 
-    def grant_delete(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
+    def grant_delete(self, identity: iam.IGrantable, objects_key_pattern: Any = None) -> iam.Grant:
         """Allow deleting objects."""
-        self._check_grant("grant_delete", grantee, objects_key_pattern)
-        return self.bucket.grant_delete(grantee, objects_key_pattern)
+        self._check_grant("grant_delete", identity, objects_key_pattern)
+        return self.bucket.grant_delete(identity, objects_key_pattern)
 
     def add_to_resource_policy(
-        self, statement: iam.PolicyStatement
+        self, permission: iam.PolicyStatement
     ) -> iam.AddToResourcePolicyResult:
         """Add a statement to the bucket policy (the guardrails still judge it).
 
         Raises
         ------
         SecureConstructsError
-            If *statement* is not an ``iam.PolicyStatement`` (SC-BUCKET-8).
+            If *permission* is not an ``iam.PolicyStatement`` (SC-BUCKET-8).
         """
         checks = Checks(_METHOD)
-        checks.statement("statement", statement)
+        checks.statement("permission", permission)
         raise_if_any(method_where("SecureBucket", self, "add_to_resource_policy"), checks.issues)
-        return self.bucket.add_to_resource_policy(statement)
+        return self.bucket.add_to_resource_policy(permission)
 
-    def _check_grant(self, method: str, grantee: object, objects_key_pattern: object) -> None:
+    def _check_grant(
+        self,
+        method: str,
+        identity: object,
+        objects_key_pattern: object,
+        allowed_action_patterns: object = None,
+    ) -> None:
         """The arguments of a ``grant_*`` method (SC-BUCKET-8), before any jsii call."""
         checks = Checks(_METHOD)
-        checks.grantee("grantee", grantee)
-        checks.string("objects_key_pattern", objects_key_pattern)
+        checks.grantee("identity", identity)
+        checks.string("objects_key_pattern", objects_key_pattern, optional=True)
+        if allowed_action_patterns is not None and (
+            isinstance(allowed_action_patterns, str)
+            or not isinstance(allowed_action_patterns, Sequence)
+            or not all(isinstance(p, str) and p for p in allowed_action_patterns)
+        ):
+            checks.wrong(
+                "allowed_action_patterns",
+                allowed_action_patterns,
+                "a list of S3 action patterns",
+                'pass e.g. allowed_action_patterns=["s3:PutObject"].',
+            )
         raise_if_any(method_where("SecureBucket", self, method), checks.issues)
 
 

@@ -26,6 +26,7 @@ from secure_constructs._defaults.ec2 import declare_ingress_ports, declare_restr
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.rds import EngineKind
+from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag
 from secure_constructs._validation import (
     CONNECTABLE,
@@ -241,7 +242,8 @@ class DatabaseEngine:
 DEFAULT_ENGINE = DatabaseEngine.aurora_postgresql()
 
 
-class SecureDatabase(Construct):
+@drop_in(ec2.IConnectable, attr="_database")
+class SecureDatabase(Construct, DropIn):
     """A database that requires TLS, hides its password, logs, and is neither public nor lost.
 
     Defaults (each implements a guardrail rule):

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aws_cdk as cdk
-import jsii
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -35,6 +34,7 @@ from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.sqs import DEFAULT_DEAD_LETTER_RETENTION, encrypted_queue
+from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
     PRINCIPAL,
@@ -98,8 +98,8 @@ def _ignore_cfn_lint(resource: cdk.CfnResource, check_ids: Sequence[str]) -> Non
     resource.add_metadata("cfn-lint", {"config": config})
 
 
-@jsii.implements(iam.IGrantable)
-class SecureFunction(Construct):
+@drop_in(lambda_.IFunction, attr="function", own=("role",))
+class SecureFunction(Construct, DropIn):
     """A Lambda function with an encrypted, secret-free environment, its own logs and a DLQ.
 
     Defaults (each implements a guardrail rule):
@@ -469,18 +469,24 @@ class SecureFunction(Construct):
 
     def add_permission(
         self,
-        construct_id: str,
+        id: str,  # the name lambda.IFunction.add_permission uses
         *,
         principal: iam.IPrincipal,
         action: str | None = None,
-        source_arn: str | None = None,
-        source_account: str | None = None,
+        event_source_token: str | None = None,
+        function_url_auth_type: lambda_.FunctionUrlAuthType | None = None,
+        invoked_via_function_url: bool | None = None,
         organization_id: str | None = None,
+        scope: Construct | None = None,
+        source_account: str | None = None,
+        source_arn: str | None = None,
     ) -> None:
         """Add a resource-policy permission, as ``lambda.Function.add_permission``.
 
         Give a service or ``AnyPrincipal`` a ``source_arn``, ``source_account`` or
-        ``organization_id``: guardrail SC-LAMBDA-4 reports a permission without one.
+        ``organization_id``: guardrail SC-LAMBDA-4 reports a permission without one. CDK's
+        integrations (API Gateway, EventBridge, S3, SNS) call this with their own source
+        and *scope*, so the permission lands where a plain function's would.
 
         Raises
         ------
@@ -489,7 +495,7 @@ class SecureFunction(Construct):
             not a 12-digit account id (SC-FUNCTION-20).
         """
         checks = Checks(_METHOD)
-        checks.identifier("construct_id", construct_id, example="InvokeFromS3")
+        checks.identifier("id", id, example="InvokeFromS3")
         checks.interface(
             "principal",
             principal,
@@ -498,6 +504,15 @@ class SecureFunction(Construct):
             "pass e.g. iam.ServicePrincipal('s3.amazonaws.com') or iam.AccountPrincipal(...).",
         )
         checks.string("action", action, optional=True)
+        checks.string("event_source_token", event_source_token, optional=True)
+        checks.member(
+            "function_url_auth_type",
+            function_url_auth_type,
+            lambda_.FunctionUrlAuthType,
+            optional=True,
+        )
+        if invoked_via_function_url is not None:
+            checks.boolean("invoked_via_function_url", invoked_via_function_url)
         checks.string("source_arn", source_arn, optional=True)
         if (
             checks.string("source_account", source_account, optional=True)
@@ -512,14 +527,22 @@ class SecureFunction(Construct):
                 "pass the 12-digit account id, e.g. source_account=cdk.Aws.ACCOUNT_ID.",
             )
         checks.string("organization_id", organization_id, optional=True)
+        if scope is not None:
+            checks.instance(
+                "scope", scope, Construct, "a construct", "pass a construct, or omit it."
+            )
         raise_if_any(method_where("SecureFunction", self, "add_permission"), checks.issues)
         self.function.add_permission(
-            construct_id,
+            id,
             principal=principal,
             action=action,
-            source_arn=source_arn,
-            source_account=source_account,
+            event_source_token=event_source_token,
+            function_url_auth_type=function_url_auth_type,
+            invoked_via_function_url=invoked_via_function_url,
             organization_id=organization_id,
+            scope=scope,
+            source_account=source_account,
+            source_arn=source_arn,
         )
 
     def add_event_source(self, source: lambda_.IEventSource) -> None:
@@ -542,31 +565,31 @@ class SecureFunction(Construct):
         raise_if_any(method_where("SecureFunction", self, "add_event_source"), checks.issues)
         self.function.add_event_source(source)
 
-    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Allow *grantee* to invoke the function.
+    def grant_invoke(self, identity: iam.IGrantable) -> iam.Grant:
+        """Allow *identity* to invoke the function.
 
         Raises
         ------
         SecureConstructsError
-            If *grantee* is not an ``iam.IGrantable`` (SC-FUNCTION-20).
+            If *identity* is not an ``iam.IGrantable`` (SC-FUNCTION-20).
         """
-        self._check_grantee("grant_invoke", grantee)
-        return self.function.grant_invoke(grantee)
+        self._check_grantee("grant_invoke", identity)
+        return self.function.grant_invoke(identity)
 
-    def grant_invoke_url(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Allow *grantee* to invoke the function through its (IAM-authenticated) URL.
+    def grant_invoke_url(self, identity: iam.IGrantable) -> iam.Grant:
+        """Allow *identity* to invoke the function through its (IAM-authenticated) URL.
 
         Raises
         ------
         SecureConstructsError
-            If *grantee* is not an ``iam.IGrantable`` (SC-FUNCTION-20).
+            If *identity* is not an ``iam.IGrantable`` (SC-FUNCTION-20).
         """
-        self._check_grantee("grant_invoke_url", grantee)
-        return self.function.grant_invoke_url(grantee)
+        self._check_grantee("grant_invoke_url", identity)
+        return self.function.grant_invoke_url(identity)
 
-    def _check_grantee(self, method: str, grantee: object) -> None:
+    def _check_grantee(self, method: str, identity: object) -> None:
         checks = Checks(_METHOD)
-        checks.grantee("grantee", grantee)
+        checks.grantee("identity", identity)
         raise_if_any(method_where("SecureFunction", self, method), checks.issues)
 
 

@@ -719,8 +719,8 @@ def _method_error(
 
 def _grant_cases(method: str, code: str) -> list[MethodCase]:
     return [
-        (f"{method}-grantee-str", method, (ROLE_ARN,), {}, (code,), r"grantee: 'arn:aws:iam"),
-        (f"{method}-grantee-none", method, (None,), {}, (code,), r"grantee: is required"),
+        (f"{method}-grantee-str", method, (ROLE_ARN,), {}, (code,), r"identity: 'arn:aws:iam"),
+        (f"{method}-grantee-none", method, (None,), {}, (code,), r"identity: is required"),
         (
             f"{method}-pattern-int",
             method,
@@ -753,9 +753,9 @@ BUCKET_METHOD_CASES: list[MethodCase] = [
         (STATEMENT_DICT,),
         {},
         (B,),
-        r"statement: .*\(a dict\) is not an iam.PolicyStatement",
+        r"permission: .*\(a dict\) is not an iam.PolicyStatement",
     ),
-    ("policy-none", "add_to_resource_policy", (None,), {}, (B,), r"statement: is required"),
+    ("policy-none", "add_to_resource_policy", (None,), {}, (B,), r"permission: is required"),
 ]
 
 
@@ -797,14 +797,14 @@ FUNCTION_METHOD_CASES: list[MethodCase] = [
         (M,),
         r"statement: .*iam.PolicyStatement",
     ),
-    ("permission-id-int", "add_permission", (1,), {"principal": S3}, (M,), r"construct_id: 1"),
+    ("permission-id-int", "add_permission", (1,), {"principal": S3}, (M,), r"id: 1"),
     (
         "permission-id-slash",
         "add_permission",
         ("a/b",),
         {"principal": S3},
         (M,),
-        r"construct_id: 'a/b' is empty or contains '/'",
+        r"id: 'a/b' is empty or contains '/'",
     ),
     (
         "permission-principal-str",
@@ -878,8 +878,8 @@ FUNCTION_METHOD_CASES: list[MethodCase] = [
         (M,),
         r"source: 'arn:aws:sqs.*lambda.IEventSource",
     ),
-    ("invoke-grantee-str", "grant_invoke", (ROLE_ARN,), {}, (M,), r"grantee: .*iam.IGrantable"),
-    ("invoke-url-grantee-none", "grant_invoke_url", (None,), {}, (M,), r"grantee: is required"),
+    ("invoke-grantee-str", "grant_invoke", (ROLE_ARN,), {}, (M,), r"identity: .*iam.IGrantable"),
+    ("invoke-url-grantee-none", "grant_invoke_url", (None,), {}, (M,), r"identity: is required"),
 ]
 
 
