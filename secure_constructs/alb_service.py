@@ -1275,6 +1275,14 @@ class SecureAlbService(Construct):
                 alarm.add_ok_action(action)
             # The alarms page someone: actions stay on and set (guardrail SC-PIN-1).
             pin(alarm, pinned={"ActionsEnabled": True}, present=("AlarmActions",))
+        # ...and stay in the template: deleting one is reported on what it watches.
+        watched: dict[str, Construct] = {
+            "ServerErrorRate": self.load_balancer,
+            "UnhealthyTargets": self.target_group,
+            "WafBlockedRequests": self.web_acl or self.load_balancer,
+        }
+        for name, alarm in self.alarms.items():
+            pin(watched[name], companions={f"{name}Alarm": _cfn(alarm)})
 
     def _accept_inherent_findings(
         self,

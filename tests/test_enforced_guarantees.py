@@ -133,6 +133,29 @@ def test_present_settings_must_stay_set() -> None:
     assert _judge("SC-PIN-1", _pinned({"Protocol": "HTTP"})) == []  # nothing declared
 
 
+def _with_companion(**extra: dict[str, Any]) -> list[str]:
+    companions = {"ServerErrorRateAlarm": {"LogicalId": "Alarm", "Type": "AWS::CloudWatch::Alarm"}}
+    resources = {"R": {**_ALB, "Metadata": {GUARANTEES_METADATA: {"companions": companions}}}}
+    stack = StackTemplate("S", "s.json", {"Resources": {**resources, **extra}})
+    rule = RULES_BY_ID["SC-PIN-1"]
+    return [
+        f.message for f in evaluate([stack], lambda _s: (rule,)).findings if f.logical_id == "R"
+    ]
+
+
+def test_companions_the_construct_made_must_stay_in_the_template() -> None:
+    alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {}}
+    assert _with_companion(Alarm=alarm) == []
+    assert _with_companion() == [
+        "the ServerErrorRateAlarm (AWS::CloudWatch::Alarm Alarm) the construct made for this "
+        "resource is no longer in the template"
+    ]
+    assert _with_companion(Alarm={"Type": "AWS::SNS::Topic"}) == [
+        "Alarm, the construct's ServerErrorRateAlarm, is now of type AWS::SNS::Topic, not the "
+        "AWS::CloudWatch::Alarm it made"
+    ]
+
+
 def test_declared_web_acl_must_stay_attached_to_an_internal_load_balancer() -> None:
     internal = {
         "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",

@@ -6,7 +6,11 @@ A Secure* construct declares, in the resource metadata ``SecureConstructs::Guara
   dotted property paths and the value the construct set;
 * ``present``: ``["SecurityGroups", "AlarmActions"]``, properties that must stay set and
   not empty (without them AWS falls back to a default: the VPC's default security group,
-  an alarm that notifies nobody).
+  an alarm that notifies nobody);
+* ``companions``: ``{"ServerErrorRateAlarm": {"LogicalId": "...", "Type":
+  "AWS::CloudWatch::Alarm"}}``, resources the construct made for this one (its alarms)
+  that must stay in the same template: deleting one is reported on this resource (the
+  one the alarm watches).
 
 Each is a promise the construct's docstring makes (end-to-end TLS, an internal load
 balancer, its own security groups, alarms that page); an escape hatch that changes one is a
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from aspects.constants import GUARANTEES_METADATA
 from aspects.index import ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
 from aspects.rules._blocks import declared, setting
@@ -32,6 +37,7 @@ PINNED_TYPES = (
     "AWS::RDS::DBCluster",
     "AWS::RDS::DBInstance",
     "AWS::CloudWatch::Alarm",
+    "AWS::WAFv2::WebACL",
 )
 
 
@@ -65,7 +71,29 @@ def _kept(r: ResourceView) -> Iterator[Problem]:
                     "falls back to a default (the VPC's default security group, no actions)",
                     f"Properties.{path}",
                 )
+    yield from _companions_kept(r)
     deferred.raise_first()
+
+
+def _companions_kept(r: ResourceView) -> Iterator[Problem]:
+    companions = declared(r, "companions")
+    for name, entry in sorted(companions.items()) if isinstance(companions, Mapping) else ():
+        if not isinstance(entry, Mapping):
+            continue
+        logical_id, kind = entry.get("LogicalId"), entry.get("Type")
+        resource = r.template.resources.get(str(logical_id))
+        if not isinstance(resource, Mapping):
+            yield Problem(
+                f"the {name} ({kind} {logical_id}) the construct made for this resource is no "
+                "longer in the template",
+                f"Metadata.{GUARANTEES_METADATA}.companions.{name}",
+            )
+        elif resource.get("Type") != kind:
+            yield Problem(
+                f"{logical_id}, the construct's {name}, is now of type {resource.get('Type')}, "
+                f"not the {kind} it made",
+                f"Metadata.{GUARANTEES_METADATA}.companions.{name}",
+            )
 
 
 RULES = (
@@ -79,8 +107,8 @@ RULES = (
         "security groups and alarms that notify someone are promises of the Secure* "
         "constructs that no general rule can see: an HTTP target group or an alarm without "
         "actions is ordinary elsewhere. The constructs declare them on the resource "
-        "(metadata SecureConstructs::Guarantees pinned/present); an escape hatch that "
-        "changes one fails synthesis.",
+        "(metadata SecureConstructs::Guarantees pinned/present/companions); an escape hatch "
+        "that changes one, or deletes an alarm the construct made, fails synthesis.",
         fix="Set the property through the construct's own options (e.g. end_to_end_tls, "
         "internet_facing, alarm_topic) instead of an escape hatch; acknowledge SC-PIN-1 on "
         "the construct with the reason if the change is intended.",

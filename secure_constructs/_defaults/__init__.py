@@ -30,11 +30,14 @@ def pin(
     *,
     pinned: dict[str, Any] | None = None,
     present: tuple[str, ...] = (),
+    companions: dict[str, cdk.CfnResource] | None = None,
 ) -> None:
     """Declare settings the construct built that must stay (guardrail SC-PIN-1).
 
     *pinned* maps dotted property paths to the value set; *present* names properties that
-    must stay set (their absence falls back to an AWS default).
+    must stay set (their absence falls back to an AWS default); *companions* names the
+    resources the construct made for this one that must stay in the template (its alarms),
+    recorded by logical id and type.
     """
     resource = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
     if not isinstance(resource, cdk.CfnResource):  # pragma: no cover - a construct bug
@@ -45,6 +48,14 @@ def pin(
         merged["pinned"] = {**existing.get("pinned", {}), **pinned}
     if present:
         merged["present"] = list(dict.fromkeys([*existing.get("present", []), *present]))
+    if companions:
+        merged["companions"] = {
+            **existing.get("companions", {}),
+            **{
+                name: {"LogicalId": companion.logical_id, "Type": companion.cfn_resource_type}
+                for name, companion in companions.items()
+            },
+        }
     resource.add_metadata(GUARANTEES_METADATA, merged)
 
 

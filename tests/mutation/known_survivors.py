@@ -38,8 +38,6 @@ class Survivor:
 
 
 REASONS: dict[str, str] = {
-    "alarm": "rule missing, not yet in issue 10: alarms the construct made stay, with their actions",
-    "alarm-waf": "rule missing, issue 10: WAF - the WAF-blocked alarm present where the construct made one",
     "bucket-resource": "harmless: in a bucket policy '*' can only mean this bucket and its objects (log delivery widened within the bucket)",
     "confused-deputy": "harmless: the dropped condition is s3:x-amz-acl (ownership of delivered objects, already forced by BucketOwnerEnforced), not a caller restriction; aws:SourceAccount stays",
     "desync-default": "harmless: without the attribute AWS uses desync mode defensive, which still mitigates (SC-ELB-5 flags only monitor)",
@@ -59,18 +57,6 @@ REASONS: dict[str, str] = {
 }
 
 KNOWN_SURVIVORS: tuple[Survivor, ...] = (
-    Survivor(
-        "SecureAlbService", "*", "ServerErrorRateAlarm remove-companion resource removed", "alarm"
-    ),
-    Survivor(
-        "SecureAlbService", "*", "UnhealthyTargetsAlarm remove-companion resource removed", "alarm"
-    ),
-    Survivor(
-        "SecureAlbService",
-        "*",
-        "WafBlockedRequestsAlarm remove-companion resource removed",
-        "alarm-waf",
-    ),
     Survivor(
         "SecureAlbService",
         "*",

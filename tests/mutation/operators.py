@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aspects.constants import GUARANTEES_METADATA
 from aspects.index import StackTemplate, TemplateIndex
 from aspects.model import Pillar
 from tests.mutation.security_model import MODEL, WORLD_V4, ResourceModel, SecurityProperty
@@ -244,8 +245,24 @@ def _depends_on(resource: Mapping[str, Any]) -> set[str]:
     return {depends} if isinstance(depends, str) else set(depends)
 
 
+def _declaring_companion(resources: Mapping[str, Any], logical_id: str) -> set[str]:
+    """The resources whose construct declared *logical_id* a companion (the alarm's watched)."""
+    found = set()
+    for other_id, other in resources.items():
+        guarantees = (other.get("Metadata") or {}).get(GUARANTEES_METADATA) or {}
+        companions = guarantees.get("companions") if isinstance(guarantees, Mapping) else None
+        if isinstance(companions, Mapping) and any(
+            isinstance(c, Mapping) and c.get("LogicalId") == logical_id for c in companions.values()
+        ):
+            found.add(other_id)
+    return found
+
+
 def neighbourhood(template: Mapping[str, Any], logical_id: str) -> set[str]:
     """*logical_id*, what it references and what references (or depends on) it.
+
+    A resource that declares *logical_id* its companion (``pin(companions=...)``) is a
+    neighbour too: a deleted alarm is reported on the resource it watched.
 
     Through an alias (a secret's target attachment), one hop further.
     """
@@ -261,7 +278,7 @@ def neighbourhood(template: Mapping[str, Any], logical_id: str) -> set[str]:
                 out.add(other_id)
         return {o for o in out if o in resources}
 
-    near = adjacent(logical_id) | {logical_id}
+    near = adjacent(logical_id) | {logical_id} | _declaring_companion(resources, logical_id)
     for lid in list(near):
         if resources.get(lid, {}).get("Type") in ALIASES:
             near |= adjacent(lid)
