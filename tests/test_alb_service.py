@@ -58,6 +58,7 @@ from secure_constructs.alb_service import (
     SecureAlbService,
     WafOptions,
 )
+from secure_constructs.topic import SecureTopic
 from tests.conftest import normalise
 from tests.rules.test_elbv2 import PUBLISHED_POLICIES
 
@@ -292,8 +293,9 @@ class Built:
             removal_policy=cdk.RemovalPolicy.RETAIN,
             server_access_logs_bucket=s3.Bucket.from_bucket_name(stack, "Audit", "audit-logs"),
         )
-        self.topic_key = kms.Key(stack, "TopicKey", enable_key_rotation=True)
-        self.shared_topic = sns.Topic(stack, "OnCall", master_key=self.topic_key, enforce_ssl=True)
+        # A SecureTopic is a drop-in sns.ITopic whose key lets CloudWatch alarms publish
+        # (a plain topic's key does not: SC-WIRE-1).
+        self.shared_topic = SecureTopic(stack, "OnCall")
         self.internal = SecureAlbService(
             stack,
             "Internal",
@@ -1066,7 +1068,7 @@ def test_alarm_thresholds_are_configurable(built: Built) -> None:
 def test_given_topic_is_used_and_alarms_can_be_turned_off(built: Built) -> None:
     assert built.internal.alarm_topic is built.shared_topic
     for props in _alarm_props(built, built.internal).values():
-        assert props["AlarmActions"] == [{"Ref": built.lid(built.shared_topic)}]
+        assert props["AlarmActions"] == [{"Ref": built.lid(built.shared_topic.topic)}]
     assert built.by_arn.alarm_topic is None
     assert built.by_arn.alarms == {}
     assert "AlarmTopic" not in {c.node.id for c in built.internal.node.children}

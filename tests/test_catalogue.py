@@ -56,6 +56,9 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-IAM-3", Pillar.PREVENTION, E),
         ("SC-IAM-4", Pillar.PREVENTION, W),
     ],
+    "policies": [
+        ("SC-POLICY-1", Pillar.PREVENTION, E),
+    ],
     "awslambda": [
         ("SC-LAMBDA-1", Pillar.AT_REST, E),
         ("SC-LAMBDA-2", Pillar.AT_REST, E),
@@ -321,6 +324,11 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
         ("SC-SECURITYHUB-1", Pillar.DETECTION, W),
         ("SC-CW-1", Pillar.DETECTION, W),
         ("SC-CONFIG-1", Pillar.DETECTION, W),
+    ],
+    "wiring": [
+        ("SC-WIRE-1", Pillar.DETECTION, E),
+        ("SC-WIRE-2", Pillar.DETECTION, E),
+        ("SC-WIRE-3", Pillar.DETECTION, W),
     ],
 }
 

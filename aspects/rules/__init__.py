@@ -35,6 +35,7 @@ from aspects.rules import (
     neptune,
     network,
     opensearch,
+    policies,
     rds,
     redshift,
     s3,
@@ -47,6 +48,7 @@ from aspects.rules import (
     transfer,
     vpc_endpoints,
     wafv2,
+    wiring,
 )
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -57,6 +59,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *network.RULES,
     *guarantees.RULES,
     *iam.RULES,
+    *policies.RULES,
     *awslambda.RULES,
     *sqs.RULES,
     *sns.RULES,
@@ -93,6 +96,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *glue.RULES,
     *cloudtrail.RULES,
     *detection.RULES,
+    *wiring.RULES,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}

@@ -22,7 +22,9 @@ from aspects.values import dig, intrinsic_name
 
 
 def setting(r: ResourceView, path: str) -> Any:
-    """The raw value at a dotted path of ``Properties`` (``"A.B.C"``), or None.
+    """The raw value at a dotted path of ``Properties`` (``"A.B.C"``, ``"A.0.B"``), or None.
+
+    A number step indexes a list (``MethodSettings.0.DataTraceEnabled``).
 
     A step that is itself an intrinsic (``{"Fn::If": ...}`` was expanded already, but a
     parameter may stand for a whole object) raises :class:`CannotVerify`.
@@ -37,7 +39,7 @@ def setting(r: ResourceView, path: str) -> Any:
                 f"Properties.{'.'.join(walked)}",
             )
         walked.append(step)
-        current = dig(current, step)
+        current = dig(current, int(step) if step.isdigit() and isinstance(current, list) else step)
         if current is None:
             return None
     return current

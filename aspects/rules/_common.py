@@ -167,21 +167,76 @@ def _matches_everyone(key: str, value: Any) -> bool:
     return matches_any_account(key, value)
 
 
-def policy_document(r: ResourceView, prop: str) -> Any:
-    """A policy property as an object; CloudFormation also accepts a JSON string.
+def flatten_text(value: Any, template: TemplateIndex) -> str:
+    """A string built by ``Fn::Join``/``Fn::Sub`` of literals and resource references.
 
-    A string that is not JSON raises :class:`CannotVerify`: what it allows cannot be read.
+    References to resources and pseudo parameters become ``${Name}`` / ``${Name.Attr}`` (as
+    they would read in ``Fn::Sub``); anything else (a parameter, an import, another
+    function) raises :class:`CannotVerify`: it could put any principal into a policy.
     """
-    document = r.props.get(prop)
-    if isinstance(document, str):
+    if isinstance(value, str):
+        return value
+    name = intrinsic_name(value)
+    if name == "Ref":
+        target = str(value["Ref"])
+        if target in template.resources or target.startswith("AWS::"):
+            return "${" + target + "}"
+    elif name == "Fn::GetAtt":
+        args = value["Fn::GetAtt"]
+        parts = args.split(".", 1) if isinstance(args, str) else [str(a) for a in args]
+        if parts and parts[0] in template.resources:
+            return "${" + ".".join(parts) + "}"
+    elif name == "Fn::Join":
+        args = value["Fn::Join"]
+        if isinstance(args, list) and len(args) == 2 and isinstance(args[1], list):
+            return str(args[0]).join(flatten_text(part, template) for part in args[1])
+    elif name == "Fn::Sub":
+        args = value["Fn::Sub"]
+        text = args if isinstance(args, str) else args[0] if isinstance(args, list) else None
+        variables = args[1] if isinstance(args, list) and len(args) > 1 else {}
+        if isinstance(text, str) and not variables:
+            for reference in re.findall(r"\$\{([^!}][^}]*)\}", text):
+                base = reference.split(".", 1)[0]
+                if base not in template.resources and not base.startswith("AWS::"):
+                    break
+            else:
+                return text
+    raise CannotVerify(f"it is built from {value!r}, which is only known at deploy time")
+
+
+def json_document(r: ResourceView, value: Any, where: str) -> Any:
+    """A policy document as an object; CloudFormation also accepts it as a JSON string.
+
+    The string may be built with ``Fn::Join``/``Fn::Sub`` around resource references (CDK
+    renders ``logs.ResourcePolicy`` that way): references become ``${Name}`` placeholders
+    inside the parsed document. A string that is not JSON, or one built from a parameter
+    or an import, raises :class:`CannotVerify`: what it allows cannot be read. Any other
+    value is returned unchanged (:func:`statements` fails closed on intrinsics).
+    """
+    text: str | None = None
+    if isinstance(value, str):
+        text = value
+    elif intrinsic_name(value) in ("Fn::Join", "Fn::Sub"):
         try:
-            return json.loads(document)
-        except ValueError:
+            text = flatten_text(value, r.template)
+        except CannotVerify as exc:
             raise CannotVerify(
-                f"{prop} is a string that is not JSON, so what it allows cannot be read",
-                f"Properties.{prop}",
+                f"{where} is a policy string {exc.message}", f"Properties.{where}"
             ) from None
-    return document
+    if text is None:
+        return value
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise CannotVerify(
+            f"{where} is a string that is not JSON, so what it allows cannot be read",
+            f"Properties.{where}",
+        ) from None
+
+
+def policy_document(r: ResourceView, prop: str) -> Any:
+    """A policy property as an object (see :func:`json_document`)."""
+    return json_document(r, r.props.get(prop), prop)
 
 
 def actions(statement: Mapping[str, Any], view: ResourceView, what: str) -> list[str]:

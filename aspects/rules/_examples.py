@@ -21,6 +21,7 @@ from aspects.rules._examples_rds import RDS_EXAMPLES
 from aspects.rules._examples_serverless import SERVERLESS_EXAMPLES
 from aspects.rules._examples_storage import STORAGE_EXAMPLES
 from aspects.rules._examples_web import WEB_EXAMPLES
+from aspects.rules._examples_wiring import WIRING_EXAMPLES
 
 EXAMPLES: dict[str, Example] = {
     "SC-S3-1": Example(
@@ -636,5 +637,6 @@ EXAMPLES.update(PLATFORM_EXAMPLES)
 EXAMPLES.update(STORAGE_EXAMPLES)
 EXAMPLES.update(EXTRA_EXAMPLES)
 EXAMPLES.update(DETECTION_EXAMPLES)
+EXAMPLES.update(WIRING_EXAMPLES)
 
 __all__ = ["EXAMPLES", "Example"]

@@ -43,6 +43,28 @@ def _bus_policy(condition: str) -> str:
     )
 
 
+def _queue_policy(condition: str) -> str:
+    return (
+        """\
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  JobsPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Jobs]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+        - Effect: Allow
+          Principal: "*"
+          Action: sqs:SendMessage
+          Resource: !GetAtt Jobs.Arn
+"""
+        + condition
+    )
+
+
 def _archive(key: str) -> str:
     return _with_key(
         _BUS
@@ -626,6 +648,12 @@ EXTRA_EXAMPLES: dict[str, Example] = {
         compliant=_job("      SecurityConfiguration: etl-encryption\n"), non_compliant=_job("")
     ),
     "SC-GLUE-3": Example(compliant=_catalog("SSE-KMS"), non_compliant=_catalog("DISABLED")),
+    "SC-POLICY-1": Example(
+        compliant=_queue_policy(
+            "          Condition:\n            StringEquals: {aws:PrincipalOrgID: o-exampleorgid}\n"
+        ),
+        non_compliant=_queue_policy(""),
+    ),
 }
 
 __all__ = ["EXTRA_EXAMPLES"]

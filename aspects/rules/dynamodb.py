@@ -13,7 +13,7 @@ from typing import Any
 
 from aspects.index import ResourceView
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
-from aspects.rules._blocks import must_be_true, setting
+from aspects.rules._blocks import declared, must_be_true, setting
 from aspects.rules._common import Deferred, kms_key_problems, retention_problems
 from aspects.values import intrinsic_name
 
@@ -170,12 +170,19 @@ def _pitr(r: ResourceView) -> Iterator[Problem]:
         return
     days = setting(r, "PointInTimeRecoverySpecification.RecoveryPeriodInDays")
     least = r.settings.backup_retention_days
+    # A construct that chose a longer window (SecureTable) declares it: shortening it by
+    # escape hatch is the same weakening, reported here once.
+    chosen = declared(r, "recoveryPeriodDays")
+    if isinstance(chosen, int) and not isinstance(chosen, bool) and chosen > least:
+        least, why = chosen, f"the construct set {chosen} days"
+    else:
+        why = f"a restore must reach back at least {least} days"
     if days is not None:
         kept = r.int(days, "PointInTimeRecoverySpecification.RecoveryPeriodInDays")
         if kept < least:
             yield Problem(
-                f"PointInTimeRecoverySpecification.RecoveryPeriodInDays is {kept}: a restore "
-                f"must reach back at least {least} days (DynamoDB's default is 35)",
+                f"PointInTimeRecoverySpecification.RecoveryPeriodInDays is {kept}: {why} "
+                "(DynamoDB's default is 35)",
                 "Properties.PointInTimeRecoverySpecification.RecoveryPeriodInDays",
             )
 

@@ -38,6 +38,16 @@ PINNED_TYPES = (
     "AWS::RDS::DBInstance",
     "AWS::CloudWatch::Alarm",
     "AWS::WAFv2::WebACL",
+    "AWS::SQS::Queue",
+    "AWS::DynamoDB::Table",
+    "AWS::ApiGateway::RestApi",
+    "AWS::ApiGateway::Stage",
+    "AWS::GuardDuty::Detector",
+    "AWS::EC2::VPC",
+    "AWS::EC2::FlowLog",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::ResponseHeadersPolicy",
 )
 
 

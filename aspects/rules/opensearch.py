@@ -25,6 +25,7 @@ from aspects.rules._blocks import app_cache, must_be_one_of, must_be_set, must_b
 from aspects.rules._common import (
     Deferred,
     effect,
+    flatten_text,
     has_restricting_condition,
     kms_key_problems,
     principal_is_everyone,
@@ -129,32 +130,6 @@ def _vpc_or_fine_grained(r: ResourceView) -> Iterator[Problem]:
 # -- SC-OS-5 access policy not open ------------------------------------------------------------
 
 
-def _flattened(value: Any, template: TemplateIndex) -> str:
-    """An ``Fn::Join`` of literals and resource references as one string.
-
-    References to resources and pseudo parameters become ``${Name}``; anything else (a
-    parameter, an import, a nested function other than these) raises :class:`CannotVerify`:
-    it could put any principal into the policy.
-    """
-    if isinstance(value, str):
-        return value
-    name = intrinsic_name(value)
-    if name == "Ref":
-        target = str(value["Ref"])
-        if target in template.resources or target.startswith("AWS::"):
-            return "${" + target + "}"
-    elif name == "Fn::GetAtt":
-        args = value["Fn::GetAtt"]
-        parts = args.split(".", 1) if isinstance(args, str) else [str(a) for a in args]
-        if parts and parts[0] in template.resources:
-            return "${" + ".".join(parts) + "}"
-    elif name == "Fn::Join":
-        args = value["Fn::Join"]
-        if isinstance(args, list) and len(args) == 2 and isinstance(args[1], list):
-            return str(args[0]).join(_flattened(part, template) for part in args[1])
-    raise CannotVerify(f"it is built from {value!r}, which is only known at deploy time")
-
-
 def _custom_resource_policy(
     template: TemplateIndex, logical_id: str
 ) -> tuple[str | None, Any | CannotVerify]:
@@ -162,7 +137,7 @@ def _custom_resource_policy(
     props = properties(template.resources[logical_id])
     call = props.get("Update") or props.get("Create")
     try:
-        parameters = json.loads(_flattened(call, template)).get("parameters", {})
+        parameters = json.loads(flatten_text(call, template)).get("parameters", {})
         domain = str(parameters.get("DomainName", ""))
         target = domain[2:-1] if domain.startswith("${") and domain.endswith("}") else None
         document: Any | CannotVerify = json.loads(parameters["AccessPolicies"])

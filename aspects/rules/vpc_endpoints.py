@@ -19,12 +19,11 @@ What AWS does (CloudFormation, not the console):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aspects.index import ResourceView
-from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
+from aspects.model import Pillar, Problem, Rule, Severity
 from aspects.rules._common import (
     RESTRICTING_CONDITION_KEYS,
     Deferred,
@@ -33,6 +32,7 @@ from aspects.rules._common import (
     effect,
     flatten,
     may_be_wildcard,
+    policy_document,
     principal_is_everyone,
     statements,
 )
@@ -53,16 +53,7 @@ NARROWING_CONDITION_KEYS = (RESTRICTING_CONDITION_KEYS - {"aws:sourcevpc", "aws:
 
 def _document(r: ResourceView) -> Any:
     """``PolicyDocument`` as an object (CloudFormation also accepts it as a JSON string)."""
-    document = r.props.get("PolicyDocument")
-    if isinstance(document, str):
-        try:
-            return json.loads(document)
-        except ValueError:
-            raise CannotVerify(
-                "PolicyDocument is a string that is not JSON, so what it allows cannot be read",
-                "Properties.PolicyDocument",
-            ) from None
-    return document
+    return policy_document(r, "PolicyDocument")
 
 
 def _lower_keys(value: Any) -> dict[str, Any]:

@@ -380,4 +380,6 @@ def test_replicas_from_a_parameter_cannot_be_verified(ev: Checked) -> None:
         ("SC-DDB-1", CANNOT_VERIFY),
         ("SC-DDB-2", CANNOT_VERIFY),
         ("SC-DDB-3", CANNOT_VERIFY),
+        # the replicas' resource policies are unknown too (SC-POLICY-1)
+        ("SC-POLICY-1", CANNOT_VERIFY),
     }
