@@ -214,6 +214,7 @@ class AppIndex:
         self.exports: dict[str, tuple[TemplateIndex, Any]] = {}
         self._contexts: dict[str, Context] = {}
         self._bucket_names: dict[str, ResourceKey] = {}
+        self._variants: dict[ResourceKey, list[tuple[dict[str, bool], Mapping[str, Any]]]] = {}
         for tpl in self.templates:
             for output in _section(tpl.stack.template, "Outputs").values():
                 export = output.get("Export") if isinstance(output, Mapping) else None
@@ -224,6 +225,21 @@ class AppIndex:
                 name = properties(tpl.resources[logical_id]).get("BucketName")
                 if isinstance(name, str):
                     self._bucket_names[name] = (tpl.path, logical_id)
+
+    def variants_of(
+        self, template: TemplateIndex, logical_id: str
+    ) -> list[tuple[dict[str, bool], Mapping[str, Any]]]:
+        """The ``Fn::If`` variants of one resource, expanded once per check of the app.
+
+        Relations read the same policy for every rule that asks (a bucket policy for each
+        S3 rule); expanding it once is what keeps them cheap.
+        """
+        key = (template.path, logical_id)
+        found = self._variants.get(key)
+        if found is None:
+            found = list(variants(template.resources[logical_id]))
+            self._variants[key] = found
+        return found
 
     def context(self, template: TemplateIndex) -> Context:
         """What :mod:`aspects.resolve` needs of a template, exports of the app included."""

@@ -29,7 +29,12 @@ _NO_VALUE = {"Ref": "AWS::NoValue"}
 
 def intrinsic_name(value: Any) -> str | None:
     """Return ``"Ref"``/``"Fn::X"`` if *value* is an intrinsic function call, else None."""
-    if isinstance(value, Mapping) and len(value) == 1:
+    # ``type(...) is`` first: templates are JSON dicts and strings, and the ABC check of
+    # ``isinstance(value, Mapping)`` on every string leaf dominated the engine's profile.
+    kind = type(value)
+    if kind is str or kind is list:
+        return None
+    if (kind is dict or isinstance(value, Mapping)) and len(value) == 1:
         (key,) = value.keys()
         if key == "Ref" or key == "Condition" or str(key).startswith("Fn::"):
             return str(key)
@@ -84,7 +89,10 @@ def _expandable(value: Any) -> bool:
     stack = [value]
     while stack:
         item = stack.pop()
-        if type(item) is dict or isinstance(item, Mapping):
+        kind = type(item)
+        if kind is str:
+            continue
+        if kind is dict or (kind is not list and isinstance(item, Mapping)):
             if len(item) == 1:
                 ((key, arg),) = item.items()
                 if key == "Fn::If" or (key == "Ref" and arg == "AWS::NoValue"):
@@ -204,5 +212,9 @@ def dig(value: Any, *keys: str | int) -> Any:
 
 def properties(resource: Any) -> Mapping[str, Any]:
     """A resource's ``Properties``: empty when absent or not a mapping (malformed input)."""
-    props = resource.get("Properties") if isinstance(resource, Mapping) else None
-    return props if isinstance(props, Mapping) else {}
+    props = (
+        resource.get("Properties")
+        if type(resource) is dict or isinstance(resource, Mapping)
+        else None
+    )
+    return props if type(props) is dict or isinstance(props, Mapping) else {}

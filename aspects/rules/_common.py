@@ -17,7 +17,7 @@ from aspects.resolve import (
     render,
     unknown_sources,
 )
-from aspects.values import as_list, describe_intrinsic, intrinsic_name, properties, variants
+from aspects.values import as_list, describe_intrinsic, intrinsic_name, properties
 
 #: Condition keys that narrow who can use an ``Allow`` to ``*`` (compared lower-case).
 RESTRICTING_CONDITION_KEYS = frozenset(
@@ -569,7 +569,7 @@ def policy_variants(
     for template, logical_id in attached:
         resource = template.resources[logical_id]
         target_property = target_properties.get(str(resource.get("Type")), "")
-        for choice, variant in variants(resource):
+        for choice, variant in view.app.variants_of(template, logical_id):
             props = properties(variant)
             targets = {
                 ref.key
