@@ -64,6 +64,12 @@ from secure_constructs.function import (
     SecretReference,
     SecureFunction,
 )
+from secure_constructs.http_api import (
+    WARN_HTTP_API_DESTROY_ON_REMOVAL,
+    WARN_HTTP_API_WITHOUT_WAF,
+    WARN_PUBLIC_ROUTE,
+    SecureHttpApi,
+)
 from secure_constructs.queue import WARN_QUEUE_DESTROY_ON_REMOVAL, SecureQueue
 from secure_constructs.table import (
     WARN_TABLE_DELETION_PROTECTION_DISABLED,
@@ -92,9 +98,12 @@ __all__ = [
     "WARN_DISTRIBUTION_DESTROY_ON_REMOVAL",
     "WARN_DISTRIBUTION_WITHOUT_ACCESS_LOGS",
     "WARN_FUNCTION_DESTROY_ON_REMOVAL",
+    "WARN_HTTP_API_DESTROY_ON_REMOVAL",
+    "WARN_HTTP_API_WITHOUT_WAF",
     "WARN_KEY_POLICY_NOT_UPDATED",
     "WARN_PUBLIC_FUNCTION_URL",
     "WARN_PUBLIC_METHOD",
+    "WARN_PUBLIC_ROUTE",
     "WARN_QUEUE_DESTROY_ON_REMOVAL",
     "WARN_SINGLE_AZ",
     "WARN_TABLE_DELETION_PROTECTION_DISABLED",
@@ -123,6 +132,7 @@ __all__ = [
     "SecureDatabase",
     "SecureDistribution",
     "SecureFunction",
+    "SecureHttpApi",
     "SecureQueue",
     "SecureTable",
     "SecureTopic",

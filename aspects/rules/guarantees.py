@@ -48,6 +48,8 @@ PINNED_TYPES = (
     "AWS::EC2::VPCEndpoint",
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::ResponseHeadersPolicy",
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::Stage",
 )
 
 
