@@ -18,13 +18,27 @@ from aspects.constants import PLUGIN_NAME, REPORT_JSON, REPORT_SARIF, VERSION
 from aspects.coverage import NOTHING_TO_JUDGE, Coverage, StackCoverage
 from aspects.engine import Evaluation, evaluate
 from aspects.errors import Issue, SecureConstructsError
-from aspects.model import Finding, Pillar, Rule, Severity, Status
+from aspects.index import ResourceView
+from aspects.model import CannotVerify, Finding, Pillar, Problem, Rule, Severity, Status
 from aspects.rules import ALL_RULES, RULES_BY_ID
+from aspects.rules._blocks import (  # the building blocks of rules (docs/custom-rules.md)
+    app_cache,
+    declared,
+    must_be_at_least,
+    must_be_false,
+    must_be_one_of,
+    must_be_set,
+    must_be_true,
+    must_start_with,
+    setting,
+)
+from aspects.rules._common import kms_key_problems, retention_problems
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from aspects.settings import Thresholds
 
 if TYPE_CHECKING:
     from aspects.acknowledge import acknowledge
+    from aspects.cdk_internal import acknowledge_cdk_internal
     from aspects.guardrails import (
         AtRestGuardrails,
         DetectionGuardrails,
@@ -38,6 +52,7 @@ __version__ = VERSION
 #: Public name -> the module that defines it; imported (with aws_cdk) on first access.
 _LAZY = {
     "acknowledge": "aspects.acknowledge",
+    "acknowledge_cdk_internal": "aspects.cdk_internal",
     "AtRestGuardrails": "aspects.guardrails",
     "DetectionGuardrails": "aspects.guardrails",
     "InTransitGuardrails": "aspects.guardrails",
@@ -54,6 +69,7 @@ __all__ = [
     "REPORT_SARIF",
     "RULES_BY_ID",
     "AtRestGuardrails",
+    "CannotVerify",
     "Coverage",
     "DetectionGuardrails",
     "Evaluation",
@@ -62,6 +78,8 @@ __all__ = [
     "Issue",
     "Pillar",
     "PreventionGuardrails",
+    "Problem",
+    "ResourceView",
     "Rule",
     "SecureConstructsError",
     "SecurityGuardrails",
@@ -71,7 +89,19 @@ __all__ = [
     "Thresholds",
     "__version__",
     "acknowledge",
+    "acknowledge_cdk_internal",
+    "app_cache",
+    "declared",
     "evaluate",
+    "kms_key_problems",
+    "must_be_at_least",
+    "must_be_false",
+    "must_be_one_of",
+    "must_be_set",
+    "must_be_true",
+    "must_start_with",
+    "retention_problems",
+    "setting",
 ]
 
 

@@ -1,21 +1,40 @@
-"""What ``secure-constructs scan`` prints: a table, JSON, SARIF 2.1.0 or JUnit XML.
+"""What ``secure-constructs scan`` prints: a table, JSON, SARIF 2.1.0, JUnit XML or HTML.
 
 A :class:`Scan` is one run of the engine over some stacks plus what the command line
 decided (the rules left out and why), so every format can show skipped rules as skipped.
 Every format states the coverage (resources judged, types no rule judged): the table per
 stack and in total, JSON in ``coverage``, SARIF in the run's ``properties``, JUnit as
-properties and a ``system-out`` line of each suite.
+properties and a ``system-out`` line of each suite, HTML in its coverage section.
+
+Every finding in every format links to its rule's documentation (:func:`rule_doc_url`).
+Findings a baseline accepted (:attr:`Scan.baselined`) are shown as accepted, never as open:
+SARIF ``suppressions`` of kind ``external``, JUnit ``<skipped>``, their own table and HTML
+sections. Acknowledged findings are SARIF suppressions of kind ``inSource`` (the
+acknowledgment is written in the app or the template).
+
+SARIF for GitHub code scanning (:func:`render_sarif`): each rule has ``helpUri``,
+``properties.precision`` and ``properties.security-severity`` (:data:`SECURITY_SEVERITY`);
+each result a full ``region`` with a snippet (:class:`TemplateMap`), ``partialFingerprints``
+that do not change when lines move (:func:`fingerprint`) and, when CDK recorded a stack
+trace for the resource, a related location in the app's source (:func:`creation_site`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+import yaml  # type: ignore[import-untyped, unused-ignore]
 
 from aspects.constants import PLUGIN_NAME, VERSION
 from aspects.coverage import StackCoverage
@@ -23,16 +42,29 @@ from aspects.engine import Evaluation
 from aspects.index import StackTemplate, TemplateIndex
 from aspects.model import Finding, Pillar, Rule, Severity, Status
 from aspects.report import (
+    INFORMATION_URI,
     coverage_line,
+    finding_data,
     relative_path,
     rule_metadata,
     template_line,
     to_json,
     to_sarif,
+    uri_reference,
 )
 from aspects.rules import RULES_BY_ID
 
-FORMATS = ("table", "json", "sarif", "junit")
+FORMATS = ("table", "json", "sarif", "junit", "html")
+
+#: Where the documentation lives: every finding links to its rule's entry there. A rule of
+#: the catalogue is the ``### SC-...`` heading of docs/rules.md (GitHub's anchor is the id in
+#: lower case); the few rules outside the catalogue link to the page that explains them.
+DOCS_BASE_URL = f"{INFORMATION_URI}/blob/main/docs/"
+RULES_DOC_URL = DOCS_BASE_URL + "rules.md"
+_OUTSIDE_CATALOGUE = {
+    "SC-COV-": "coverage.md#a-closed-world-fail_on_unjudged",
+    "SC-CFN-": "cli.md#transforms-and-sam",
+}
 
 #: Why a rule left out with ``--skip-rule`` did not run. Such rules keep a JUnit test case
 #: per resource (skipped); rules merely not selected (``--rule``, ``--pillar``) are listed
@@ -63,6 +95,27 @@ class Scan:
     skipped: Mapping[str, str]
     evaluation: Evaluation
     base: Path = field(default_factory=Path.cwd)
+    #: Findings a baseline accepted, each with the reason shown (e.g. ``in the baseline
+    #: FILE``). They may be in ``evaluation.findings`` or not; either way they never block,
+    #: and every format shows them as accepted (SARIF: a suppression of kind ``external``).
+    baselined: tuple[tuple[Finding, str], ...] = ()
+    #: The findings that make the scan exit 1, when the caller decided it (a fail-on level
+    #: per pillar, a baseline); ``None``: every unacknowledged, not baselined finding at or
+    #: above ``--fail-on`` (:func:`blocks`).
+    blocking: frozenset[Finding] | None = None
+
+    def is_blocking(self, finding: Finding, fail_on: str) -> bool:
+        """Whether *finding* makes this scan exit 1 (JUnit failures and HTML follow it)."""
+        if finding.acknowledged or finding in dict(self.baselined):
+            return False
+        if self.blocking is not None:
+            return finding in self.blocking
+        return blocks(finding, fail_on)
+
+    def extra_baselined(self) -> tuple[tuple[Finding, str], ...]:
+        """The baselined findings that are not in ``evaluation.findings``."""
+        present = set(self.evaluation.findings)
+        return tuple((f, why) for f, why in self.baselined if f not in present)
 
     def coverage_of(self, stack: StackTemplate) -> StackCoverage | None:
         """The coverage of a stack (None if no rule ran on it)."""
@@ -80,28 +133,420 @@ class Scan:
                     yield stack, logical_id
 
 
-# -- JSON and SARIF ----------------------------------------------------------------------------
+# -- documentation links ------------------------------------------------------------------------
+
+
+def rule_doc_url(rule_id: str) -> str:
+    """The URL of a rule's documentation: its docs/rules.md entry, or the page about it.
+
+    A rule that is neither in the catalogue nor one of ours (a team's own rule, passed
+    with ``--rules-module``) links to docs/custom-rules.md, never to a missing anchor.
+    """
+    for prefix, page in _OUTSIDE_CATALOGUE.items():
+        if rule_id.startswith(prefix):
+            return DOCS_BASE_URL + page
+    if rule_id not in RULES_BY_ID:
+        return DOCS_BASE_URL + "custom-rules.md"
+    return f"{RULES_DOC_URL}#{rule_id.lower()}"
+
+
+# -- JSON --------------------------------------------------------------------------------------
 
 
 def render_json(scan: Scan) -> str:
-    """The findings report (see :func:`aspects.report.to_json`) with ``skippedRules``."""
+    """The findings report (see :func:`aspects.report.to_json`) with ``skippedRules``.
+
+    Each finding has ``docs`` (:func:`rule_doc_url`) and ``fingerprint``; ``baselined``
+    lists the findings a baseline accepted, each with its ``baselineReason``.
+    """
     report = to_json(scan.evaluation, scan.base, skipped=scan.skipped)
     report["summary"]["stacks"] = [s.stack_path for s in scan.stacks]
     report["summary"]["skippedRules"] = len(scan.skipped)
+    report["summary"]["baselined"] = len(scan.baselined)
+    for data, finding in zip(report["findings"], scan.evaluation.findings, strict=True):
+        data["docs"] = rule_doc_url(finding.rule.id)
+        data["fingerprint"] = fingerprint(finding)
+    report["baselined"] = [
+        {
+            **finding_data(finding, scan.base),
+            "docs": rule_doc_url(finding.rule.id),
+            "fingerprint": fingerprint(finding),
+            "baselineReason": reason,
+        }
+        for finding, reason in scan.baselined
+    ]
     return json.dumps(report, indent=2) + "\n"
 
 
+# -- SARIF -------------------------------------------------------------------------------------
+
+#: ``properties.security-severity`` of a rule (GitHub code scanning: 9.0 and above is
+#: critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low), from its severity and pillar.
+#: Errors are high: preventive controls (public access, admin rights, open ports) highest,
+#: then encryption in transit and at rest; a detection gap (no logs, no alarm) is medium,
+#: because it hides an attack rather than enabling one. Warnings are a band lower in the
+#: same order. A construct that enforces a warning rule does not change the rule's score.
+SECURITY_SEVERITY: Mapping[tuple[Severity, Pillar], str] = {
+    (Severity.ERROR, Pillar.PREVENTION): "8.5",
+    (Severity.ERROR, Pillar.IN_TRANSIT): "7.5",
+    (Severity.ERROR, Pillar.AT_REST): "7.0",
+    (Severity.ERROR, Pillar.DETECTION): "5.5",
+    (Severity.WARNING, Pillar.PREVENTION): "5.0",
+    (Severity.WARNING, Pillar.IN_TRANSIT): "4.5",
+    (Severity.WARNING, Pillar.AT_REST): "4.0",
+    (Severity.WARNING, Pillar.DETECTION): "3.0",
+}
+
+#: ``properties.precision`` (very-high, high, medium, low): catalogue rules read the
+#: literal template and say *cannot verify* when a value is only known at deploy time, so
+#: their results are rarely false positives (high); the rules outside the catalogue report
+#: what was not judged (a transform, a type no rule reads), not a proven weakness (medium).
+PRECISION_CATALOGUE = "high"
+PRECISION_OUTSIDE = "medium"
+
+#: GitHub code scanning's limit on a rule's short and full description.
+DESCRIPTION_LIMIT = 1024
+
+#: The ``partialFingerprints`` key of our own logical identity (version 1 of the recipe).
+FINGERPRINT_KEY = "secureConstructsFinding/v1"
+
+#: A region longer than this many lines (a large resource whose property is missing) is
+#: narrowed to its first line, so annotations stay readable.
+MAX_REGION_LINES = 30
+
+
+def fingerprint(finding: Finding) -> str:
+    """A finding's identity across runs: rule id, stack, logical id and property path.
+
+    Neither the line (which moves when the template changes elsewhere) nor the message
+    (which may name a value) is part of it. 32 hex digits of SHA-256.
+    """
+    key = "\x1f".join(
+        (finding.rule.id, finding.stack_path, finding.logical_id, finding.property_path)
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where a finding is in its template file: 1-based lines and columns, and the text.
+
+    ``end_column`` is one past the last character (SARIF's convention). ``snippet`` is the
+    exact text of the lines ``start_line`` to ``end_line``.
+    """
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    snippet: str
+
+    def sarif(self) -> dict[str, Any]:
+        """The region as a SARIF ``region`` object."""
+        return {
+            "startLine": self.start_line,
+            "startColumn": self.start_column,
+            "endLine": self.end_line,
+            "endColumn": self.end_column,
+            "snippet": {"text": self.snippet},
+        }
+
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _path_segments(path: str) -> list[str | int]:
+    """``Properties.A[0].B`` -> ``["Properties", "A", 0, "B"]``."""
+    return [int(index) if index else name for name, index in _SEGMENT.findall(path)]
+
+
+class TemplateMap:
+    """The positions of a template's resources and properties, read from its text.
+
+    JSON and YAML (with CloudFormation's short forms) are both composed by the YAML
+    parser, which keeps the line and column of every node without building values. A
+    template that does not compose (JSON the YAML parser refuses) falls back to the line
+    of the resource's key.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        try:
+            self.lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            self.lines = []
+        self.resources: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            root = yaml.compose("\n".join(self.lines), Loader=loader)
+        except yaml.YAMLError:
+            return
+        section = _child(root, "Resources")
+        if isinstance(section, yaml.MappingNode):
+            for key, value in section.value:
+                if isinstance(key, yaml.ScalarNode):
+                    self.resources.setdefault(str(key.value), (key, value))
+
+    def region(self, logical_id: str, property_path: str = "") -> Region | None:
+        """The region of the deepest part of *property_path* found in the resource.
+
+        Paths are the engine's (``Properties.SecurityGroupIngress[0]``); a path that does
+        not start at the resource is looked for under ``Properties``. A property that is
+        missing gives the part of the path that exists (at least the resource).
+        """
+        if logical_id not in self.resources:
+            return None
+        key, value = self.resources[logical_id]
+        start: yaml.Node = key
+        segments = _path_segments(property_path)
+        if (
+            segments
+            and isinstance(segments[0], str)
+            and _child(value, segments[0]) is None
+            and _child(_child(value, "Properties"), segments[0]) is not None
+        ):
+            segments.insert(0, "Properties")
+        for segment in segments:
+            found = _entry(value, segment)
+            if found is None:
+                break
+            start, value = found
+        return self._region(start, value)
+
+    def _region(self, start: yaml.Node, end: yaml.Node) -> Region | None:
+        if not self.lines:
+            return None
+        first = start.start_mark.line
+        last, last_column = end.end_mark.line, end.end_mark.column
+        last = min(last, len(self.lines) - 1)
+        # A YAML block ends where the next token starts (the next key's line): step back
+        # over that line's indentation and over blank or comment lines.
+        while last > first and _blank(self.lines[last][:last_column]):
+            last -= 1
+            last_column = len(self.lines[last].rstrip())
+        if last - first + 1 > MAX_REGION_LINES:
+            last, last_column = first, len(self.lines[first])
+        return Region(
+            start_line=first + 1,
+            start_column=start.start_mark.column + 1,
+            end_line=last + 1,
+            end_column=last_column + 1,
+            snippet="\n".join(self.lines[first : last + 1]),
+        )
+
+
+def _blank(text: str) -> bool:
+    """Whether a line (or the start of one) holds no YAML/JSON content."""
+    stripped = text.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _child(node: yaml.Node | None, name: str) -> yaml.Node | None:
+    found = _entry(node, name)
+    return found[1] if found else None
+
+
+def _entry(node: yaml.Node | None, segment: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+    """(where the entry starts, its value) for a mapping key or a sequence index."""
+    if isinstance(node, yaml.MappingNode) and isinstance(segment, str):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == segment:
+                return key, value
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(segment, int)
+        and 0 <= segment < len(node.value)
+    ):
+        item = node.value[segment]
+        return item, item
+    return None
+
+
+@cache
+def template_map(path: str) -> TemplateMap:
+    """The :class:`TemplateMap` of a template file (cached for one report)."""
+    return TemplateMap(path)
+
+
+#: A JavaScript stack frame: ``at new AppStack (/src/lib/app-stack.ts:12:5)`` or
+#: ``Object.<anonymous> (/src/bin/app.ts:7:1)`` or a bare ``/src/bin/app.ts:7:1``.
+_FRAME = re.compile(r"\(?((?:file://)?(?:[A-Za-z]:)?[^\s():]+):(\d+):(\d+)\)?\s*$")
+_NOT_USER_CODE = ("node_modules", "node:", "jsii-kernel", "jsii-runtime", "/jsii/", "internal/")
+
+
+@dataclass(frozen=True)
+class SourceSite:
+    """Where the app created a construct: a file (as CDK recorded it), line and column."""
+
+    file: str
+    line: int
+    column: int
+
+
+def creation_site(stack: StackTemplate, logical_id: str) -> SourceSite | None:
+    """The first frame of the app's own code that created a resource, if CDK recorded one.
+
+    CDK records a stack trace when stack traces are enabled: as the ``trace`` of the
+    resource's ``aws:cdk:logicalId`` metadata entry, or as an ``aws:cdk:creationStack``
+    entry of the same construct. Frames inside ``node_modules``, Node.js and the jsii
+    runtime are passed over, so a Python app (whose frames are all jsii's) has none.
+    """
+    return creation_sites(stack).get(logical_id)
+
+
+def creation_sites(stack: StackTemplate) -> dict[str, SourceSite]:
+    """Logical id -> :func:`creation_site` for every resource of a stack, in one pass."""
+    sites: dict[str, SourceSite] = {}
+    for entries in stack.metadata.values():
+        entries = [e for e in entries or () if isinstance(e, Mapping)]
+        ids = [
+            e["data"]
+            for e in entries
+            if e.get("type") == "aws:cdk:logicalId" and isinstance(e.get("data"), str)
+        ]
+        if not ids:
+            continue
+        site = None
+        for entry in entries:
+            frames: Any = None
+            if entry.get("type") == "aws:cdk:logicalId":
+                frames = entry.get("trace")
+            elif entry.get("type") == "aws:cdk:creationStack":
+                frames = entry.get("data")
+            for frame in frames if isinstance(frames, list) else ():
+                site = _user_frame(frame)
+                if site is not None:
+                    break
+            if site is not None:
+                break
+        if site is not None:
+            for logical_id in ids:
+                sites.setdefault(logical_id, site)
+    return sites
+
+
+def _user_frame(frame: object) -> SourceSite | None:
+    if not isinstance(frame, str) or any(part in frame for part in _NOT_USER_CODE):
+        return None
+    match = _FRAME.search(frame.strip())
+    if match is None:
+        return None
+    file = match.group(1).removeprefix("file://")
+    return SourceSite(file, int(match.group(2)), int(match.group(3)))
+
+
+def _source_location(site: SourceSite, base: Path, base_id: str) -> dict[str, Any]:
+    path = Path(site.file)
+    if not path.is_absolute():
+        return {"uri": uri_reference(path.as_posix()), "uriBaseId": base_id}
+    relative = relative_path(str(path), base)
+    if relative.startswith("../") or relative == "..":
+        return {"uri": path.as_uri()}
+    return {"uri": uri_reference(relative), "uriBaseId": base_id}
+
+
+def _sarif_rule_extras(rule: Rule) -> dict[str, Any]:
+    url = rule_doc_url(rule.id)
+    in_catalogue = rule.id in RULES_BY_ID
+    return {
+        "helpUri": url,
+        "help": {
+            "text": f"{rule.fix} Documentation: {url}",
+            "markdown": f"**Fix:** {rule.fix}\n\n[{rule.id} documentation]({url})",
+        },
+        "properties": {
+            "security-severity": SECURITY_SEVERITY[(rule.severity, rule.pillar)],
+            "precision": PRECISION_CATALOGUE if in_catalogue else PRECISION_OUTSIDE,
+            "problem.severity": "error" if rule.severity is Severity.ERROR else "warning",
+        },
+    }
+
+
 def render_sarif(scan: Scan) -> str:
-    """SARIF 2.1.0; template URIs are relative to the working directory (``SRCROOT``)."""
+    """SARIF 2.1.0; template URIs are relative to the working directory (``SRCROOT``).
+
+    On top of :func:`aspects.report.to_sarif`: the rules' ``helpUri``, ``precision`` and
+    ``security-severity``; each result's full ``region`` with a snippet, its
+    ``partialFingerprints`` (``secureConstructsFinding/v1`` and ``primaryLocationLineHash``,
+    both from :func:`fingerprint`, so GitHub matches an alert by what it is rather than by
+    the text of its line), the resource's creation site in the app's source as a related
+    location (when CDK recorded one), acknowledgments as ``inSource`` suppressions and the
+    baselined findings as ``external`` suppressions.
+    """
+    return json.dumps(sarif_report(scan), indent=2) + "\n"
+
+
+def sarif_report(scan: Scan, base_id: str = "SRCROOT") -> dict[str, Any]:
+    """The SARIF document :func:`render_sarif` writes, as data."""
+    template_map.cache_clear()
+    extra = scan.extra_baselined()
+    why = dict(scan.baselined)
+    findings = [*scan.evaluation.findings, *(finding for finding, _ in extra)]
+    reasons: list[str | None] = [why.get(finding) for finding in findings]
+    everything = dataclasses.replace(scan.evaluation, findings=tuple(findings))
     sarif = to_sarif(
-        scan.evaluation,
+        everything,
         scan.base,
         rules=scan.rules,
         skipped=scan.skipped,
-        base_id="SRCROOT",
+        base_id=base_id,
         base_description="The directory secure-constructs scan ran in.",
     )
-    return json.dumps(sarif, indent=2) + "\n"
+    (run,) = sarif["runs"]
+    by_id = {rule.id: rule for rule in (*scan.rules, *(f.rule for f in findings))}
+    for descriptor in run["tool"]["driver"]["rules"]:
+        rule = by_id.get(descriptor["id"]) or RULES_BY_ID[descriptor["id"]]
+        extras = _sarif_rule_extras(rule)
+        descriptor["helpUri"] = extras["helpUri"]
+        descriptor["help"] = extras["help"]
+        descriptor["properties"].update(extras["properties"])
+        # GitHub shows at most 1024 characters of a description: a longer rationale is
+        # shortened there and given whole in the help.
+        full = descriptor["fullDescription"]["text"]
+        if len(full) > DESCRIPTION_LIMIT:
+            descriptor["fullDescription"]["text"] = full[: DESCRIPTION_LIMIT - 1] + "\u2026"
+            descriptor["help"]["text"] = f"{full}\n\n{descriptor['help']['text']}"
+            descriptor["help"]["markdown"] = f"{full}\n\n{descriptor['help']['markdown']}"
+    sites = {stack.template_path: creation_sites(stack) for stack in scan.stacks}
+    for result, finding, baseline_reason in zip(run["results"], findings, reasons, strict=True):
+        physical = result["locations"][0]["physicalLocation"]
+        region = template_map(finding.template_path).region(
+            finding.logical_id, finding.property_path
+        )
+        if region is not None:
+            physical["region"] = region.sarif()
+        identity = fingerprint(finding)
+        result["partialFingerprints"] = {
+            FINGERPRINT_KEY: identity,
+            "primaryLocationLineHash": f"{identity[:16]}:1",
+        }
+        result["properties"]["propertyPath"] = finding.property_path
+        result["properties"]["docs"] = rule_doc_url(finding.rule.id)
+        site = sites.get(finding.template_path, {}).get(finding.logical_id)
+        if site is not None:
+            result["relatedLocations"] = [
+                {
+                    "id": 1,
+                    "message": {"text": f"{finding.location} is created here (CDK stack trace)"},
+                    "physicalLocation": {
+                        "artifactLocation": _source_location(site, scan.base, base_id),
+                        "region": {"startLine": site.line, "startColumn": site.column},
+                    },
+                }
+            ]
+        if finding.acknowledged:
+            result["suppressions"] = [
+                {
+                    "kind": "inSource",
+                    "status": "accepted",
+                    "justification": finding.acknowledged_reason,
+                }
+            ]
+        elif baseline_reason is not None:
+            result["suppressions"] = [
+                {"kind": "external", "status": "accepted", "justification": baseline_reason}
+            ]
+    return sarif
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -118,7 +563,8 @@ def render_table(scan: Scan, *, fail_on: str = "error") -> str:
     """Findings grouped by stack, then pillar; then skipped rules, coverage and the totals.
 
     ``ERROR?``/``WARN?`` mark *cannot verify* findings (a value known only at deploy time).
-    Each stack starts with its coverage line; the total coverage precedes the totals.
+    Each stack starts with its coverage line; the total coverage precedes the totals. Each
+    finding ends with a ``docs:`` link; baselined findings have their own section.
     """
     evaluation = scan.evaluation
     by_stack: dict[str, list[Finding]] = defaultdict(list)
@@ -151,6 +597,15 @@ def render_table(scan: Scan, *, fail_on: str = "error") -> str:
                     out.append(f"           acknowledged: {finding.acknowledged_reason}")
                 else:
                     out.append(f"           fix: {finding.rule.fix}")
+                out.append(f"           docs: {rule_doc_url(finding.rule.id)}")
+    # Baselined findings outside the evaluation (the CLI lists the others after the table).
+    extra = scan.extra_baselined()
+    if extra:
+        out += ["", "Baselined (accepted by the baseline, not counted)"]
+        for finding, reason in extra:
+            out.append(f"  {finding.rule.id:<13}{finding.location} [{finding.logical_id}]")
+            out.append(f"           baselined: {reason}")
+            out.append(f"           docs: {rule_doc_url(finding.rule.id)}")
     if scan.skipped:
         out += ["", "Skipped rules (not run)"]
         out += [f"  {rid:<13}{why}" for rid, why in scan.skipped.items()]
@@ -164,8 +619,9 @@ def render_table(scan: Scan, *, fail_on: str = "error") -> str:
         "",
         f"Coverage: {coverage_line(coverage)}",
         f"{len(evaluation.errors)} error(s), {len(evaluation.warnings)} warning(s), "
-        f"{len(evaluation.acknowledged)} acknowledged, {len(scan.skipped)} rule(s) skipped "
-        f"(--fail-on {fail_on})",
+        f"{len(evaluation.acknowledged)} acknowledged, "
+        + (f"{len(extra)} baselined, " if extra else "")
+        + f"{len(scan.skipped)} rule(s) skipped (--fail-on {fail_on})",
     ]
     return "\n".join(out) + "\n"
 
@@ -186,18 +642,23 @@ def _xml_text(text: str) -> str:
 def render_junit(scan: Scan, *, fail_on: str = "error") -> str:
     r"""JUnit XML: a suite per stack, a test case per (rule, resource) checked.
 
-    An error is a ``<failure>``. A warning is a ``<failure>`` only with ``--fail-on
-    warning``; otherwise it is ``<skipped message="warning: ...">`` (the check found
-    something, but it does not fail the build, and CI tools count a skipped case as
-    neither passed nor failed, which is what the exit code 0 says). An acknowledged finding
-    and every check of a rule left out with ``--skip-rule`` are ``<skipped>`` with the
-    reason; a passed check is an empty test case. Findings not about a checked resource
-    (``SC-CFN-1``: a template that cannot be judged in full) get a case of their own.
-    Characters XML cannot hold (control characters in a name or message) are written
-    escaped, as ``\x00``.
+    Only a *blocking* finding is a ``<failure>``: one that makes the scan exit 1 under
+    *fail_on* (an unacknowledged error with ``--fail-on error``, any unacknowledged
+    finding with ``--fail-on warning``, none with ``--fail-on never``), so the XML and the
+    exit code always agree. A finding that does not block (a warning, by default) leaves
+    its test case passed, with notes: ``<properties>`` (``finding.severity``,
+    ``finding.status``, ``finding.blocking`` = ``false``, ``finding.docs``) and a
+    ``<system-out>`` with each message, the fix and the documentation link. An
+    acknowledged or baselined finding and every check of a rule left out with
+    ``--skip-rule`` are ``<skipped>`` with the reason (``acknowledged: ...``,
+    ``baselined: ...``); a passed check is an empty test case. Findings not about a
+    checked resource (``SC-CFN-1``: a template that cannot be judged in full) get a case of
+    their own. Characters XML cannot hold (control characters in a name or message) are
+    written escaped, as ``\x00``.
     """
+    baselined = dict(scan.baselined)
     found: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
-    for finding in scan.evaluation.findings:
+    for finding in (*scan.evaluation.findings, *dict(scan.extra_baselined())):
         found[(finding.template_path, finding.logical_id, finding.rule.id)].append(finding)
     skipped = [RULES_BY_ID[rid] for rid, why in scan.skipped.items() if why == SKIPPED_BY_OPTION]
     everything = [*scan.rules, *skipped]
@@ -212,7 +673,7 @@ def render_junit(scan: Scan, *, fail_on: str = "error") -> str:
             placed.add(check)
             own = found.get(check, [])
             cases[stack.template_path].append(
-                _case(scan, stack, logical_id, where, rule, own, fail_on)
+                _case(scan, stack, logical_id, where, rule, own, fail_on, baselined)
             )
     for check, own in found.items():
         holder = by_template.get(check[0])
@@ -220,7 +681,7 @@ def render_junit(scan: Scan, *, fail_on: str = "error") -> str:
             first = own[0]
             where = first.construct_path
             cases[check[0]].append(
-                _case(scan, holder, first.logical_id, where, first.rule, own, fail_on)
+                _case(scan, holder, first.logical_id, where, first.rule, own, fail_on, baselined)
             )
     root = ET.Element("testsuites", name=PLUGIN_NAME)
     totals = {"tests": 0, "failures": 0, "skipped": 0}
@@ -279,6 +740,13 @@ def _coverage_properties(suite: ET.Element, covered: StackCoverage, line: str) -
         ET.SubElement(properties, "property", name=name, value=value)
 
 
+def blocks(finding: Finding, fail_on: str) -> bool:
+    """Whether an (unacknowledged, not baselined) finding makes the scan exit 1."""
+    if finding.acknowledged:
+        return False
+    return fail_on == "warning" or (fail_on == "error" and finding.severity is Severity.ERROR)
+
+
 def _case(
     scan: Scan,
     stack: StackTemplate,
@@ -287,7 +755,9 @@ def _case(
     rule: Rule,
     findings: list[Finding],
     fail_on: str = "error",
+    baselined: Mapping[Finding, str] | None = None,
 ) -> ET.Element:
+    baselined = baselined or {}
     where = construct_path or f"{stack.stack_path}/{logical_id}"
     case = ET.Element(
         "testcase",
@@ -300,21 +770,38 @@ def _case(
         case.set("line", str(template_line(findings[0])))
     if rule.id in scan.skipped:
         ET.SubElement(case, "skipped", message=scan.skipped[rule.id])
-    elif findings and all(f.acknowledged for f in findings):
-        ET.SubElement(case, "skipped", message=f"acknowledged: {findings[0].acknowledged_reason}")
-    elif findings:
-        messages = [f"{f.status}: {f.message}" for f in findings if not f.acknowledged]
-        if all(f.severity is Severity.WARNING for f in findings) and fail_on != "warning":
-            warning = ET.SubElement(case, "skipped", message="warning: " + "; ".join(messages))
-            warning.text = "\n".join([*messages, f"Fix: {rule.fix}"])
-            return case
+        return case
+    live = [f for f in findings if not f.acknowledged and f not in baselined]
+    docs = rule_doc_url(rule.id)
+    notes = [f"{f.severity} ({f.status}): {f.message}" for f in live]
+    detail = "\n".join([*notes, f"Fix: {rule.fix}", f"Docs: {docs}"])
+    failing = [f for f in live if scan.is_blocking(f, fail_on)]
+    if failing:
         failure = ET.SubElement(
             case,
             "failure",
-            message="; ".join(messages),
-            type=f"{rule.id} ({_worst(findings)})",
+            message="; ".join(f"{f.status}: {f.message}" for f in failing),
+            type=f"{rule.id} ({_worst(failing)})",
         )
-        failure.text = "\n".join([*messages, f"Fix: {rule.fix}"])
+        failure.text = detail
+    elif live:
+        properties = ET.SubElement(case, "properties")
+        for name, value in (
+            ("finding.severity", str(_worst(live))),
+            ("finding.status", ", ".join(dict.fromkeys(str(f.status) for f in live))),
+            ("finding.blocking", "false"),
+            ("finding.docs", docs),
+        ):
+            ET.SubElement(properties, "property", name=name, value=value)
+        ET.SubElement(case, "system-out").text = detail
+    elif findings:
+        first = findings[0]
+        reason = (
+            f"acknowledged: {first.acknowledged_reason}"
+            if first.acknowledged
+            else f"baselined: {baselined[first]}"
+        )
+        ET.SubElement(case, "skipped", message=reason)
     return case
 
 
@@ -331,32 +818,61 @@ def _cell(values: tuple[str, ...]) -> str:
     return ", ".join(values) if values else "-"
 
 
-def render_rules(rules: tuple[Rule, ...], fmt: str) -> str:
-    """The rule catalogue as a table, JSON or a Markdown table."""
+#: The width the ``rules`` table fits: a 100-column terminal.
+RULES_WIDTH = 100
+
+
+def render_rules(rules: tuple[Rule, ...], fmt: str, width: int = RULES_WIDTH) -> str:
+    """The rule catalogue as a table, JSON or a Markdown table, each linking the docs.
+
+    The table fits *width* columns: id, pillar, severity and the title (wrapped), then the
+    equivalent controls (FSBP, cdk-nag, checkov) on indented lines of their own.
+    JSON adds ``docs`` to each rule; Markdown links each id to its documentation.
+    """
     if fmt == "json":
-        return json.dumps([rule_metadata(r) for r in rules], indent=2) + "\n"
-    header = ("ID", "Pillar", "Severity", "Title", "FSBP", "cdk-nag", "checkov")
-    rows = [
-        (
-            r.id,
-            str(r.pillar),
-            str(r.severity),
-            r.title,
-            _cell(r.fsbp),
-            _cell(r.cdk_nag),
-            _cell(r.checkov),
+        return (
+            json.dumps([{**rule_metadata(r), "docs": rule_doc_url(r.id)} for r in rules], indent=2)
+            + "\n"
         )
-        for r in rules
-    ]
     if fmt == "markdown":
+        header = ("ID", "Pillar", "Severity", "Title", "FSBP", "cdk-nag", "checkov")
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        lines += [
+            f"| [{r.id}]({rule_doc_url(r.id)}) | {r.pillar} | {r.severity} | {r.title} | "
+            f"{_cell(r.fsbp)} | {_cell(r.cdk_nag)} | {_cell(r.checkov)} |"
+            for r in rules
+        ]
         return "\n".join(lines) + "\n"
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    return (
-        "\n".join(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            for row in [header, *rows]
+    heading = ("ID", "Pillar", "Severity")
+    cells = [(r.id, str(r.pillar), str(r.severity)) for r in rules]
+    widths = [max(len(row[i]) for row in [heading, *cells]) for i in range(3)]
+    indent = sum(widths) + 2 * len(widths)
+    room = max(width - indent, 20)
+    pad = " " * indent
+
+    def first(row: tuple[str, str, str]) -> str:
+        return "".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=True))
+
+    out = [(first(heading) + "Title / equivalent controls").rstrip()]
+    for rule, row in zip(rules, cells, strict=True):
+        title = textwrap.wrap(rule.title, room, break_on_hyphens=False) or [""]
+        out.append(first(row) + title[0])
+        out += [pad + line for line in title[1:]]
+        equivalents = "; ".join(
+            f"{name} {', '.join(values)}"
+            for name, values in (
+                ("FSBP", rule.fsbp),
+                ("cdk-nag", rule.cdk_nag),
+                ("checkov", rule.checkov),
+            )
+            if values
         )
-        + "\n"
-    )
+        if equivalents:
+            # Under the row, indented less than the title: the longest cdk-nag id fits.
+            out += [
+                "    " + line
+                for line in textwrap.wrap(
+                    equivalents, width - 4, break_on_hyphens=False, break_long_words=False
+                )
+            ]
+    return "\n".join(line.rstrip() for line in out) + "\n"

@@ -8,7 +8,7 @@ a cloud assembly.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -95,12 +95,69 @@ class Rule:
     cdk_nag: tuple[str, ...] = ()
     checkov: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Refuse a rule whose fields are of the wrong kind, naming the rule and the field.
+
+        Raises
+        ------
+        SecureConstructsError
+            One line per bad field (code ``SC-RULE-5``), e.g. a pillar given as a string.
+        """
+        problems = list(_field_problems(self))
+        if problems:
+            from aspects.errors import Issue, SecureConstructsError
+
+            name = f"rule {self.id}" if isinstance(self.id, str) and self.id else "rule"
+            raise SecureConstructsError(
+                f"Rule({self.id!r})",
+                [
+                    Issue("SC-RULE-5", f"{name}.{what}", message, fix)
+                    for what, message, fix in problems
+                ],
+            )
+
     @property
     def acknowledgment_id(self) -> str:
         """The id to pass to ``Validations.of(scope).acknowledge(...)`` for this rule."""
         from aspects.constants import PLUGIN_NAME
 
         return f"{PLUGIN_NAME}::{self.id}"
+
+
+def _field_problems(rule: Rule) -> Iterator[tuple[str, str, str]]:
+    """(field, what is wrong, fix) for each field of *rule* of the wrong kind."""
+    if not isinstance(rule.id, str) or not rule.id.strip():
+        yield "id", f"{rule.id!r} is not a rule id.", "give the rule an id such as 'ACME-S3-1'."
+    for name in ("title", "rationale", "fix"):
+        value = getattr(rule, name)
+        if not isinstance(value, str) or not value.strip():
+            yield name, f"{value!r} is not a sentence.", f"say the rule's {name} in words."
+    if not isinstance(rule.pillar, Pillar):
+        choices = ", ".join(f"Pillar.{p.name}" for p in Pillar)
+        yield "pillar", f"{rule.pillar!r} is not a Pillar.", f"use one of {choices}."
+    if not isinstance(rule.severity, Severity):
+        yield (
+            "severity",
+            f"{rule.severity!r} is not a Severity.",
+            "use Severity.ERROR (fails synthesis) or Severity.WARNING (reported).",
+        )
+    types = rule.resource_types
+    if not isinstance(types, tuple) or not all(isinstance(t, str) and "::" in t for t in types):
+        yield (
+            "resource_types",
+            f"{types!r} is not a tuple of CloudFormation types.",
+            "pass a tuple such as ('AWS::S3::Bucket',) (mind the comma).",
+        )
+    if not callable(rule.check):
+        yield "check", f"{rule.check!r} is not callable.", "pass a function of one ResourceView."
+    for name in ("fsbp", "nist_800_53", "cdk_nag", "checkov"):
+        value = getattr(rule, name)
+        if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+            yield (
+                name,
+                f"{value!r} is not a tuple of ids.",
+                "pass a tuple of strings, e.g. ('S3.5',).",
+            )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,15 @@ import aws_cdk as cdk
 import jsii
 
 from aspects.assembly import with_nested
+from aspects.baseline import (
+    Adoption,
+    Baseline,
+    FailOn,
+    audit_acknowledgments,
+    decide,
+    finding_states,
+    stricter,
+)
 from aspects.constants import (
     ACKNOWLEDGED_RULES_METADATA,
     PLUGIN_NAME,
@@ -40,7 +49,9 @@ GATE_LISTED = 25
 #: The logical id the gate violation names: no template holds it (see gate_violation).
 GATE_LOGICAL_ID = "SecureConstructsGuardrailsGate"
 
-_ATTRIBUTE = "_secure_constructs_guardrails_plugin"
+#: The attribute of the App (or root Stage) that holds its one guardrails plugin.
+PLUGIN_ATTRIBUTE = "_secure_constructs_guardrails_plugin"
+_ATTRIBUTE = PLUGIN_ATTRIBUTE
 
 
 def selection_for(stack_path: str, scopes: Mapping[str, Iterable[Pillar]]) -> Selection:
@@ -75,7 +86,16 @@ class GuardrailsPlugin:
         self._closed: set[str] = set()
         #: Types accepted as not judged, with the reason (allow_unjudged of every scope).
         self._allow_unjudged: dict[str, str] = {}
+        #: Scope -> when its findings block (the stricter level wins where scopes overlap).
+        self._fail_on: dict[str, list[tuple[frozenset[Pillar], FailOn]]] = {}
+        #: The app's baseline (one per app, like the thresholds).
+        self._baseline: Baseline | None = None
         self.last_evaluation: Evaluation | None = None
+        #: What blocked, what a baseline accepted, what is stale (last validation).
+        self.last_adoption: Adoption | None = None
+        #: The SecurityGuardrails registered with CDK as a plugin that runs this one (None
+        #: when Aspects or apply() registered it).
+        self.registered_by: object | None = None
 
     @property
     def name(self) -> str:
@@ -100,6 +120,8 @@ class GuardrailsPlugin:
         *,
         fail_on_unjudged: bool = False,
         allow_unjudged: Mapping[str, str] | None = None,
+        fail_on: FailOn | None = None,
+        baseline: Baseline | None = None,
     ) -> None:
         """Check stacks at or below *scope_path* against the rules of *pillars*.
 
@@ -107,8 +129,28 @@ class GuardrailsPlugin:
         for different thresholds are refused rather than one silently winning.
         *fail_on_unjudged* makes the resources at or below *scope_path* that no rule
         judged errors; *allow_unjudged* (type -> reason, already checked) accepts types for
-        the whole app (the entries of every guardrails of the app together).
+        the whole app (the entries of every guardrails of the app together). *fail_on*
+        says when the findings of this scope block (default: errors); where scopes
+        overlap, the stricter level wins. *baseline* applies to the whole app: two
+        guardrails of one app with different baselines are refused (``SC-GUARD-7``).
         """
+        if baseline is not None:
+            if self._baseline is not None and self._baseline != baseline:
+                raise SecureConstructsError(
+                    "SecurityGuardrails",
+                    [
+                        Issue(
+                            "SC-GUARD-7",
+                            "baseline",
+                            f"the guardrails at {scope_path or '<app>'!r} use another baseline "
+                            f"({baseline.source or 'in memory'}) than guardrails already added "
+                            f"to this app ({self._baseline.source or 'in memory'}).",
+                            "pass the same baseline file to every SecurityGuardrails of an app.",
+                        )
+                    ],
+                )
+            self._baseline = baseline
+        self._fail_on.setdefault(scope_path, []).append((pillars, fail_on or FailOn()))
         if settings is not None:
             if self._settings is not None and self._settings != settings:
                 raise SecureConstructsError(
@@ -134,6 +176,51 @@ class GuardrailsPlugin:
     def settings(self) -> Thresholds:
         """The thresholds the rules apply (the baseline unless an Aspect tightened them)."""
         return self._settings or DEFAULT
+
+    def level_of(self, finding: Finding) -> str:
+        """The fail-on level of *finding*: the strictest of the scopes that hold it.
+
+        Scopes that run the finding's pillar decide; a finding of no pillar a scope runs
+        (``SC-COV-1``, ``SC-CFN-1``) takes the strictest level of the scopes that hold it,
+        else of the app.
+        """
+        where = finding.construct_path or finding.stack_path
+        holding = [
+            (pillars, policy)
+            for scope, policies in self._fail_on.items()
+            if in_scope(where, scope) or in_scope(finding.stack_path, scope)
+            for pillars, policy in policies
+        ]
+        everything = [entry for policies in self._fail_on.values() for entry in policies]
+        for candidates in (
+            [entry for entry in holding if finding.rule.pillar in entry[0]],
+            holding,
+            everything,
+        ):
+            if candidates:
+                level = "never"
+                for _pillars, policy in candidates:
+                    level = stricter(level, policy.level(finding.rule.pillar))
+                return level
+        return "error"
+
+    def policy(self) -> tuple[str, dict[str, object]]:
+        """The fail-on policy in words and as data (per scope when they differ)."""
+        scopes = {
+            scope or "<app>": [policy for _pillars, policy in policies]
+            for scope, policies in sorted(self._fail_on.items())
+        }
+        distinct = {policy for policies in scopes.values() for policy in policies}
+        if len(distinct) <= 1:
+            only = next(iter(distinct), FailOn())
+            return only.describe(), only.data()
+        text = "; ".join(
+            f"{scope}: {', '.join(p.describe() for p in policies)}"
+            for scope, policies in scopes.items()
+        )
+        return f"per scope ({text})", {
+            "scopes": {scope: [p.data() for p in policies] for scope, policies in scopes.items()}
+        }
 
     def rules_for(self, stack: StackTemplate) -> Selection:
         """The rules for a stack: the scopes that contain it, and scopes inside it."""
@@ -172,51 +259,72 @@ class GuardrailsPlugin:
         evaluation = with_unjudged(
             evaluation, closed=sorted(self._closed), allow_unjudged=self._allow_unjudged
         )
+        # Acknowledgments' terms (until=, property=), then what blocks: fail_on, baseline.
+        evaluation, audit = audit_acknowledgments(evaluation, stacks)
+        words, data = self.policy()
+        adoption = decide(
+            evaluation,
+            level_of=self.level_of,
+            policy=words,
+            baseline=self._baseline,
+            acknowledgments=audit,
+            policy_data=data,
+        )
         self.last_evaluation = evaluation
-        reports = write_reports(evaluation, outdir) if stacks else ()
-        print(
-            summary(evaluation, reports, _maybe_hidden(evaluation, outdir)),
-            file=sys.stderr,
-            flush=True,
-        )
-        violations = [_violation(f) for f in evaluation.findings]
-        if evaluation.errors:
-            violations.append(gate_violation(evaluation, stacks[0].template_path))
+        self.last_adoption = adoption
+        reports = write_reports(evaluation, outdir, adoption=adoption) if stacks else ()
+        text = summary(evaluation, reports, _maybe_hidden(evaluation, outdir, adoption.blocking))
+        print("\n".join([text, *adoption.lines()]), file=sys.stderr, flush=True)
+        states = finding_states(adoption)
+        violations = [_violation(f, states.get(id(f))) for f in evaluation.findings]
+        if adoption.blocking:
+            violations.append(
+                gate_violation(evaluation, stacks[0].template_path, adoption.blocking)
+            )
         return cdk.PolicyValidationPluginReport(
-            success=not evaluation.errors, violations=violations
+            success=not adoption.blocking, violations=violations
         )
 
 
-def _maybe_hidden(evaluation: Evaluation, outdir: Path) -> list[Finding]:
+def _maybe_hidden(
+    evaluation: Evaluation, outdir: Path, blocking: Sequence[Finding] | None = None
+) -> list[Finding]:
     """Blocking findings the CDK CLI may not print.
 
     Its report shows only the violations of the stacks it selected (never those of a
-    nested Stage), and none that CDK suppressed.
+    nested Stage), and none that CDK suppressed. *blocking*: default, the errors.
     """
     waived = {ack.ack_id for ack in evaluation.ignored_acknowledgments}
     top = outdir.resolve()
     return [
         f
-        for f in evaluation.errors
+        for f in (evaluation.errors if blocking is None else blocking)
         if Path(f.template_path).resolve().parent != top
         or f.ignored_acknowledgment is not None
         or f.rule.acknowledgment_id in waived
     ]
 
 
-def gate_violation(evaluation: Evaluation, template_path: str) -> cdk.PolicyViolation:
+def gate_violation(
+    evaluation: Evaluation, template_path: str, blocking: Sequence[Finding] | None = None
+) -> cdk.PolicyViolation:
     """One fatal violation without resources that fails synthesis on every path.
 
-    It lists the blocking findings (so the message is whole even where CDK filtered or
-    suppressed the per-finding violations), every resource type that ``fail_on_unjudged``
-    made an error, and the acknowledgments that were not honoured.
+    It lists the blocking findings (*blocking*; default: the unacknowledged errors) so the
+    message is whole even where CDK filtered or suppressed the per-finding violations,
+    every resource type that ``fail_on_unjudged`` made an error, and the acknowledgments
+    that were not honoured (expired ones included).
     """
-    errors = evaluation.errors
+    errors = tuple(evaluation.errors if blocking is None else blocking)
     unjudged = [f for f in errors if f.rule is UNJUDGED_RULE]
+    what = (
+        "unacknowledged guardrail error(s)"
+        if all(f.severity is Severity.ERROR for f in errors)
+        else "blocking guardrail finding(s)"  # fail_on="warning"
+    )
     lines = [
-        f"{len(errors)} unacknowledged guardrail error(s) in {len(evaluation.stacks)} "
-        "stack(s); synthesis fails until each is fixed or acknowledged with a reason on its "
-        "stack or construct:"
+        f"{len(errors)} {what} in {len(evaluation.stacks)} stack(s); synthesis fails until "
+        "each is fixed or acknowledged with a reason on its stack or construct:"
     ]
     lines += [f"  {f.rule.id} {f.location}: {f.message}" for f in errors[:GATE_LISTED]]
     if len(errors) > GATE_LISTED:
@@ -296,13 +404,29 @@ def _ours(construct: Any, path: str) -> list[IgnoredAcknowledgment]:
     return out
 
 
-def _violation(finding: Finding) -> cdk.PolicyViolation:
+#: What CDK's report says of a finding that does not block (see :func:`_violation`).
+_NOT_BLOCKING = {
+    "baselined": "does not block: baselined",
+    "not-blocking": "does not block: below fail_on",
+}
+
+
+def _violation(finding: Finding, state: str | None = None) -> cdk.PolicyViolation:
+    """The CDK violation of a finding; *state* is its adoption state (``baselined``...).
+
+    A finding that does not block is given to CDK as a warning, its description saying so:
+    once an app holds any acknowledgment, CDK fails synthesis on every error violation.
+    """
     prefix = "cannot verify: " if finding.status is Status.CANNOT_VERIFY else ""
+    severity = "error" if finding.severity is Severity.ERROR else "warning"
+    if state in _NOT_BLOCKING:
+        prefix = f"({finding.severity}, {_NOT_BLOCKING[state]}) {prefix}"
+        severity = "warning"
     return cdk.PolicyViolation(
         rule_name=finding.rule.id,
         description=f"[{finding.rule.id}] {finding.rule.title}: {prefix}{finding.message}",
         fix=finding.rule.fix,
-        severity="error" if finding.severity is Severity.ERROR else "warning",
+        severity=severity,
         rule_metadata={"pillar": str(finding.rule.pillar), "status": str(finding.status)},
         violating_resources=[
             cdk.PolicyViolatingResource(

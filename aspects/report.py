@@ -21,13 +21,16 @@ import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aspects.constants import PLUGIN_NAME, REPORT_JSON, REPORT_SARIF, VERSION
 from aspects.coverage import Coverage, StackCoverage, reason_for
 from aspects.engine import Evaluation
 from aspects.model import Finding, Rule, Severity
 from aspects.rules import RULES_BY_ID
+
+if TYPE_CHECKING:
+    from aspects.baseline import Adoption
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/secure-constructs/secure-constructs"
@@ -158,13 +161,18 @@ def _nothing_data(counts: Mapping[str, int]) -> list[dict[str, Any]]:
 
 
 def to_json(
-    evaluation: Evaluation, base: Path, *, skipped: Mapping[str, str] | None = None
+    evaluation: Evaluation,
+    base: Path,
+    *,
+    skipped: Mapping[str, str] | None = None,
+    adoption: Adoption | None = None,
 ) -> dict[str, Any]:
     """The machine-readable findings report.
 
     *skipped* (rule id -> why it did not run) adds ``skippedRules``, so a rule left out of a
     scan is visible in the report rather than silently absent. ``coverage`` is
-    :func:`coverage_data`; the summary repeats its counts.
+    :func:`coverage_data`; the summary repeats its counts. *adoption* adds what blocked
+    (:func:`add_adoption`).
     """
     coverage = evaluation.coverage
     report: dict[str, Any] = {
@@ -191,7 +199,27 @@ def to_json(
     }
     if skipped is not None:
         report["skippedRules"] = [{"id": rid, "reason": why} for rid, why in skipped.items()]
+    if adoption is not None:
+        add_adoption(report, evaluation, adoption)
     return report
+
+
+def add_adoption(report: dict[str, Any], evaluation: Evaluation, adoption: Adoption) -> None:
+    """Add what blocked to a JSON report of *evaluation* (findings in the same order).
+
+    Each finding gets ``blocking`` and ``baselined``; the ``adoption`` section holds the
+    fail-on policy, the findings that did not block, the baseline (baselined findings,
+    stale entries) and the stale and expired acknowledgments
+    (:func:`aspects.baseline.adoption_data`).
+    """
+    from aspects.baseline import adoption_data, finding_states
+
+    states = finding_states(adoption)
+    for row, finding in zip(report["findings"], evaluation.findings, strict=True):
+        state = states.get(id(finding))
+        row["blocking"] = state == "blocking"
+        row["baselined"] = state == "baselined"
+    report["adoption"] = adoption_data(adoption)
 
 
 @cache
@@ -384,16 +412,26 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def write_reports(evaluation: Evaluation, directory: Path) -> tuple[Path, Path]:
+def write_reports(
+    evaluation: Evaluation, directory: Path, *, adoption: Adoption | None = None
+) -> tuple[Path, Path]:
     """Write the JSON and SARIF reports into *directory* (the cloud assembly).
 
     One JSON document per line (no indentation): Python's C encoder only runs without
     indentation, which keeps writing the reports of a large app off the synthesis time.
+    *adoption* (what blocked) adds the JSON ``adoption`` section and, in SARIF, each
+    result's ``properties.blocking`` and, with a baseline, its ``baselineState``.
     """
     json_path = directory / REPORT_JSON
     sarif_path = directory / REPORT_SARIF
-    write_atomically(json_path, json.dumps(to_json(evaluation, directory)) + "\n")
-    write_atomically(sarif_path, json.dumps(to_sarif(evaluation, directory)) + "\n")
+    report = to_json(evaluation, directory, adoption=adoption)
+    write_atomically(json_path, json.dumps(report) + "\n")
+    sarif = to_sarif(evaluation, directory)
+    if adoption is not None:
+        from aspects.baseline import mark_sarif
+
+        mark_sarif(sarif, evaluation.findings, adoption)
+    write_atomically(sarif_path, json.dumps(sarif) + "\n")
     return json_path, sarif_path
 
 

@@ -2,25 +2,39 @@
 
 >>> evaluation = check(stack)            # synthesizes the app once
 >>> assert_clean(stack)                  # raises AssertionError listing every finding
+>>> check_template(template, rules=[MY_RULE])   # a template dict, no CDK (custom rules)
+
+``check`` and ``assert_clean`` take ``extra_rules=`` (your own rules, run beside the
+built-in ones); ``check_template`` runs the given rules (default: all built-in ones) on a
+template dict and, unlike the guardrails, re-raises a custom check's exception so the
+test shows the rule's traceback (see ``docs/custom-rules.md``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-import aws_cdk as cdk
-from constructs import IConstruct
+from aspects.custom_rules import RuleFailure, extend_selection, prepare_rules
+from aspects.index import StackTemplate
+from aspects.model import Rule
+
+if TYPE_CHECKING:
+    from constructs import IConstruct
 
 from aspects.assembly import load_assembly
+from aspects.baseline import audit_acknowledgments
 from aspects.coverage import check_allow_unjudged, with_unjudged
 from aspects.engine import Evaluation, evaluate
 from aspects.errors import SecureConstructsError
 from aspects.model import Pillar
-from aspects.plugin import selection_for
+from aspects.rules import ALL_RULES
 from aspects.settings import DEFAULT, Thresholds
 
 
 def _outdir(scope: IConstruct) -> str:
+    import aws_cdk as cdk  # here: check_template works without CDK
+
     root = scope.node.root
     if not isinstance(root, cdk.Stage):
         raise TypeError(f"{scope.node.path!r} is not inside an App or Stage")
@@ -39,6 +53,7 @@ def check(
     settings: Thresholds = DEFAULT,
     fail_on_unjudged: bool = False,
     allow_unjudged: Mapping[str, str] | None = None,
+    extra_rules: Iterable[Rule] = (),
 ) -> Evaluation:
     """Synthesize the app that holds *scope* and evaluate what is at or below it.
 
@@ -51,16 +66,29 @@ def check(
     thresholds to apply (the baseline by default). *fail_on_unjudged* and *allow_unjudged*
     are those of :class:`aspects.SecurityGuardrails`: with the first, every resource no
     rule judged is an error finding (``SC-COV-1``). ``evaluation.coverage`` holds the
-    coverage either way.
+    coverage either way. *extra_rules* (your own rules, :class:`aspects.Rule`) run beside the
+    built-in rules on *scope*; they are checked first (``SC-RULE-*``).
     """
+    from aspects.plugin import selection_for  # imports aws_cdk: only where CDK is used
+
     accepted, issues = check_allow_unjudged(allow_unjudged)
     if issues:
         raise SecureConstructsError("check()", issues)
-    scopes = {scope.node.path: frozenset(pillars)}
+    chosen = frozenset(pillars)
+    extra = {scope.node.path: prepare_rules(extra_rules, "check()", pillars=chosen)}
+    scopes = {scope.node.path: chosen}
     stacks = load_assembly(_outdir(scope))
-    evaluation = evaluate(stacks, lambda s: selection_for(s.stack_path, scopes), settings=settings)
+    evaluation = evaluate(
+        stacks,
+        lambda s: extend_selection(selection_for(s.stack_path, scopes), s.stack_path, extra),
+        settings=settings,
+    )
     closed = [scope.node.path] if fail_on_unjudged else []
-    return with_unjudged(evaluation, closed=closed, allow_unjudged=accepted)
+    evaluation = with_unjudged(evaluation, closed=closed, allow_unjudged=accepted)
+    # The terms of acknowledge(..., until=, property=) apply as in synthesis: an expired or
+    # narrower acknowledgment leaves the finding unacknowledged.
+    evaluation, _audit = audit_acknowledgments(evaluation, stacks)
+    return evaluation
 
 
 def assert_clean(
@@ -70,6 +98,7 @@ def assert_clean(
     allow_warnings: bool = False,
     fail_on_unjudged: bool = False,
     allow_unjudged: Mapping[str, str] | None = None,
+    extra_rules: Iterable[Rule] = (),
 ) -> Evaluation:
     """Fail with every finding listed unless the stacks at or below *scope* are clean.
 
@@ -81,9 +110,53 @@ def assert_clean(
         pillars=pillars,
         fail_on_unjudged=fail_on_unjudged,
         allow_unjudged=allow_unjudged,
+        extra_rules=extra_rules,
     )
     bad = evaluation.errors + (() if allow_warnings else evaluation.warnings)
     if bad:
         lines = "\n".join(f"  {f.rule.id} {f.location} ({f.logical_id}): {f.message}" for f in bad)
         raise AssertionError(f"{len(bad)} guardrail finding(s):\n{lines}")
+    return evaluation
+
+
+def check_template(
+    template: Mapping[str, Any],
+    rules: Iterable[Rule] | None = None,
+    *,
+    settings: Thresholds = DEFAULT,
+    stack_path: str = "Stack",
+    metadata: Mapping[str, list[Mapping[str, Any]]] | None = None,
+    raise_rule_errors: bool = True,
+) -> Evaluation:
+    """Run *rules* on one CloudFormation template given as a dict (no synthesis, no files).
+
+    Parameters
+    ----------
+    template:
+        The template (``{"Resources": {...}}``), as ``json.load`` gives it.
+    rules:
+        The rules to run, built-in or your own (checked first, ``SC-RULE-*``); default:
+        every built-in rule.
+    settings:
+        The thresholds (default: the baseline).
+    stack_path:
+        The stack's construct path the findings name (default ``"Stack"``).
+    metadata:
+        CDK's ``<stack>.metadata.json`` content, if the test needs construct paths or
+        acknowledgments (default: none, findings are located by logical id).
+    raise_rule_errors:
+        Default True: a custom check that raises fails the call with an AssertionError
+        naming the rule and the resource, chained to the original exception (the
+        guardrails instead report it as *cannot verify* and go on). False: return that
+        finding like the guardrails do.
+    """
+    failures: list[RuleFailure] = []
+    chosen = prepare_rules(
+        ALL_RULES if rules is None else rules, "check_template()", failures=failures
+    )
+    stack = StackTemplate(stack_path, f"{stack_path}.template.json", template, metadata or {})
+    evaluation = evaluate([stack], lambda _stack: chosen, settings=settings)
+    if failures and raise_rule_errors:
+        first = failures[0]
+        raise AssertionError(str(first)) from first.exception
     return evaluation

@@ -7,7 +7,9 @@ with hardened defaults, exposes what it creates, and passes the guardrails in
 
 from __future__ import annotations
 
+from aspects.acknowledge import acknowledge
 from aspects.errors import Issue, SecureConstructsError
+from aspects.guardrails import SecurityGuardrails
 from secure_constructs._defaults.sns import WARN_KEY_POLICY_NOT_UPDATED
 from secure_constructs.alb_service import (
     WARN_ALB_DELETION_PROTECTION_DISABLED,
@@ -138,8 +140,10 @@ __all__ = [
     "SecureTopic",
     "SecureVpc",
     "SecurityBaseline",
+    "SecurityGuardrails",
     "SecurityHubOptions",
     "Throttle",
     "TrailOptions",
     "WafOptions",
+    "acknowledge",
 ]

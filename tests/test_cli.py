@@ -337,17 +337,25 @@ def test_sarif_is_valid_and_points_at_the_template_line_of_each_resource(
         physical = result["locations"][0]["physicalLocation"]
         assert physical["artifactLocation"]["uriBaseId"] == "SRCROOT"
         template = Path.cwd() / physical["artifactLocation"]["uri"]
-        line = template.read_text().splitlines()[physical["region"]["startLine"] - 1]
+        lines = template.read_text().splitlines()
+        region = physical["region"]
         logical_id = result["locations"][0]["logicalLocations"][0]["name"]
-        assert line.strip().startswith(f'"{logical_id}": {{')
+        # The region lies inside the resource (its key, or the property the rule judged)
+        # and its snippet is the text of those lines.
+        key = next(i for i, line in enumerate(lines) if line.strip() == f'"{logical_id}": {{')
+        assert key < region["startLine"] <= region["endLine"]
+        assert region["snippet"]["text"] == "\n".join(
+            lines[region["startLine"] - 1 : region["endLine"]]
+        )
         located.add(
             (result["ruleId"], result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"])
         )
     assert located == {(rule, path) for rule, path, _ in EXPECTED if rule != "SC-S3-9"}
     suppressed = {r["ruleId"]: r["suppressions"] for r in run["results"] if "suppressions" in r}
+    # Acknowledgments are written in the app: in-source suppressions.
     assert suppressed == {
-        "SC-S3-2": [{"kind": "external", "justification": SCRATCH}],
-        "SC-KMS-1": [{"kind": "external", "justification": CEREMONY}],
+        "SC-S3-2": [{"kind": "inSource", "status": "accepted", "justification": SCRATCH}],
+        "SC-KMS-1": [{"kind": "inSource", "status": "accepted", "justification": CEREMONY}],
     }
     assert code == 1
 
@@ -365,13 +373,14 @@ def test_sarif_of_a_yaml_template_points_at_yaml_lines(
         # Outside the working directory: an absolute file URI without a base.
         assert physical["artifactLocation"] == {"uri": (DATA / "bucket.yaml").as_uri()}
         found.add((result["ruleId"], lines[physical["region"]["startLine"] - 1]))
+    # The line of the property judged, else of the resource (a companion policy missing).
     assert found == {
-        ("SC-S3-1", "  Logs:"),
-        ("SC-S3-2", "  Logs:"),
+        ("SC-S3-1", "    Properties:"),
+        ("SC-S3-2", "    Properties:"),
         ("SC-S3-4", "  Logs:"),
         ("SC-S3-5", "  Logs:"),
-        ("SC-S3-1", "  Data:"),
-        ("SC-S3-2", "  Data:"),
+        ("SC-S3-1", "              SSEAlgorithm: !If [Encrypt, aws:kms, AES256]"),
+        ("SC-S3-2", "        Status: !Ref Versioning"),
     }
     assert code == 1
 
@@ -492,11 +501,16 @@ def test_rules_lists_the_catalogue_in_three_formats(capsys: pytest.CaptureFixtur
     assert markdown[0] == "| ID | Pillar | Severity | Title | FSBP | cdk-nag | checkov |"
     assert {line.split(" | ")[1] for line in markdown[2:]} == {"in-transit"}
     assert (
-        "| SC-S3-4 | in-transit | error | S3 bucket policies deny requests without TLS | S3.5 | "
-        "AwsSolutions-S10, NIST.800.53.R5-S3BucketSSLRequestsOnly | - |"
+        "| [SC-S3-4](https://github.com/secure-constructs/secure-constructs/blob/main/docs/"
+        "rules.md#sc-s3-4) | in-transit | error | S3 bucket policies deny requests without TLS | "
+        "S3.5 | AwsSolutions-S10, NIST.800.53.R5-S3BucketSSLRequestsOnly | - |"
     ) in markdown
 
     assert main(["rules"]) == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[0].split() == ["ID", "Pillar", "Severity", "Title", "FSBP", "cdk-nag", "checkov"]
-    assert len(table) == len(ALL_RULES) + 1
+    assert table[0].split() == ["ID", "Pillar", "Severity", "Title", "/", "equivalent", "controls"]
+    # One row per rule starting with its id (titles and equivalents wrap under the title).
+    assert [line.split()[0] for line in table[1:] if not line.startswith(" ")] == [
+        r.id for r in ALL_RULES
+    ]
+    assert max(map(len, table)) <= 100

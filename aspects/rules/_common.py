@@ -526,23 +526,59 @@ def _app_key_problems(
 def retention_problems(
     view: ResourceView, allowed: tuple[str, ...] = ("Retain", "RetainExceptOnCreate")
 ) -> Iterator[Problem]:
-    """``DeletionPolicy`` and ``UpdateReplacePolicy`` must keep the data."""
+    """``DeletionPolicy`` and ``UpdateReplacePolicy`` must keep the data: one problem.
+
+    Both attributes protect the same data from the same mistake, so what is wrong with
+    either or both is one finding (and one acknowledgment), naming each attribute at
+    fault; its path is the first of them. An attribute whose value is only known at
+    deploy time is named in that finding, or, if nothing else is wrong, raises
+    :class:`CannotVerify`.
+    """
+    wrong: list[tuple[str, str]] = []  # (attribute, what is wrong with it)
+    unknown: list[tuple[str, CannotVerify]] = []
     for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
         raw = view.resource.get(attribute)
         if raw is None:
-            yield Problem(
-                f"{attribute} is not set, so CloudFormation deletes the {view.type} and its "
-                f"data when it is removed or replaced; set it to {' or '.join(allowed)}",
-                attribute,
-            )
+            wrong.append((attribute, "is not set"))
             continue
-        value = view.literal(raw, attribute)
+        try:
+            value = view.literal(raw, attribute)
+        except CannotVerify as exc:
+            unknown.append((attribute, exc))
+            continue
         if value not in allowed:
-            yield Problem(
-                f"{attribute} is {value!r}; set it to {' or '.join(allowed)} so the data "
-                "survives removal or replacement",
+            wrong.append((attribute, f"is {value!r}"))
+    choice = " or ".join(allowed)
+    if not wrong:
+        if unknown:
+            attribute, why = unknown[0]
+            raise CannotVerify(
+                f"{why.message}; set {attribute} to {choice} so the data survives removal "
+                "or replacement",
                 attribute,
             )
+        return
+    if len(wrong) == 2 and wrong[0][1] == wrong[1][1]:
+        said = f"DeletionPolicy and UpdateReplacePolicy {wrong[0][1].replace('is ', 'are ', 1)}"
+    else:
+        said = " and ".join(f"{attribute} {what}" for attribute, what in wrong)
+    if unknown:
+        said += f" ({unknown[0][0]} is only known at deploy time)"
+    target = "both" if len(wrong) + len(unknown) == 2 else wrong[0][0]
+    yield Problem(
+        f"{said}, so CloudFormation deletes the {view.type} and its data when it is "
+        f"{_when(wrong)}; set {target} to {choice}",
+        wrong[0][0],
+    )
+
+
+def _when(wrong: list[tuple[str, str]]) -> str:
+    attributes = {attribute for attribute, _what in wrong}
+    if attributes == {"DeletionPolicy"}:
+        return "removed from the stack (or the stack is deleted)"
+    if attributes == {"UpdateReplacePolicy"}:
+        return "replaced by an update"
+    return "removed or replaced"
 
 
 # -- resource policies that must deny something ----------------------------------------------

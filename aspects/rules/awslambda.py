@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aspects import cdk_internal
 from aspects.index import AppIndex, ExternalRef, ResourceKey, ResourceView, TemplateIndex
 from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.resolve import may_be_exactly, render
@@ -444,6 +445,27 @@ def _failed_events_kept(r: ResourceView) -> Iterator[Problem]:
     )
 
 
+def _noted(rule_id: str, check: Callable[[ResourceView], Iterable[Problem]]) -> Any:
+    """*check*, whose findings on a CDK-internal function say so and what works.
+
+    CDK's own functions (:mod:`aspects.cdk_internal`) carry hash-like names the user never
+    wrote; the message names the L2 option that created the function and the remedy, or
+    the one way to accept it (:func:`aspects.acknowledge_cdk_internal`).
+    """
+
+    def noted(r: ResourceView) -> Iterator[Problem]:
+        try:
+            problems = list(check(r))
+        except CannotVerify as exc:
+            raise CannotVerify(exc.message + cdk_internal.note(r, rule_id), exc.path) from None
+        if problems:
+            extra = cdk_internal.note(r, rule_id)
+            yield from (Problem(p.message + extra, p.path) for p in problems)
+
+    noted.__doc__ = check.__doc__
+    return noted
+
+
 RULES = (
     Rule(
         id="SC-LAMBDA-1",
@@ -456,7 +478,7 @@ RULES = (
         "needs kms:Decrypt on it and is recorded by CloudTrail.",
         fix="Use SecureFunction, or set environment_encryption to a customer-managed key "
         "(KmsKeyArn).",
-        check=_environment_encrypted,
+        check=_noted("SC-LAMBDA-1", _environment_encrypted),
         nist_800_53=("SC-28", "SC-12"),
         checkov=("CKV_AWS_173",),
     ),
@@ -545,7 +567,7 @@ RULES = (
         rationale="Active tracing records every invocation and its downstream calls, which "
         "an investigation of unexpected access or behaviour relies on.",
         fix="Set tracing=Tracing.ACTIVE (SecureFunction's default).",
-        check=_tracing,
+        check=_noted("SC-LAMBDA-6", _tracing),
         nist_800_53=("AU-12",),
         cdk_nag=("Serverless-LambdaTracing",),
     ),
@@ -560,8 +582,11 @@ RULES = (
         "/aws/lambda/<name> on first invocation, unencrypted and kept forever. A log group "
         "named outside the app cannot be verified.",
         fix="Pass log_group= (LoggingConfig.LogGroup) with an encrypted log group that "
-        "expires (SecureFunction does), or enable @aws-cdk/aws-lambda:useCdkManagedLogGroup.",
-        check=_log_group_declared,
+        "expires (SecureFunction does). The flag @aws-cdk/aws-lambda:useCdkManagedLogGroup "
+        "is no fix: the log group it adds has no KMS key (SC-LOGS-1), and it skips "
+        "cdk.CustomResourceProvider handlers. On CDK's own functions the message names the "
+        "L2 option that works, or aspects.acknowledge_cdk_internal(stack, reason).",
+        check=_noted("SC-LAMBDA-7", _log_group_declared),
         nist_800_53=("AU-9", "AU-11"),
     ),
     Rule(
@@ -581,7 +606,7 @@ RULES = (
         fix="Set dead_letter_queue=sqs.Queue(...) (or dead_letter_queue_enabled=True), or "
         "on_failure=destinations.SqsDestination(queue) on the function or in "
         "configure_async_invoke(...); SecureFunction does the first.",
-        check=_failed_events_kept,
+        check=_noted("SC-LAMBDA-8", _failed_events_kept),
         nist_800_53=("AU-12", "CA-7", "SI-11"),
         cdk_nag=(
             "Serverless-LambdaDLQ",

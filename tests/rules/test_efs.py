@@ -331,11 +331,10 @@ def test_destroyed_file_system_is_flagged(ev: Checked) -> None:
     assert outcomes(ev, "Destroyed") == {("SC-EFS-3", NON_COMPLIANT)}
 
 
-def test_l1_without_removal_policy_is_flagged_for_both_policies(ev: Checked) -> None:
-    assert {(f.rule.id, f.property_path) for f in mine(ev, "L1NoRemovalPolicy")} == {
-        ("SC-EFS-3", "DeletionPolicy"),
-        ("SC-EFS-3", "UpdateReplacePolicy"),
-    }
+def test_l1_without_removal_policy_is_flagged_once_for_both_policies(ev: Checked) -> None:
+    findings = [f for f in mine(ev, "L1NoRemovalPolicy") if f.rule.id == "SC-EFS-3"]
+    assert [f.property_path for f in findings] == ["DeletionPolicy"]
+    assert "DeletionPolicy and UpdateReplacePolicy are not set" in findings[0].message
 
 
 # -- SC-EFS-4 TLS only ---------------------------------------------------------------------

@@ -2106,9 +2106,9 @@ def test_master_secret_deleted_with_the_stack_is_flagged_on_the_secret(ev: Check
     ]
     assert {(f.rule.id, f.construct_path, f.property_path) for f in findings} == {
         ("SC-RDS-17", "RdsSecrets/L2SecretDeleted/Secret/Resource", "DeletionPolicy"),
-        ("SC-RDS-17", "RdsSecrets/L2SecretDeleted/Secret/Resource", "UpdateReplacePolicy"),
     }
     assert all("holds the master password of" in f.message for f in findings)
+    assert all("DeletionPolicy and UpdateReplacePolicy are 'Delete'" in f.message for f in findings)
 
 
 def test_raw_master_secret_without_deletion_policy_is_flagged(ev: Checked) -> None:
