@@ -94,8 +94,6 @@ NOTHING_TO_JUDGE: Mapping[str, str] = {
     "AWS::CloudWatch::Dashboard": "a view of metrics; holds no data and grants no access",
     "AWS::Logs::LogStream": "a stream inside a log group; encryption and retention are the "
     "log group's",
-    "AWS::Logs::MetricFilter": "derives a metric from a log group's events; holds no data "
-    "and grants no access",
     "AWS::ApplicationAutoScaling::ScalableTarget": "capacity limits for scaling; the role "
     "it names is " + _THERE,
     "AWS::ApplicationAutoScaling::ScalingPolicy": "when to scale; none of the four questions",
@@ -107,8 +105,6 @@ NOTHING_TO_JUDGE: Mapping[str, str] = {
     "AWS::ApiGateway::Resource": "a path segment of a REST API; authorization is the "
     "method's (AWS::ApiGateway::Method)",
     "AWS::ApiGateway::Model": "a JSON schema of request or response bodies; no security settings",
-    "AWS::ApiGateway::RequestValidator": "validates request bodies and parameters; none of "
-    "the four questions",
     "AWS::ApiGateway::BasePathMapping": "maps a domain path to a stage; the domain's TLS "
     "policy and the stage's logs are resources of their own",
     "AWS::ApiGateway::Account": "names the role API Gateway logs with; the role is "

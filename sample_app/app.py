@@ -7,26 +7,36 @@ import sys
 import aws_cdk as cdk
 
 from aspects import SecurityGuardrails
-from sample_app.stacks import REGION, DataStack, InsecureStack, StorageStack, WebStack
+from sample_app.stacks import (
+    REGION,
+    BaselineStack,
+    DataStack,
+    EdgeStack,
+    InsecureStack,
+    WebStack,
+    WorkerStack,
+)
+
+#: The stacks of the app, in deployment order.
+STACKS = (
+    "SecureBaseline",
+    "SecureData",
+    "SecureWeb",
+    "SecureWorker",
+    "SecureEdge",
+)
 
 
 def build(app: cdk.App) -> cdk.App:
     """Add the sample stacks and the guardrails to *app*."""
-    # One environment for all: ALB access logging needs the region at synthesis, and
-    # stacks that share resources must share an environment.
+    # One environment for all: ALB access logging needs the region at synthesis, CloudFront's
+    # WebACL and logs need us-east-1, and stacks that share resources share an environment.
     env = cdk.Environment(region=REGION)
-    storage = StorageStack(app, "SecureStorage", env=env)
-    data = DataStack(app, "SecureData", uploads=storage.uploads, env=env)
-    web = WebStack(
-        app,
-        "SecureWeb",
-        vpc=data.vpc,
-        orders=data.orders,
-        secrets_endpoint=data.secrets_endpoint,
-        uploads=storage.uploads,
-        env=env,
-    )
-    web.add_dependency(storage)  # imports the uploads bucket's ARN by its export name
+    BaselineStack(app, "SecureBaseline", env=env)
+    data = DataStack(app, "SecureData", env=env)
+    WebStack(app, "SecureWeb", data=data, env=env)
+    WorkerStack(app, "SecureWorker", data=data, env=env)
+    EdgeStack(app, "SecureEdge", env=env)
     if str(app.node.try_get_context("insecure")).lower() == "true":
         InsecureStack(app, "InsecureStorage")
     cdk.Aspects.of(app).add(SecurityGuardrails())

@@ -82,6 +82,17 @@ def accept_checkov(resource: cdk.CfnResource, check_ids: Iterable[str], reason: 
     resource.add_metadata("checkov", {**existing, "skip": skips})
 
 
+def ignore_cfn_lint(resource: cdk.CfnResource, check_ids: Iterable[str]) -> None:
+    """Resource-level cfn-lint ignores (``Metadata.cfn-lint.config.ignore_checks``).
+
+    For cfn-lint's informational checks only (W3005, a redundant DependsOn CDK adds):
+    cfn-lint's metadata has no place for a reason, so the caller's comment gives it.
+    """
+    config = dict((resource.get_metadata("cfn-lint") or {}).get("config", {}))
+    config["ignore_checks"] = [*config.get("ignore_checks", []), *check_ids]
+    resource.add_metadata("cfn-lint", {"config": config})
+
+
 def _require_reason(reason: str) -> None:
     if not reason.strip():
         raise ValueError("an acknowledgment needs a reason")

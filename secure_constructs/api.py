@@ -21,7 +21,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as route53_targets
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_wafv2 as wafv2
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from aspects.acknowledge import acknowledge
 from aspects.errors import Issue
@@ -308,9 +308,12 @@ class SecureApiResource(DropIn):
         if authorizer is not None and options.get("authorization_type") is None:
             # CDK compares the authorizer's type with the API's default (IAM): name it.
             options["authorization_type"] = authorizer.authorization_type
-        if "request_validator" not in options and "request_validator_options" not in options:
+        validated = not {"request_validator", "request_validator_options"} & options.keys()
+        if validated:
             options["request_validator"] = self._owner.request_validator
         method = self.resource.add_method(http_method, integration, **options)
+        if validated:
+            pin(method, present=("RequestValidatorId",))
         self._owner._accept_method_findings(method, options, public_reason)
         return method
 
@@ -611,14 +614,25 @@ class SecureApi(Construct, DropIn):
         # Stage-wide settings no rule can ask of every API (SC-PIN-1): no request and
         # response bodies in the logs, and the throttles the construct set. CDK renders the
         # stage-wide ("/*" "*") method setting first.
+        pinned: dict[str, Any] = {
+            "MethodSettings.0.ResourcePath": "/*",
+            "MethodSettings.0.DataTraceEnabled": False,
+            "MethodSettings.0.MetricsEnabled": True,
+            "MethodSettings.0.ThrottlingRateLimit": throttle.rate_limit,
+            "MethodSettings.0.ThrottlingBurstLimit": throttle.burst_limit,
+        }
+        # Then one setting per method throttle, in the order given.
+        for i, limit in enumerate(method_throttles.values(), start=1):
+            pinned[f"MethodSettings.{i}.DataTraceEnabled"] = False
+            pinned[f"MethodSettings.{i}.ThrottlingRateLimit"] = limit.rate_limit
+            pinned[f"MethodSettings.{i}.ThrottlingBurstLimit"] = limit.burst_limit
+            if cache is not None:
+                pinned[f"MethodSettings.{i}.CacheDataEncrypted"] = True
         pin(
             self.stage,
-            pinned={
-                "MethodSettings.0.ResourcePath": "/*",
-                "MethodSettings.0.DataTraceEnabled": False,
-                "MethodSettings.0.ThrottlingRateLimit": throttle.rate_limit,
-                "MethodSettings.0.ThrottlingBurstLimit": throttle.burst_limit,
-            },
+            pinned=pinned,
+            # The backend certificate asked for stays attached.
+            present=("ClientCertificateId",) if self.client_certificate is not None else (),
         )
         if domain is not None:
             # Callers reach the API only through the TLS 1.2 custom domain.
@@ -634,12 +648,18 @@ class SecureApi(Construct, DropIn):
         )
         # The group exists before the stage can write (or API Gateway creates it, in clear).
         self.stage.node.add_dependency(self.execution_log_group)
+        pin(self.stage, companions={"ExecutionLogs": _cfn(self.execution_log_group)})
 
         self.request_validator = self.api.add_request_validator(
             "RequestValidator",
             request_validator_name=f"{construct_id}-body-and-parameters"[:128],
             validate_request_body=True,
             validate_request_parameters=True,
+        )
+        # Every method the construct adds uses it (SecureApiResource.add_method).
+        pin(
+            self.request_validator,
+            pinned={"ValidateRequestBody": True, "ValidateRequestParameters": True},
         )
 
         self.cloud_watch_role: iam.Role | None = None
@@ -850,6 +870,8 @@ class SecureApi(Construct, DropIn):
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(topic))
         pin(alarm, pinned={"ActionsEnabled": True}, present=("AlarmActions",))
+        # Deleting the alarm is reported on the WebACL it watches.
+        pin(self.web_acl, companions={"BlockedRequestsAlarm": _cfn(alarm)})
         self.blocked_requests_alarm = alarm
 
     def _accept_inherent_findings(self, *, cached: bool, client_certificate: bool) -> None:
@@ -1095,3 +1117,11 @@ def _input_issues(
             "use RemovalPolicy.RETAIN (default) or RETAIN_ON_UPDATE_OR_DELETE.",
         )
     return [*checks.issues, *issues]
+
+
+def _cfn(construct: IConstruct) -> cdk.CfnResource:
+    """The CloudFormation resource of *construct* (itself if it is one)."""
+    child = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
+    if not isinstance(child, cdk.CfnResource):  # pragma: no cover - CDK L2s always have one
+        raise TypeError(f"{construct.node.path} has no CloudFormation resource")
+    return child

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_accessanalyzer as accessanalyzer
@@ -31,7 +32,7 @@ from secure_constructs._defaults import enforce_rules, pin
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import encrypted_log_group
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._scanners import accept_cdk_nag, accept_checkov, ignore_cfn_lint
 from secure_constructs._validation import (
     RETENTION_DAYS,
     Checks,
@@ -403,6 +404,7 @@ class SecurityBaseline(Construct):
             password_policy=parts.password_policy,
         )
 
+        self._pin_parts(parts.trail)
         self._record_disabled_parts()
         if removal_policy == cdk.RemovalPolicy.DESTROY:
             cdk.Annotations.of(self).add_warning_v2(
@@ -424,10 +426,23 @@ class SecurityBaseline(Construct):
             removal_policy=self._removal_policy,
         )
         topic = self.alarm_secure_topic.topic
-        for email in emails:
-            topic.add_subscription(subscriptions.EmailSubscription(email))
-        for endpoint in endpoints:
-            topic.add_subscription(subscriptions.UrlSubscription(endpoint))
+        made = [
+            *(topic.add_subscription(subscriptions.EmailSubscription(e)) for e in emails),
+            *(topic.add_subscription(subscriptions.UrlSubscription(e)) for e in endpoints),
+        ]
+        # Whoever is paged stays subscribed, over the protocol given (an https endpoint
+        # does not fall back to http).
+        for subscription in made:
+            cfn = _cfn(subscription)
+            assert isinstance(cfn, sns.CfnSubscription)  # noqa: S101 - CDK always makes it
+            pin(cfn, pinned={"Protocol": cfn.protocol})
+        if made:
+            pin(
+                topic,
+                companions={
+                    f"Subscription{i}": _cfn(subscription) for i, subscription in enumerate(made)
+                },
+            )
         return topic
 
     def _build_trail(self, options: TrailOptions) -> None:
@@ -490,10 +505,11 @@ class SecurityBaseline(Construct):
         )
         # cdk-nag renders the finding with pseudo parameters in angle brackets.
         account = "<AWS::AccountId>" if is_token(stack.account) else stack.account
+        region = "<AWS::Region>" if is_token(stack.region) else stack.region
         accept_cdk_nag(
             _cfn(self.trail_logs_role.policy),
             [
-                "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:"
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:{region}:"
                 f"{account}:log-group:<{stack.get_logical_id(_cfn(self.trail_log_group))}>"
                 f":log-stream:{account}_CloudTrail_*]"
             ],
@@ -606,19 +622,29 @@ class SecurityBaseline(Construct):
             finding_publishing_frequency=options.finding_publishing_frequency,
             features=features,
         )
-        # The protection plans chosen stay as chosen (SC-GUARDDUTY-1 only asks for Enable).
-        pin(
-            detector,
-            pinned={
-                path: value
-                for i, feature in enumerate(features)
-                if feature.status == "ENABLED"
-                for path, value in (
-                    (f"Features.{i}.Name", feature.name),
-                    (f"Features.{i}.Status", "ENABLED"),
-                )
-            },
-        )
+        # The protection plans chosen stay as chosen (SC-GUARDDUTY-1 only asks for Enable),
+        # and findings are published as often as asked.
+        pinned: dict[str, Any] = {
+            path: value
+            for i, feature in enumerate(features)
+            if feature.status == "ENABLED"
+            for path, value in (
+                (f"Features.{i}.Name", feature.name),
+                (f"Features.{i}.Status", "ENABLED"),
+                # With the feature on, so is each of its agents (RUNTIME_MONITORING).
+                *(
+                    (f"Features.{i}.AdditionalConfiguration.{j}.Status", "ENABLED")
+                    for j in range(
+                        len(defaults.RUNTIME_MONITORING_AGENTS)
+                        if feature.name == "RUNTIME_MONITORING"
+                        else 0
+                    )
+                ),
+            )
+        }
+        if options.finding_publishing_frequency is not None:
+            pinned["FindingPublishingFrequency"] = options.finding_publishing_frequency
+        pin(detector, pinned=pinned)
         return detector
 
     def _build_security_hub(self, options: SecurityHubOptions) -> None:
@@ -871,12 +897,88 @@ class SecurityBaseline(Construct):
         accept_checkov(function, ["CKV_AWS_116"], _PROVIDER_DLQ_REASON)
         # cfn-lint W3005: CDK makes the provider depend on its role, which the Role GetAtt
         # already orders; a redundant ordering, not a risk.
-        config_metadata = dict((function.get_metadata("cfn-lint") or {}).get("config", {}))
-        config_metadata["ignore_checks"] = [*config_metadata.get("ignore_checks", []), "W3005"]
-        function.add_metadata("cfn-lint", {"config": config_metadata})
+        ignore_cfn_lint(function, ["W3005"])
         accept_cdk_nag(
             _cfn(role.policy), ["AwsSolutions-IAM5[Resource::*]"], _ACCOUNT_API_WILDCARD_REASON
         )
+
+    def _pin_parts(self, trail: TrailOptions | None) -> None:
+        """What no general rule guards (SC-PIN-1): each part stays as built, and together.
+
+        The trail keeps recording global, read and write management events (and the data
+        events and insights asked for) and its CIS metric filters and alarms; the detector
+        its publishing frequency and findings rule; Security Hub its controls, standards
+        and findings rule; the Config recorder every resource type continuously, and its
+        delivery channel encrypted. Deleting a companion is reported on the part it served.
+        """
+        rules = {name: _cfn(rule) for name, rule in self.findings_rules.items()}
+        if self.trail is not None and trail is not None:
+            selectors: dict[str, Any] = {
+                "IncludeGlobalServiceEvents": True,
+                "EventSelectors.0.IncludeManagementEvents": True,
+                "EventSelectors.0.ReadWriteType": "All",
+            }
+            # CDK appends the data-event selectors after the management one, in call order.
+            data = [
+                kind
+                for kind, wanted in (
+                    ("AWS::S3::Object", trail.s3_data_events),
+                    ("AWS::Lambda::Function", trail.lambda_data_events),
+                )
+                if wanted
+            ]
+            for i, kind in enumerate(data, start=1):
+                selectors[f"EventSelectors.{i}.DataResources.0.Type"] = kind
+            companions: dict[str, cdk.CfnResource] = {}
+            for name, metric_filter in self.metric_filters.items():
+                companions[f"{name}Filter"] = _cfn(metric_filter)
+                companions[f"{name}Alarm"] = _cfn(self.alarms[name])
+            pin(
+                self.trail,
+                pinned=selectors,
+                present=("InsightSelectors",) if trail.insights else (),
+                companions=companions,
+            )
+            for spec in defaults.ACCOUNT_ALARMS:
+                if spec.id in self.metric_filters:
+                    pin(self.metric_filters[spec.id], pinned={"FilterPattern": spec.pattern})
+        if self.detector is not None and rules:
+            pin(self.detector, companions={"FindingsRule": rules["GuardDutyFindings"]})
+            pin(rules["GuardDutyFindings"], companions={"Detector": self.detector})
+        if self.security_hub is not None:
+            hub_companions: dict[str, cdk.CfnResource] = {
+                f"{name.capitalize()}Standard": standard
+                for name, standard in self.standards.items()
+            }
+            if rules:
+                hub_companions["FindingsRule"] = rules["SecurityHubFindings"]
+                pin(rules["SecurityHubFindings"], companions={"SecurityHub": self.security_hub})
+            pin(
+                self.security_hub,
+                pinned={"AutoEnableControls": True},
+                companions=hub_companions,
+            )
+            # A warning rule elsewhere; here the construct enabled FSBP (or chose not to).
+            if "fsbp" in self.standards:
+                enforce_rules(self.security_hub, "SC-SECURITYHUB-1")
+        for rule in rules.values():
+            pin(rule, pinned={"State": "ENABLED"}, present=("Targets",))
+        if self.config_recorder is not None and self.config_delivery_channel is not None:
+            pin(
+                self.config_recorder,
+                pinned={
+                    "RecordingGroup.AllSupported": True,
+                    "RecordingGroup.IncludeGlobalResourceTypes": True,
+                    "RecordingMode.RecordingFrequency": "CONTINUOUS",
+                },
+                companions={"DeliveryChannel": self.config_delivery_channel},
+            )
+            enforce_rules(self.config_recorder, "SC-CONFIG-1")
+            pin(
+                self.config_delivery_channel,
+                present=("S3KmsKeyArn",) if self.config_bucket is not None else (),
+                companions={"Recorder": self.config_recorder},
+            )
 
     def _record_disabled_parts(self) -> None:
         self.node.add_metadata(DISABLED_PARTS_METADATA, list(self.disabled_parts))

@@ -17,6 +17,7 @@ from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import enforce_rules
 from secure_constructs._defaults import s3 as defaults
 from secure_constructs._defaults.kms import customer_managed_key
+from secure_constructs._defaults.notifications import harden_notifications_handler
 from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import Checks, is_token, method_where, raise_if_any, where
@@ -151,6 +152,7 @@ class SecureBucket(Construct, DropIn):
         )
         super().__init__(scope, construct_id)
         destroy = removal_policy == cdk.RemovalPolicy.DESTROY
+        self._removal_policy = removal_policy
 
         self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
             self,
@@ -312,6 +314,35 @@ class SecureBucket(Construct, DropIn):
         """Allow deleting objects."""
         self._check_grant("grant_delete", identity, objects_key_pattern)
         return self.bucket.grant_delete(identity, objects_key_pattern)
+
+    def add_event_notification(
+        self,
+        event: s3.EventType,
+        dest: s3.IBucketNotificationDestination,
+        *filters: s3.NotificationKeyFilter,
+    ) -> None:
+        """Send *event* to *dest*, as ``s3.Bucket.add_event_notification``.
+
+        CDK writes the configuration with a function of its own, one per stack; the first
+        notification gives that function an encrypted, retained log group and tracing
+        (``secure_constructs._defaults.notifications``), so wiring the bucket to a queue,
+        topic or function never fails SC-LAMBDA-6/7 on a function nobody can change.
+        Event sources that call this (``S3EventSourceV2``) get the same.
+        """
+        self.bucket.add_event_notification(event, dest, *filters)
+        harden_notifications_handler(cdk.Stack.of(self), self._removal_policy)
+
+    def add_object_created_notification(
+        self, dest: s3.IBucketNotificationDestination, *filters: s3.NotificationKeyFilter
+    ) -> None:
+        """``add_event_notification(EventType.OBJECT_CREATED, ...)``."""
+        self.add_event_notification(s3.EventType.OBJECT_CREATED, dest, *filters)
+
+    def add_object_removed_notification(
+        self, dest: s3.IBucketNotificationDestination, *filters: s3.NotificationKeyFilter
+    ) -> None:
+        """``add_event_notification(EventType.OBJECT_REMOVED, ...)``."""
+        self.add_event_notification(s3.EventType.OBJECT_REMOVED, dest, *filters)
 
     def add_to_resource_policy(
         self, permission: iam.PolicyStatement

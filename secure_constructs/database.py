@@ -599,8 +599,10 @@ class SecureDatabase(Construct, DropIn):
             "Secrets Manager rotation of the master password",
         )
         if endpoint is not None:
-            endpoint.connections.allow_default_port_from(
-                self.rotation_security_group, f"Secrets Manager API for {self.node.path} rotation"
+            # From the rotation group's side: the rule then lands where CDK can reference
+            # both groups without a cycle when the endpoint lives in another stack.
+            self.rotation_security_group.connections.allow_to_default_port(
+                endpoint, f"Secrets Manager API for {self.node.path} rotation"
             )
         else:
             self.rotation_security_group.add_egress_rule(

@@ -354,7 +354,7 @@ class SecureDistribution(Construct, DropIn):
             error_responses=list(error_responses) or None,
         )
         self._accept_oac_key_statements([origin, *behaviors.values()])
-        self._pin_distribution(certificate is not None, viewer_protocol_policy)
+        self._pin_distribution(certificate is not None, viewer_protocol_policy, len(behaviors))
 
         # -- access logs -----------------------------------------------------------------
         self.log_group: logs.ILogGroup | None = None
@@ -497,7 +497,10 @@ class SecureDistribution(Construct, DropIn):
                 )
 
     def _pin_distribution(
-        self, custom_certificate: bool, viewer_protocol_policy: cloudfront.ViewerProtocolPolicy
+        self,
+        custom_certificate: bool,
+        viewer_protocol_policy: cloudfront.ViewerProtocolPolicy,
+        additional_behaviors: int,
     ) -> None:
         """What no general rule guards: the headers policy and the WAF stay attached."""
         config = "DistributionConfig"
@@ -514,6 +517,11 @@ class SecureDistribution(Construct, DropIn):
             pinned=pinned,
             present=(
                 f"{config}.DefaultCacheBehavior.ResponseHeadersPolicyId",
+                # Every additional behaviour gets the headers too (see _behavior).
+                *(
+                    f"{config}.CacheBehaviors.{i}.ResponseHeadersPolicyId"
+                    for i in range(additional_behaviors)
+                ),
                 f"{config}.WebACLId",
             ),
         )
@@ -555,9 +563,19 @@ class SecureDistribution(Construct, DropIn):
             delivery_source_name=self.log_delivery_source.ref,
             delivery_destination_arn=self.log_delivery_destination.attr_arn,
         )
+        companions: dict[str, cdk.CfnResource] = {
+            "AccessLogs": _cfn(log_group),
+            "AccessLogSource": self.log_delivery_source,
+            "AccessLogDestination": self.log_delivery_destination,
+            "AccessLogDelivery": self.log_delivery,
+        }
         if policy.policy_dependable is not None:
             # CloudWatch Logs checks the resource policy when the delivery is created.
             self.log_delivery.node.add_dependency(policy.policy_dependable)
+            if isinstance(policy.policy_dependable, Construct):
+                companions["AccessLogsPolicy"] = _cfn(policy.policy_dependable)
+        # The access logs stay delivered: deleting a part is reported on the distribution.
+        pin(self.distribution, companions=companions)
 
     def _create_blocked_requests_alarm(
         self, topic: sns.ITopic | None, threshold: int, removal_policy: cdk.RemovalPolicy
@@ -589,6 +607,9 @@ class SecureDistribution(Construct, DropIn):
         alarm.add_alarm_action(action)
         alarm.add_ok_action(action)
         pin(alarm, pinned={"ActionsEnabled": True}, present=("AlarmActions",))
+        if self.web_acl is not None:
+            # Deleting the alarm is reported on the WebACL it watches.
+            pin(self.web_acl, companions={"BlockedRequestsAlarm": _cfn(alarm)})
         self.alarms["WafBlockedRequests"] = alarm
 
     def _create_alarm_topic(self, key: kms.IKey, removal_policy: cdk.RemovalPolicy) -> sns.Topic:

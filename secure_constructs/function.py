@@ -35,7 +35,7 @@ from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.sqs import DEFAULT_DEAD_LETTER_RETENTION, encrypted_queue
 from secure_constructs._dropin import DropIn, drop_in
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._scanners import accept_cdk_nag, accept_checkov, ignore_cfn_lint
 from secure_constructs._validation import (
     PRINCIPAL,
     Checks,
@@ -89,13 +89,6 @@ def _cfn(construct: Construct) -> cdk.CfnResource:
     child = construct.node.default_child
     assert isinstance(child, cdk.CfnResource)  # noqa: S101 - CDK L2s always have one
     return child
-
-
-def _ignore_cfn_lint(resource: cdk.CfnResource, check_ids: Sequence[str]) -> None:
-    """Resource-level cfn-lint ignores (``Metadata.cfn-lint.config.ignore_checks``)."""
-    config = dict((resource.get_metadata("cfn-lint") or {}).get("config", {}))
-    config["ignore_checks"] = [*config.get("ignore_checks", []), *check_ids]
-    resource.add_metadata("cfn-lint", {"config": config})
 
 
 @drop_in(lambda_.IFunction, attr="function", own=("role",))
@@ -413,7 +406,7 @@ class SecureFunction(Construct, DropIn):
         # cfn-lint W3005 ("DependsOn already enforced by a GetAtt"): lambda.Function makes
         # its resource depend on the whole role construct (role and managed policy); that is
         # a redundant ordering, not a risk: the policy dependency is the one that matters.
-        _ignore_cfn_lint(function, ["W3005"])
+        ignore_cfn_lint(function, ["W3005"])
 
     # -- the familiar function API -------------------------------------------------------------
 

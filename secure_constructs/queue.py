@@ -184,7 +184,11 @@ class SecureQueue(Construct, DropIn):
         # the dead-letter queue (without RedrivePolicy a poison message is retried until it
         # expires, and nobody sees it): guardrail SC-PIN-1.
         enforce_rules(self.queue, "SC-SQS-3", "SC-IAM-4")
-        pin(self.queue, present=("RedrivePolicy",))
+        pin(
+            self.queue,
+            present=("RedrivePolicy",),
+            retained=removal_policy != cdk.RemovalPolicy.DESTROY,
+        )
 
         if removal_policy == cdk.RemovalPolicy.DESTROY:
             cdk.Annotations.of(self).add_warning_v2(

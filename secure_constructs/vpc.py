@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -331,18 +330,25 @@ class SecureVpc(Construct, DropIn):
         id: str,
         *,
         service: ec2.IInterfaceVpcEndpointService,
-        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
-        private_dns_enabled: bool | None = None,
-        subnets: ec2.SubnetSelection | None = None,
+        dns_record_ip_type: ec2.VpcEndpointDnsRecordIpType | None = None,
+        ip_address_type: ec2.VpcEndpointIpAddressType | None = None,
+        lookup_supported_azs: bool | None = None,
         open: bool | None = None,
-        **options: Any,
+        private_dns_enabled: bool | None = None,
+        private_dns_only_for_inbound_resolver_endpoint: (
+            ec2.VpcEndpointPrivateDnsOnlyForInboundResolverEndpoint | None
+        ) = None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
+        service_region: str | None = None,
+        subnets: ec2.SubnetSelection | None = None,
     ) -> ec2.InterfaceVpcEndpoint:
         """Add an interface endpoint, hardened unless told otherwise.
 
         Defaults: private DNS on, one subnet per AZ of the application tier, and the
         construct's ``EndpointSecurityGroup`` (TCP 443 from the VPC's range only, nothing
-        out), without the extra rule ``open=True`` would add. Other options are those of
-        ``ec2.Vpc.add_interface_endpoint``.
+        out), without the extra rule ``open=True`` would add. The parameters are those of
+        ``ec2.IVpc.add_interface_endpoint``, by name (CDK passes each of them when it calls
+        the construct through the interface).
         """
         if security_groups is None:
             security_groups = [self._endpoint_security_group()]
@@ -354,7 +360,13 @@ class SecureVpc(Construct, DropIn):
             subnets=subnets
             or ec2.SubnetSelection(subnet_group_name=defaults.PRIVATE_GROUP, one_per_az=True),
             open=False if open is None else open,
-            **options,
+            dns_record_ip_type=dns_record_ip_type,
+            ip_address_type=ip_address_type,
+            lookup_supported_azs=lookup_supported_azs,
+            private_dns_only_for_inbound_resolver_endpoint=(
+                private_dns_only_for_inbound_resolver_endpoint
+            ),
+            service_region=service_region,
         )
         # Its security groups stay (without them the endpoint falls back to the VPC's
         # default group), and private DNS stays on where it was turned on (SC-PIN-1).

@@ -12,6 +12,7 @@ from aws_cdk import assertions
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -28,6 +29,8 @@ from secure_constructs.database import (
     EngineKind,
     SecureDatabase,
 )
+from secure_constructs.function import SecureFunction
+from secure_constructs.vpc import SecureVpc
 from tests.conftest import normalise
 
 ENV = cdk.Environment(account="111111111111", region="eu-west-1")
@@ -771,3 +774,36 @@ def test_every_problem_is_reported_at_once() -> None:
         "SC-DATABASE-7",
     )
     assert "S/Db" in str(raised.value)
+
+
+def test_database_wires_across_stacks_without_a_dependency_cycle() -> None:
+    # The VPC and its Secrets Manager endpoint in one stack, the database in a second, a
+    # client function in a third: the rotation's rule to the endpoint and the client's
+    # rule to the database must not make the network stack depend on the data stack.
+    app = cdk.App()
+    net = cdk.Stack(app, "Net", env=ENV)
+    vpc = SecureVpc(net, "Vpc", nat_gateways=1)
+    endpoint = vpc.add_interface_endpoint(
+        "SecretsManager", service=ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER
+    )
+    data = cdk.Stack(app, "Data", env=ENV)
+    database = SecureDatabase(data, "Db", vpc=vpc, secrets_manager_endpoint=endpoint)
+    work = cdk.Stack(app, "Work", env=ENV)
+    client = SecureFunction(
+        work,
+        "Client",
+        vpc=vpc,
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return None\n"),
+        handler="index.handler",
+        runtime=lambda_.Runtime.PYTHON_3_14,
+    )
+    database.allow_from(client)
+    assembly = app.synth()  # raises DependencyCycle if a rule lands on the wrong side
+    assert sorted(s.stack_name for s in assembly.stacks) == ["Data", "Net", "Work"]
+    ingress = [
+        r["Properties"]
+        for r in assembly.get_stack_by_name("Data").template["Resources"].values()
+        if r["Type"] == "AWS::EC2::SecurityGroupIngress"
+        and "Secrets Manager API" in r["Properties"].get("Description", "")
+    ]
+    assert [(i["FromPort"], i["ToPort"]) for i in ingress] == [(443, 443)]

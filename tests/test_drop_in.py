@@ -13,7 +13,11 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_apigatewayv2 as apigatewayv2
+from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -24,8 +28,21 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 
-from secure_constructs import SecureBucket, SecureDatabase, SecureFunction
+from aspects.testing import check
+from secure_constructs import (
+    SecureApi,
+    SecureBucket,
+    SecureDatabase,
+    SecureDistribution,
+    SecureFunction,
+    SecureHttpApi,
+    SecureQueue,
+    SecureTable,
+    SecureTopic,
+    SecureVpc,
+)
 from secure_constructs._dropin import _members
 from tests.test_database import isolated_vpc
 
@@ -264,6 +281,13 @@ def test_rest_of_the_database_api_reaches_the_cluster(built: Built) -> None:
         (SecureBucket, s3.IBucket, "bucket"),
         (SecureFunction, lambda_.IFunction, "function"),
         (SecureDatabase, ec2.IConnectable, "_database"),
+        (SecureQueue, sqs.IQueue, "queue"),
+        (SecureTopic, sns.ITopic, "topic"),
+        (SecureTable, dynamodb.ITable, "table"),
+        (SecureVpc, ec2.IVpc, "vpc"),
+        (SecureApi, apigateway.IRestApi, "api"),
+        (SecureHttpApi, apigatewayv2.IHttpApi, "api"),
+        (SecureDistribution, cloudfront.IDistribution, "distribution"),
     ],
 )
 def test_every_interface_member_is_on_the_construct_with_the_l2_signature(
@@ -287,3 +311,21 @@ def test_unknown_attribute_is_an_attribute_error_naming_it(built: Built) -> None
         _ = built.bucket.no_such_member
     with pytest.raises(AttributeError):
         _ = built.bucket._private_of_the_l2
+
+
+def test_cdk_notifications_function_is_hardened_so_wiring_stays_clean(built: Built) -> None:
+    functions = built.resources("AWS::Lambda::Function")
+    (handler_id,) = [lid for lid in functions if lid.startswith("BucketNotificationsHandler")]
+    props = functions[handler_id]["Properties"]
+    (group_id,) = [
+        lid
+        for lid in built.resources("AWS::Logs::LogGroup")
+        if lid.startswith("BucketNotificationsHandler")
+    ]
+    assert props["LoggingConfig"] == {"LogGroup": {"Ref": group_id}}
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    group = built.resources("AWS::Logs::LogGroup")[group_id]
+    assert group["DeletionPolicy"] == "Retain"
+    assert "KmsKeyId" in group["Properties"]
+    findings = {f.rule.id for f in check(built.app).findings if f.logical_id == handler_id}
+    assert findings == set()

@@ -168,3 +168,17 @@ def test_declared_web_acl_must_stay_attached_to_an_internal_load_balancer() -> N
         "this internal load balancer has no AWS::WAFv2::WebACLAssociation although its "
         "construct attached one"
     )
+
+
+def test_declared_retention_must_stay() -> None:
+    queue: dict[str, Any] = {
+        "Type": "AWS::SQS::Queue",
+        "Metadata": {GUARANTEES_METADATA: {"retained": True}},
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+    }
+    assert _judge("SC-PIN-1", queue) == []
+    (message,) = _judge("SC-PIN-1", {**queue, "DeletionPolicy": "Delete"})
+    assert message.startswith("DeletionPolicy is 'Delete'")
+    undeclared = {k: v for k, v in queue.items() if k != "Metadata"}
+    assert _judge("SC-PIN-1", {**undeclared, "DeletionPolicy": "Delete"}) == []

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from aspects import REPORT_JSON
+from sample_app.app import STACKS
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +61,7 @@ def test_cli_output_ends_with_the_guardrail_summary(clean: tuple) -> None:
     result, _ = clean
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     (at,) = [i for i, line in enumerate(lines) if line.startswith("SecureConstructs guardrails:")]
-    assert lines[at].startswith("SecureConstructs guardrails: 3 stack(s)")
+    assert lines[at].startswith("SecureConstructs guardrails: 5 stack(s)")
     # The one warning names the rotation function AWS's Secrets Manager transform builds.
     assert "0 error(s), 1 warning(s), 0 acknowledged" in lines[at]
     assert lines[at + 1].startswith("  report: ")
@@ -72,9 +73,14 @@ def test_cli_output_ends_with_the_guardrail_summary(clean: tuple) -> None:
     ]
     assert len([line for line in rest if line.startswith("WARNING")]) == 1
     assert all(
-        line.startswith(("Successfully synthesized", "Supply a stack id", "WARNING", "   "))
+        line.startswith(("Successfully synthesized", "Supply a stack id", "WARNING", "  "))
         for line in rest
     ), rest
+
+
+def test_cli_synth_prints_no_deprecation_warning(clean: tuple) -> None:
+    result, _ = clean
+    assert "deprecated" not in (result.stdout + result.stderr).lower()
 
 
 def test_jsii_runs_on_a_supported_node(clean: tuple) -> None:
@@ -85,7 +91,7 @@ def test_jsii_runs_on_a_supported_node(clean: tuple) -> None:
 def test_cli_writes_the_findings_report_into_the_assembly(clean: tuple) -> None:
     _, outdir = clean
     report = json.loads((outdir / REPORT_JSON).read_text())
-    assert sorted(report["summary"]["stacks"]) == ["SecureData", "SecureStorage", "SecureWeb"]
+    assert sorted(report["summary"]["stacks"]) == sorted(STACKS)
     assert [(f["ruleId"], f["severity"]) for f in report["findings"]] == [("SC-CFN-2", "warning")]
 
 

@@ -7,6 +7,8 @@ A Secure* construct declares, in the resource metadata ``SecureConstructs::Guara
 * ``present``: ``["SecurityGroups", "AlarmActions"]``, properties that must stay set and
   not empty (without them AWS falls back to a default: the VPC's default security group,
   an alarm that notifies nobody);
+* ``retained``: ``true``, the resource keeps ``DeletionPolicy``/``UpdateReplacePolicy``
+  ``Retain`` (a queue the construct retains, where no retention rule applies to the type);
 * ``companions``: ``{"ServerErrorRateAlarm": {"LogicalId": "...", "Type":
   "AWS::CloudWatch::Alarm"}}``, resources the construct made for this one (its alarms)
   that must stay in the same template: deleting one is reported on this resource (the
@@ -26,7 +28,7 @@ from aspects.constants import GUARANTEES_METADATA
 from aspects.index import ResourceView
 from aspects.model import Pillar, Problem, Rule, Severity
 from aspects.rules._blocks import declared, setting
-from aspects.rules._common import Deferred
+from aspects.rules._common import Deferred, retention_problems
 from aspects.values import as_list
 
 #: The resource types the constructs pin settings on (the engine indexes rules by type).
@@ -48,6 +50,16 @@ PINNED_TYPES = (
     "AWS::EC2::VPCEndpoint",
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::ResponseHeadersPolicy",
+    "AWS::ApiGateway::Method",
+    "AWS::ApiGateway::RequestValidator",
+    "AWS::CloudTrail::Trail",
+    "AWS::Logs::MetricFilter",
+    "AWS::SecurityHub::Hub",
+    "AWS::Config::ConfigurationRecorder",
+    "AWS::Config::DeliveryChannel",
+    "AWS::Events::Rule",
+    "AWS::SNS::Topic",
+    "AWS::SNS::Subscription",
     "AWS::ApiGatewayV2::Api",
     "AWS::ApiGatewayV2::Stage",
 )
@@ -84,6 +96,9 @@ def _kept(r: ResourceView) -> Iterator[Problem]:
                     f"Properties.{path}",
                 )
     yield from _companions_kept(r)
+    if declared(r, "retained") is True:
+        with deferred:
+            yield from retention_problems(r)
     deferred.raise_first()
 
 

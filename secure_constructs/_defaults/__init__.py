@@ -31,13 +31,16 @@ def pin(
     pinned: dict[str, Any] | None = None,
     present: tuple[str, ...] = (),
     companions: dict[str, cdk.CfnResource] | None = None,
+    retained: bool = False,
 ) -> None:
     """Declare settings the construct built that must stay (guardrail SC-PIN-1).
 
     *pinned* maps dotted property paths to the value set; *present* names properties that
     must stay set (their absence falls back to an AWS default); *companions* names the
     resources the construct made for this one that must stay in the template (its alarms),
-    recorded by logical id and type.
+    recorded by logical id and type; *retained* that the resource stays retained on
+    removal and replacement (``DeletionPolicy``/``UpdateReplacePolicy``), for types no
+    retention rule covers.
     """
     resource = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
     if not isinstance(resource, cdk.CfnResource):  # pragma: no cover - a construct bug
@@ -48,6 +51,8 @@ def pin(
         merged["pinned"] = {**existing.get("pinned", {}), **pinned}
     if present:
         merged["present"] = list(dict.fromkeys([*existing.get("present", []), *present]))
+    if retained:
+        merged["retained"] = True
     if companions:
         merged["companions"] = {
             **existing.get("companions", {}),

@@ -4,7 +4,8 @@ Reviewed like code. The suite fails when a mutant survives that is not listed he
 construct or a rule regressed, or the model grew: add a rule or an entry with a reason)
 and when a listed mutant is killed (a rule was added: delete the entry). Reasons start
 with ``rule missing`` (the to-do list of issue 10), ``harmless:`` (AWS's default is
-already secure, nothing to protect) or ``not deployable:``.
+already secure, nothing to protect) or ``not deployable:``. A real weakening a construct
+can guard itself is closed in the construct (``pin``, ``enforce_rules``), not listed.
 
 An entry is ``Survivor(construct, variants, mutant, reason key)``: ``variants`` is ``*``
 for every configured variant of the construct or a comma-separated list; ``mutant`` is
@@ -54,6 +55,16 @@ REASONS: dict[str, str] = {
     "sqs-sse": "harmless: KmsMasterKeyId still encrypts the queue; SqsManagedSseEnabled only selects SSE-SQS",
     "waf-fail-open": "harmless: without the attribute the load balancer fails closed (waf.fail_open.enabled defaults to false; SC-WAF-6 flags true)",
     "waf-log-group": "not deployable: the WAF logging configuration is left without a destination (rule missing if it were repointed)",
+    "baseline-part": "rule missing: an account-level check that every part a SecurityBaseline built and did not declare disabled (DISABLED_PARTS_METADATA) is still in the template: the IAM Access Analyzer and the account settings (Custom::AWS S3 account public access block, EBS default encryption, password policy); no resource of the baseline is what they protect, so SC-PIN-1 companions do not fit",
+    "ddb-recovery-default": "harmless: without RecoveryPeriodInDays AWS keeps 35 days of point-in-time recovery, the value the construct set (SC-DDB-2 flags a shorter period)",
+    "endpoint-principal": 'harmless: the statement\'s principal is already {"AWS":"*"} (an endpoint policy is written for every principal in the VPC); \'*\' means the same',
+    "execute-api-default": "harmless: without a custom domain the execute-api endpoint is the API's only endpoint; the construct leaves DisableExecuteApiEndpoint false, AWS's default (with a domain it is pinned true)",
+    "guardduty-runtime-off": "harmless: runtime monitoring is off in this configuration (the construct's default), so the status of its agent-management settings changes nothing",
+    "match-viewer": "harmless: every behaviour in front of the origin redirects or refuses plain-HTTP viewers (SC-CF-1, pinned), so match-viewer reaches the origin over HTTPS only; SC-CF-4 flags it as soon as a behaviour allows HTTP",
+    "service-condition": "harmless: the widened statement keeps its aws:SourceArn / aws:SourceAccount condition naming this account or its resource, keys only an AWS service acting for that account sets, so no other principal or account gets in",
+    "topic-resource": "harmless: in a topic policy '*' can only mean the topics the policy is attached to (this topic)",
+    "trust-confused-deputy": "rule missing: a service role's trust policy keeps the confused-deputy condition (aws:SourceAccount / aws:SourceArn) the construct wrote; SC-IAM-4 judges resource and key policies only, not AssumeRolePolicyDocument",
+    "vpce-perimeter": "rule missing: an endpoint-policy Allow for every principal on Resource '*' without an aws:ResourceAccount / aws:ResourceOrgID condition (the data perimeter the construct writes); SC-VPCE-1 flags only Action '*' on Resource '*'",
 }
 
 KNOWN_SURVIVORS: tuple[Survivor, ...] = (
@@ -148,6 +159,380 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "waf-fail-open",
     ),
     Survivor("SecureAlbService", "*", "WafLogs remove-companion resource removed", "waf-log-group"),
+    # -- SecureQueue --------------------------------------------------------------------------
+    Survivor("SecureQueue", "*", "DeadLetterQueue downgrade SqsManagedSseEnabled=false", "sqs-sse"),
+    Survivor("SecureQueue", "*", "Queue downgrade SqsManagedSseEnabled=false", "sqs-sse"),
+    # -- SecureTopic --------------------------------------------------------------------------
+    Survivor(
+        "SecureTopic", "*", "Key widen-principal KeyPolicy/Statement/1=*", "service-condition"
+    ),
+    Survivor(
+        "SecureTopic",
+        "*",
+        'Key widen-principal KeyPolicy/Statement/1={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecureTopic",
+        "*",
+        "Topic/Policy widen-principal PolicyDocument/Statement/AllowCloudWatchAlarmsOfThisAccount=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecureTopic",
+        "*",
+        'Topic/Policy widen-principal PolicyDocument/Statement/AllowCloudWatchAlarmsOfThisAccount={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecureTopic",
+        "*",
+        "Topic/Policy widen-resource PolicyDocument/Statement/AllowCloudWatchAlarmsOfThisAccount=*",
+        "topic-resource",
+    ),
+    # -- SecureTable --------------------------------------------------------------------------
+    Survivor(
+        "SecureTable",
+        "*",
+        "Table delete PointInTimeRecoverySpecification/RecoveryPeriodInDays",
+        "ddb-recovery-default",
+    ),
+    # -- SecureVpc ----------------------------------------------------------------------------
+    Survivor(
+        "SecureVpc",
+        "default,nat-interface-endpoints",
+        "FlowLogRole drop-condition AssumeRolePolicyDocument/Statement/0",
+        "trust-confused-deputy",
+    ),
+    Survivor(
+        "SecureVpc",
+        "default,nat-interface-endpoints",
+        "FlowLogRole widen-principal AssumeRolePolicyDocument/Statement/0=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecureVpc",
+        "default,nat-interface-endpoints",
+        'FlowLogRole widen-principal AssumeRolePolicyDocument/Statement/0={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecureVpc",
+        "*",
+        "Vpc/DynamoDb widen-principal PolicyDocument/Statement/OwnAccountResourcesOnly=*",
+        "endpoint-principal",
+    ),
+    Survivor(
+        "SecureVpc",
+        "*",
+        "Vpc/S3 widen-principal PolicyDocument/Statement/EcrImageLayers=*",
+        "endpoint-principal",
+    ),
+    Survivor(
+        "SecureVpc",
+        "*",
+        "Vpc/S3 widen-principal PolicyDocument/Statement/OwnAccountResourcesOnly=*",
+        "endpoint-principal",
+    ),
+    Survivor(
+        "SecureVpc",
+        "*",
+        "Vpc/S3 widen-resource PolicyDocument/Statement/EcrImageLayers=*",
+        "vpce-perimeter",
+    ),
+    # -- SecureApi ----------------------------------------------------------------------------
+    Survivor("SecureApi", "default", "Api delete DisableExecuteApiEndpoint", "execute-api-default"),
+    Survivor("SecureApi", "*", "WafLogs remove-companion resource removed", "waf-log-group"),
+    # -- SecureDistribution -------------------------------------------------------------------
+    Survivor(
+        "SecureDistribution",
+        "alb-origin",
+        'Distribution downgrade DistributionConfig/Origins/0/CustomOriginConfig/OriginProtocolPolicy="match-viewer"',
+        "match-viewer",
+    ),
+    Survivor(
+        "SecureDistribution",
+        "alb-origin",
+        'Distribution downgrade DistributionConfig/Origins/1/CustomOriginConfig/OriginProtocolPolicy="match-viewer"',
+        "match-viewer",
+    ),
+    Survivor(
+        "SecureDistribution", "*", "WafLogs remove-companion resource removed", "waf-log-group"
+    ),
+    # -- SecurityBaseline ---------------------------------------------------------------------
+    Survivor(
+        "SecurityBaseline", "*", "AccessAnalyzer remove-companion resource removed", "baseline-part"
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AccountSettings/AccountPublicAccessBlock/Resource/Default remove-companion resource removed",
+        "baseline-part",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AccountSettings/EbsDefaultEncryption/Resource/Default remove-companion resource removed",
+        "baseline-part",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AccountSettings/PasswordPolicy/Resource/Default remove-companion resource removed",
+        "baseline-part",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "default",
+        "Detector delete Features/5/AdditionalConfiguration/0/Status",
+        "guardduty-runtime-off",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "default",
+        "Detector delete Features/5/AdditionalConfiguration/1/Status",
+        "guardduty-runtime-off",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "default",
+        "Detector delete Features/5/AdditionalConfiguration/2/Status",
+        "guardduty-runtime-off",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "TrailLogsRole drop-condition AssumeRolePolicyDocument/Statement/0",
+        "trust-confused-deputy",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Key widen-principal KeyPolicy/Statement/AllowCloudTrailToDescribeKey=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'Key widen-principal KeyPolicy/Statement/AllowCloudTrailToDescribeKey={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Key widen-principal KeyPolicy/Statement/AllowCloudTrailToEncryptLogs=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'Key widen-principal KeyPolicy/Statement/AllowCloudTrailToEncryptLogs={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Key widen-principal KeyPolicy/Statement/AllowConfigToEncryptSnapshots=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'Key widen-principal KeyPolicy/Statement/AllowConfigToEncryptSnapshots={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AlarmTopic/Key widen-principal KeyPolicy/Statement/1=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'AlarmTopic/Key widen-principal KeyPolicy/Statement/1={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AlarmTopic/Key widen-principal KeyPolicy/Statement/2=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'AlarmTopic/Key widen-principal KeyPolicy/Statement/2={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AlarmTopic/Key widen-principal KeyPolicy/Statement/3=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'AlarmTopic/Key widen-principal KeyPolicy/Statement/3={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AlarmTopic/Topic/Policy widen-principal PolicyDocument/Statement/2=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'AlarmTopic/Topic/Policy widen-principal PolicyDocument/Statement/2={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AlarmTopic/Topic/Policy widen-resource PolicyDocument/Statement/2=*",
+        "topic-resource",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AlarmTopic/Topic/Policy widen-principal PolicyDocument/Statement/AllowCloudWatchAlarmsOfThisAccount=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'AlarmTopic/Topic/Policy widen-principal PolicyDocument/Statement/AllowCloudWatchAlarmsOfThisAccount={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "AlarmTopic/Topic/Policy widen-resource PolicyDocument/Statement/AllowCloudWatchAlarmsOfThisAccount=*",
+        "topic-resource",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "TrailBucket/AccessLogs/Policy widen-principal PolicyDocument/Statement/AllowS3ServerAccessLogDelivery=*",
+        "resource-open",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'TrailBucket/AccessLogs/Policy widen-principal PolicyDocument/Statement/AllowS3ServerAccessLogDelivery={"AWS":"*"}',
+        "resource-open",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "TrailBucket/AccessLogs/Policy widen-resource PolicyDocument/Statement/AllowS3ServerAccessLogDelivery=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Config/Bucket/AccessLogs/Policy widen-principal PolicyDocument/Statement/AllowS3ServerAccessLogDelivery=*",
+        "resource-open",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'Config/Bucket/AccessLogs/Policy widen-principal PolicyDocument/Statement/AllowS3ServerAccessLogDelivery={"AWS":"*"}',
+        "resource-open",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Config/Bucket/AccessLogs/Policy widen-resource PolicyDocument/Statement/AllowS3ServerAccessLogDelivery=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "TrailBucket/Bucket/Policy widen-principal PolicyDocument/Statement/AWSCloudTrailAclCheck=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'TrailBucket/Bucket/Policy widen-principal PolicyDocument/Statement/AWSCloudTrailAclCheck={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "TrailBucket/Bucket/Policy widen-resource PolicyDocument/Statement/AWSCloudTrailAclCheck=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "TrailBucket/Bucket/Policy widen-principal PolicyDocument/Statement/AWSCloudTrailWrite=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'TrailBucket/Bucket/Policy widen-principal PolicyDocument/Statement/AWSCloudTrailWrite={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "TrailBucket/Bucket/Policy widen-resource PolicyDocument/Statement/AWSCloudTrailWrite=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Config/Bucket/Bucket/Policy widen-principal PolicyDocument/Statement/AWSConfigBucketDelivery=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'Config/Bucket/Bucket/Policy widen-principal PolicyDocument/Statement/AWSConfigBucketDelivery={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Config/Bucket/Bucket/Policy widen-resource PolicyDocument/Statement/AWSConfigBucketDelivery=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Config/Bucket/Bucket/Policy widen-principal PolicyDocument/Statement/AWSConfigBucketPermissionsCheck=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'Config/Bucket/Bucket/Policy widen-principal PolicyDocument/Statement/AWSConfigBucketPermissionsCheck={"AWS":"*"}',
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "Config/Bucket/Bucket/Policy widen-resource PolicyDocument/Statement/AWSConfigBucketPermissionsCheck=*",
+        "bucket-resource",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        "TrailLogsRole widen-principal AssumeRolePolicyDocument/Statement/0=*",
+        "service-condition",
+    ),
+    Survivor(
+        "SecurityBaseline",
+        "*",
+        'TrailLogsRole widen-principal AssumeRolePolicyDocument/Statement/0={"AWS":"*"}',
+        "service-condition",
+    ),
 )
 
 

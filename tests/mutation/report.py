@@ -17,7 +17,13 @@ from pathlib import Path
 
 from aspects.model import Pillar
 from tests.mutation.builds import CONFIGURATIONS, CONSTRUCTS
-from tests.mutation.cdk_nag_rate import SAMPLE_EVERY, SEEN_IN_APP, NagResults, load
+from tests.mutation.cdk_nag_rate import (
+    REIMPORT_ONLY,
+    SAMPLE_EVERY,
+    SEEN_IN_APP,
+    NagResults,
+    load,
+)
 from tests.mutation.harness import Outcome
 from tests.mutation.known_survivors import known_survivors
 
@@ -114,8 +120,12 @@ def _nag_method(outcomes: list[Outcome], nag: NagResults) -> list[str]:
         "  new, unacknowledged error-level finding (warnings do not fail synthesis) names the",
         "  mutated resource or a neighbour of it, the same relation as for our rules.",
         "  Findings already on the unmutated template kill nothing (there are "
-        f"{scaffolding}, all on",
-        "  the tests' VPC scaffolding).",
+        f"{scaffolding}, none on",
+        "  a construct's own resources: on the tests' VPC scaffolding and on CDK's",
+        "  stack-level custom-resource providers). A few findings cdk-nag can only give a",
+        "  re-imported template are among them (`REIMPORT_ONLY`: "
+        + "; ".join(why for _p, _s, why in REIMPORT_ONLY)
+        + ").",
     ]
     if refused:
         lines += [

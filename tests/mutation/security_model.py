@@ -239,11 +239,31 @@ MODEL: Mapping[str, ResourceModel] = {
             prop("KmsMasterKeyId", AT_REST),
             prop("SqsManagedSseEnabled", AT_REST, False, when_absent=True, deletable=False),
             prop("MessageRetentionPeriod", DETECTION, 60),
+            prop("RedrivePolicy", DETECTION),
         ),
     ),
     "AWS::SQS::QueuePolicy": ResourceModel(policies=_POLICY_DOCUMENT, companion=IN_TRANSIT),
     "AWS::SNS::Topic": ResourceModel(properties=(prop("KmsMasterKeyId", AT_REST),)),
     "AWS::SNS::TopicPolicy": ResourceModel(policies=_POLICY_DOCUMENT, companion=IN_TRANSIT),
+    "AWS::SNS::Subscription": ResourceModel(
+        companion=DETECTION,
+        properties=(prop("Protocol", IN_TRANSIT, "http", deletable=False),),
+    ),
+    # -- DynamoDB -------------------------------------------------------------------------
+    "AWS::DynamoDB::Table": ResourceModel(
+        stateful=True,
+        properties=(
+            prop("SSESpecification", AT_REST),
+            # Required in SSESpecification: only its value can change.
+            prop("SSESpecification/SSEEnabled", AT_REST, False, deletable=False),
+            prop("SSESpecification/KMSMasterKeyId", AT_REST),
+            prop("PointInTimeRecoverySpecification", AT_REST),
+            prop("PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled", AT_REST, False),
+            prop("PointInTimeRecoverySpecification/RecoveryPeriodInDays", AT_REST, 1),
+            prop("DeletionProtectionEnabled", AT_REST, False),
+        ),
+        policies=(("ResourcePolicy/PolicyDocument", PREVENTION),),
+    ),
     # -- IAM ------------------------------------------------------------------------------
     "AWS::IAM::Role": ResourceModel(
         policies=(
@@ -314,8 +334,25 @@ MODEL: Mapping[str, ResourceModel] = {
     "AWS::EC2::VPC": ResourceModel(),
     "AWS::EC2::FlowLog": ResourceModel(
         companion=DETECTION,
-        properties=(prop("TrafficType", DETECTION, "ACCEPT", "REJECT", deletable=False),),
+        properties=(
+            prop("TrafficType", DETECTION, "ACCEPT", "REJECT", deletable=False),
+            prop("LogGroupName", DETECTION),
+            prop("LogDestination", DETECTION),
+        ),
     ),
+    "AWS::EC2::Subnet": ResourceModel(
+        properties=(prop("MapPublicIpOnLaunch", PREVENTION, True, deletable=False),),
+    ),
+    "AWS::EC2::VPCEndpoint": ResourceModel(
+        policies=_POLICY_DOCUMENT,
+        properties=(
+            prop("PolicyDocument", PREVENTION),
+            prop("PrivateDnsEnabled", PREVENTION, False),
+            prop("SecurityGroupIds", PREVENTION),
+        ),
+    ),
+    #: The custom resource that removes every rule of the VPC's default security group.
+    "Custom::VpcRestrictDefaultSG": ResourceModel(companion=PREVENTION),
     # -- Load balancing -------------------------------------------------------------------
     "AWS::ElasticLoadBalancingV2::LoadBalancer": ResourceModel(
         properties=(
@@ -410,6 +447,191 @@ MODEL: Mapping[str, ResourceModel] = {
             ),
         ),
     ),
+    # -- API Gateway ----------------------------------------------------------------------
+    "AWS::ApiGateway::RestApi": ResourceModel(
+        properties=(prop("DisableExecuteApiEndpoint", PREVENTION, False),),
+        policies=(("Policy", PREVENTION),),
+    ),
+    "AWS::ApiGateway::Stage": ResourceModel(
+        properties=(
+            prop("AccessLogSetting", DETECTION),
+            prop("TracingEnabled", DETECTION, False),
+            prop("MethodSettings", DETECTION),
+            prop("MethodSettings/*/LoggingLevel", DETECTION, "OFF"),
+            prop("MethodSettings/*/MetricsEnabled", DETECTION, False),
+            prop("MethodSettings/*/DataTraceEnabled", AT_REST, True),
+            prop("MethodSettings/*/CacheDataEncrypted", AT_REST, False),
+            prop("MethodSettings/*/ThrottlingRateLimit", PREVENTION, 10000),
+            prop("MethodSettings/*/ThrottlingBurstLimit", PREVENTION, 5000),
+            prop("ClientCertificateId", IN_TRANSIT),
+        ),
+    ),
+    "AWS::ApiGateway::Method": ResourceModel(
+        properties=(
+            prop("AuthorizationType", PREVENTION, "NONE", deletable=False),
+            prop("AuthorizerId", PREVENTION),
+            prop("RequestValidatorId", PREVENTION),
+        ),
+    ),
+    "AWS::ApiGateway::RequestValidator": ResourceModel(
+        companion=PREVENTION,
+        properties=(
+            prop("ValidateRequestBody", PREVENTION, False),
+            prop("ValidateRequestParameters", PREVENTION, False),
+        ),
+    ),
+    "AWS::ApiGateway::DomainName": ResourceModel(
+        properties=(prop("SecurityPolicy", IN_TRANSIT, "TLS_1_0"),),
+    ),
+    "AWS::ApiGateway::ClientCertificate": ResourceModel(companion=IN_TRANSIT),
+    # -- CloudFront -----------------------------------------------------------------------
+    "AWS::CloudFront::Distribution": ResourceModel(
+        properties=(
+            prop(
+                "DistributionConfig/DefaultCacheBehavior/ViewerProtocolPolicy",
+                IN_TRANSIT,
+                "allow-all",
+                deletable=False,
+            ),
+            prop(
+                "DistributionConfig/CacheBehaviors/*/ViewerProtocolPolicy",
+                IN_TRANSIT,
+                "allow-all",
+                deletable=False,
+            ),
+            prop("DistributionConfig/ViewerCertificate", IN_TRANSIT),
+            prop(
+                "DistributionConfig/ViewerCertificate/MinimumProtocolVersion",
+                IN_TRANSIT,
+                "TLSv1",
+                "TLSv1_2016",
+            ),
+            prop(
+                "DistributionConfig/Origins/*/CustomOriginConfig/OriginProtocolPolicy",
+                IN_TRANSIT,
+                "http-only",
+                "match-viewer",
+                deletable=False,
+            ),
+            prop(
+                "DistributionConfig/Origins/*/CustomOriginConfig/OriginSSLProtocols",
+                IN_TRANSIT,
+                ["TLSv1", "TLSv1.1", "TLSv1.2"],
+            ),
+            prop("DistributionConfig/Origins/*/OriginAccessControlId", PREVENTION),
+            prop("DistributionConfig/WebACLId", PREVENTION),
+            prop("DistributionConfig/DefaultCacheBehavior/ResponseHeadersPolicyId", PREVENTION),
+            prop("DistributionConfig/CacheBehaviors/*/ResponseHeadersPolicyId", PREVENTION),
+        ),
+    ),
+    "AWS::CloudFront::ResponseHeadersPolicy": ResourceModel(
+        companion=PREVENTION,
+        properties=(
+            prop("ResponseHeadersPolicyConfig/SecurityHeadersConfig", PREVENTION),
+            prop(
+                "ResponseHeadersPolicyConfig/SecurityHeadersConfig/StrictTransportSecurity",
+                IN_TRANSIT,
+            ),
+            prop(
+                "ResponseHeadersPolicyConfig/SecurityHeadersConfig/StrictTransportSecurity/AccessControlMaxAgeSec",
+                IN_TRANSIT,
+                0,
+                deletable=False,
+            ),
+            prop(
+                "ResponseHeadersPolicyConfig/SecurityHeadersConfig/ContentSecurityPolicy",
+                PREVENTION,
+            ),
+            prop(
+                "ResponseHeadersPolicyConfig/SecurityHeadersConfig/ContentTypeOptions",
+                PREVENTION,
+            ),
+            prop("ResponseHeadersPolicyConfig/SecurityHeadersConfig/FrameOptions", PREVENTION),
+            prop(
+                "ResponseHeadersPolicyConfig/SecurityHeadersConfig/ReferrerPolicy/ReferrerPolicy",
+                PREVENTION,
+                "unsafe-url",
+                deletable=False,
+            ),
+        ),
+    ),
+    "AWS::CloudFront::OriginAccessControl": ResourceModel(
+        companion=PREVENTION,
+        properties=(
+            prop("OriginAccessControlConfig/SigningBehavior", PREVENTION, "never", deletable=False),
+        ),
+    ),
+    # -- Logs delivery --------------------------------------------------------------------
+    #: A log group's resource policy: its document is a JSON string (no statement to widen).
+    "AWS::Logs::ResourcePolicy": ResourceModel(companion=DETECTION),
+    "AWS::Logs::DeliverySource": ResourceModel(companion=DETECTION),
+    "AWS::Logs::DeliveryDestination": ResourceModel(companion=DETECTION),
+    "AWS::Logs::Delivery": ResourceModel(companion=DETECTION),
+    "AWS::Logs::MetricFilter": ResourceModel(
+        companion=DETECTION,
+        properties=(
+            prop(
+                "FilterPattern",
+                DETECTION,
+                Downgrade('{ $.eventName = "NoSuchEvent" }', label="a pattern matching nothing"),
+                deletable=False,
+            ),
+        ),
+    ),
+    # -- Account detection (SecurityBaseline) ---------------------------------------------
+    "AWS::CloudTrail::Trail": ResourceModel(
+        properties=(
+            prop("IsMultiRegionTrail", DETECTION, False),
+            prop("IncludeGlobalServiceEvents", DETECTION, False),
+            prop("EnableLogFileValidation", DETECTION, False),
+            prop("IsLogging", DETECTION, False, deletable=False),
+            prop("KMSKeyId", AT_REST),
+            prop("CloudWatchLogsLogGroupArn", DETECTION),
+            prop("EventSelectors", DETECTION),
+            prop("EventSelectors/*/IncludeManagementEvents", DETECTION, False),
+            prop("EventSelectors/*/ReadWriteType", DETECTION, "WriteOnly"),
+            prop("EventSelectors/*/DataResources", DETECTION),
+            prop("InsightSelectors", DETECTION),
+        ),
+    ),
+    "AWS::GuardDuty::Detector": ResourceModel(
+        companion=DETECTION,
+        properties=(
+            prop("Enable", DETECTION, False, deletable=False),
+            prop("Features", DETECTION),
+            prop("Features/*/Status", DETECTION, "DISABLED", deletable=False),
+            prop("Features/*/AdditionalConfiguration/*/Status", DETECTION, "DISABLED"),
+            prop("FindingPublishingFrequency", DETECTION, "SIX_HOURS"),
+        ),
+    ),
+    "AWS::SecurityHub::Hub": ResourceModel(
+        companion=DETECTION,
+        properties=(prop("AutoEnableControls", DETECTION, False),),
+    ),
+    "AWS::SecurityHub::Standard": ResourceModel(companion=DETECTION),
+    "AWS::AccessAnalyzer::Analyzer": ResourceModel(companion=DETECTION),
+    "AWS::Config::ConfigurationRecorder": ResourceModel(
+        companion=DETECTION,
+        properties=(
+            prop("RecordingGroup", DETECTION),
+            prop("RecordingGroup/AllSupported", DETECTION, False),
+            prop("RecordingGroup/IncludeGlobalResourceTypes", DETECTION, False),
+            prop("RecordingMode/RecordingFrequency", DETECTION, "DAILY", deletable=False),
+        ),
+    ),
+    "AWS::Config::DeliveryChannel": ResourceModel(
+        companion=DETECTION,
+        properties=(prop("S3KmsKeyArn", AT_REST),),
+    ),
+    "AWS::Events::Rule": ResourceModel(
+        companion=DETECTION,
+        properties=(
+            prop("State", DETECTION, "DISABLED"),
+            prop("Targets", DETECTION),
+        ),
+    ),
+    #: The account settings SecurityBaseline makes through AwsCustomResource calls.
+    "Custom::AWS": ResourceModel(companion=PREVENTION),
     # -- ECS ------------------------------------------------------------------------------
     "AWS::ECS::TaskDefinition": ResourceModel(
         properties=(
@@ -462,7 +684,8 @@ MODEL: Mapping[str, ResourceModel] = {
     ),
 }
 """Types a construct synthesizes that are not listed (subnet groups, certificates, records,
-secret attachments) carry no setting the guardrails judge: they yield no mutant."""
+secret attachments, route tables, NAT gateways, API deployments and base path mappings)
+carry no setting the guardrails judge: they yield no mutant."""
 
 STATEFUL: frozenset[str] = frozenset(t for t, m in MODEL.items() if m.stateful)
 COMPANIONS: frozenset[str] = frozenset(t for t, m in MODEL.items() if m.companion)

@@ -74,6 +74,35 @@ def test_every_configuration_yields_mutants_of_every_modelled_type(suite: Suite)
             "AWS::ECS::Service",
             "AWS::ECS::Cluster",
             "AWS::CloudWatch::Alarm",
+            "AWS::SNS::Subscription",
+            "AWS::DynamoDB::Table",
+            "AWS::EC2::FlowLog",
+            "AWS::EC2::Subnet",
+            "AWS::EC2::VPCEndpoint",
+            "Custom::VpcRestrictDefaultSG",
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGateway::Stage",
+            "AWS::ApiGateway::Method",
+            "AWS::ApiGateway::RequestValidator",
+            "AWS::ApiGateway::DomainName",
+            "AWS::ApiGateway::ClientCertificate",
+            "AWS::CloudFront::Distribution",
+            "AWS::CloudFront::ResponseHeadersPolicy",
+            "AWS::CloudFront::OriginAccessControl",
+            "AWS::Logs::ResourcePolicy",
+            "AWS::Logs::DeliverySource",
+            "AWS::Logs::DeliveryDestination",
+            "AWS::Logs::Delivery",
+            "AWS::Logs::MetricFilter",
+            "AWS::CloudTrail::Trail",
+            "AWS::GuardDuty::Detector",
+            "AWS::SecurityHub::Hub",
+            "AWS::SecurityHub::Standard",
+            "AWS::AccessAnalyzer::Analyzer",
+            "AWS::Config::ConfigurationRecorder",
+            "AWS::Config::DeliveryChannel",
+            "AWS::Events::Rule",
+            "Custom::AWS",
         }
         <= types
         <= set(MODEL)
@@ -159,6 +188,25 @@ SAMPLES: list[tuple[str, tuple[str, ...], Hatch]] = [
         "SecureAlbService-internet-facing",
         ("SecureAlbService/internet-facing WebAclAssociation remove-companion resource removed",),
         lambda c: _remove(c, "WebAclAssociation"),
+    ),
+    (
+        "SecureTable-default",
+        ("SecureTable/default Table delete PointInTimeRecoverySpecification",),
+        lambda c: _l1(c, "Table").add_property_deletion_override(
+            "PointInTimeRecoverySpecification"
+        ),
+    ),
+    (
+        "SecureApi-domain-cache",
+        ("SecureApi/domain-cache Api/Default/orders/GET delete RequestValidatorId",),
+        lambda c: _l1(c, "Api/Default/orders/GET").add_property_deletion_override(
+            "RequestValidatorId"
+        ),
+    ),
+    (
+        "SecureDistribution-s3-origin",
+        ("SecureDistribution/s3-origin AccessLogDelivery remove-companion resource removed",),
+        lambda c: _remove(c, "AccessLogDelivery"),
     ),
 ]
 
