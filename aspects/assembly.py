@@ -13,6 +13,14 @@ and reads the output of a CDK app in any language, or templates written by hand.
   ``!GetAtt a.b``, ``!Sub``...), which become the long JSON form.
 * A template with a ``Transform`` goes through :func:`aspects.sam.expand_transforms`: SAM is
   expanded offline, anything else is recorded in ``StackTemplate.unverifiable``.
+* The manifest's schema version: any version of a major up to :data:`KNOWN_MANIFEST_MAJOR`
+  is read silently. A newer major (a newer aws-cdk-lib than this release was tested with) is
+  read with a :class:`NewerSchemaWarning` as long as reading it cannot skip a stack: every
+  artifact is of a type schema :data:`KNOWN_MANIFEST_MAJOR` defines, and at least one is a
+  stack or nested assembly. Otherwise it is refused (an :class:`InputError` saying to
+  upgrade): an artifact type this reader does not know could hold stacks it would pass over,
+  and a manifest with nothing it can read most likely lays its stacks out differently, so
+  reading on would judge less than will deploy.
 
 Bad input raises :class:`InputError`, whose text is one line naming the file and problem.
 Hostile input is bounded: files larger than :data:`MAX_FILE_BYTES`, trees nested deeper
@@ -27,6 +35,7 @@ left for the engine, which reports that resource as *cannot verify*.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -37,8 +46,23 @@ from aspects.constants import ACKNOWLEDGED_RULES_METADATA, PLUGIN_NAME
 from aspects.index import StackTemplate
 from aspects.sam import expand_transforms
 
-#: Cloud assembly schema major versions this reader understands (aws-cdk-lib 2.275 writes 55).
-MAX_MANIFEST_MAJOR = 55
+#: The newest cloud assembly schema major this reader was written and tested against
+#: (aws-cdk-lib 2.275 writes 55). Newer majors are read with a :class:`NewerSchemaWarning`
+#: when that is safe (see the module docstring).
+KNOWN_MANIFEST_MAJOR = 55
+
+#: Artifact types of cloud assembly schema 55 (``ArtifactType``): the two this reader
+#: follows (:data:`_STACK_ARTIFACT`, :data:`_NESTED_ASSEMBLY`) and those that hold no template.
+KNOWN_ARTIFACT_TYPES = frozenset(
+    {
+        "aws:cloudformation:stack",
+        "cdk:cloud-assembly",
+        "cdk:asset-manifest",
+        "cdk:tree",
+        "cdk:feature-flag-report",
+        "none",
+    }
+)
 
 #: The largest file (template, manifest, metadata) read: 50 MiB. CloudFormation itself
 #: takes templates of at most 1 MB (from S3); CDK metadata files of large apps reach a few
@@ -85,6 +109,14 @@ _NESTED_STACK_SUFFIX = ".NestedStack/"
 Metadata = dict[str, list[Mapping[str, Any]]]
 
 
+class NewerSchemaWarning(UserWarning):
+    """A cloud assembly of a newer schema major than :data:`KNOWN_MANIFEST_MAJOR`, read anyway.
+
+    Every artifact in it is of a known type, so no stack is skipped; what a newer schema
+    changed inside a stack artifact is not known. Upgrade secure-constructs to be sure.
+    """
+
+
 class InputError(Exception):
     """Input that cannot be scanned.
 
@@ -121,8 +153,14 @@ def load_assembly(
     Raises
     ------
     InputError
-        When the manifest or a template is missing, unreadable, malformed or of a schema
-        version this reader does not know, or names a file outside the assembly.
+        When the manifest or a template is missing, unreadable or malformed, names a file
+        outside the assembly, or has a newer schema major that cannot be read safely.
+
+    Warns
+    -----
+    NewerSchemaWarning
+        When a manifest has a newer schema major than :data:`KNOWN_MANIFEST_MAJOR` and is
+        read anyway.
     """
     root = Path(directory)
     return list(_assembly_stacks(root, root, allow_outside_assembly, set()))
@@ -501,6 +539,10 @@ def _inside(root: Path, base: Path, name: str, outside: bool, what: str, source:
 
 
 def _check_manifest(manifest: Any, path: Path) -> None:
+    """Refuse what is not a manifest, or a newer schema that cannot be read safely.
+
+    Warns (:class:`NewerSchemaWarning`) for a newer major that can; see the module docstring.
+    """
     if not isinstance(manifest, Mapping) or not isinstance(manifest.get("version"), str):
         raise InputError(path, "is not a cloud assembly manifest (no version)")
     version = manifest["version"]
@@ -508,14 +550,38 @@ def _check_manifest(manifest: Any, path: Path) -> None:
         major = int(version.split(".", 1)[0])
     except ValueError:
         raise InputError(path, f"has an unknown schema version {version!r}") from None
-    if not 1 <= major <= MAX_MANIFEST_MAJOR:
+    if major < 1:
+        raise InputError(path, f"has an unknown schema version {version!r}")
+    artifacts = manifest.get("artifacts", {})
+    if not isinstance(artifacts, Mapping):
+        raise InputError(path, "is not a cloud assembly manifest (artifacts is not a mapping)")
+    if major <= KNOWN_MANIFEST_MAJOR:
+        return
+    newer = (
+        f"has cloud assembly schema {version}, newer than {KNOWN_MANIFEST_MAJOR}.x (the newest "
+        "this secure-constructs knows)"
+    )
+    kinds = [a.get("type") if isinstance(a, Mapping) else None for a in artifacts.values()]
+    unknown = sorted({repr(k) for k in kinds if k not in KNOWN_ARTIFACT_TYPES})
+    if unknown:
         raise InputError(
             path,
-            f"has cloud assembly schema {version}, which this secure-constructs does not know "
-            f"(it reads versions up to {MAX_MANIFEST_MAJOR}.x); upgrade secure-constructs",
+            f"{newer}, with artifact type(s) it does not know ({', '.join(unknown)}) that could "
+            "hold stacks it would skip; upgrade secure-constructs",
         )
-    if not isinstance(manifest.get("artifacts", {}), Mapping):
-        raise InputError(path, "is not a cloud assembly manifest (artifacts is not a mapping)")
+    if not any(k in (_STACK_ARTIFACT, _NESTED_ASSEMBLY) for k in kinds):
+        raise InputError(
+            path,
+            f"{newer}, without a stack or nested assembly artifact it can read (the stacks may "
+            "be laid out differently); upgrade secure-constructs",
+        )
+    warnings.warn(
+        NewerSchemaWarning(
+            f"{path}: {newer}; read as schema {KNOWN_MANIFEST_MAJOR} lays out its stacks (every "
+            "artifact is of a known type); upgrade secure-constructs to be sure"
+        ),
+        stacklevel=2,
+    )
 
 
 def _artifact_metadata(

@@ -29,11 +29,12 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from aspects.assembly import InputError, load_paths
+from aspects.assembly import InputError, NewerSchemaWarning, load_paths
 from aspects.baseline import (
     BASELINE_FILE,
     AcknowledgmentAudit,
@@ -406,9 +407,18 @@ def _evaluate(args: argparse.Namespace) -> Evaluated:
     accepted = allow_unjudged(getattr(args, "allow_unjudged", []))
     if not args.paths and not Path("cdk.out").exists():
         raise InputError("cdk.out", "no such directory: run `cdk synth` first, or name the paths")
-    stacks = tuple(
-        load_paths(args.paths or ["cdk.out"], allow_outside_assembly=args.allow_outside_assembly)
-    )
+    # detect_secrets routes Python warnings to logging when imported: catch ours here and
+    # print them, or a newer cloud assembly would be read without a word.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NewerSchemaWarning)
+        stacks = tuple(
+            load_paths(
+                args.paths or ["cdk.out"], allow_outside_assembly=args.allow_outside_assembly
+            )
+        )
+    for warning in caught:
+        if issubclass(warning.category, NewerSchemaWarning):
+            print(f"secure-constructs: warning: {warning.message}", file=sys.stderr)
     # Templates the scan cannot judge in full (a transform it cannot expand) are findings.
     evaluation = with_unverifiable(
         evaluate(stacks, lambda _stack: rules, settings=settings), stacks

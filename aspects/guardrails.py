@@ -26,17 +26,18 @@ from constructs import IConstruct
 from aspects.assembly import InputError
 from aspects.baseline import Baseline, fail_on_policy
 from aspects.constants import PLUGIN_NAME, VERSION
-from aspects.coverage import check_allow_unjudged, in_scope
+from aspects.coverage import check_allow_unjudged
 from aspects.custom_rules import attach, prepare_rules
 from aspects.errors import Issue, SecureConstructsError
 from aspects.model import Pillar, Rule
+from aspects.native_aspect import ScopeOnceAspect
 from aspects.plugin import PLUGIN_ATTRIBUTE, GuardrailsPlugin, plugin_of
 from aspects.rules import rules_for
 from aspects.settings import Thresholds
 
 
-@jsii.implements(cdk.IAspect, cdk.IPolicyValidationPlugin, cdk.IPolicyValidationPluginBeta1)
-class SecurityGuardrails:
+@jsii.implements(cdk.IPolicyValidationPlugin, cdk.IPolicyValidationPluginBeta1)
+class SecurityGuardrails(ScopeOnceAspect):
     """All guardrails: in transit, at rest, prevention and detection.
 
     The Aspect itself changes nothing: on its first visit it registers the guardrails
@@ -157,8 +158,9 @@ class SecurityGuardrails:
         self._fail_on_unjudged = fail_on_unjudged
         self._allow_unjudged = allowed
         self._extra_rules = prepare_rules(extra_rules, type(self).__name__, pillars=self.pillars)
-        self._scopes: list[str] = []
-        self._whole_app = False
+        # The Aspect (cdk.IAspect) is the native ScopeOnceAspect: CDK's visits stay in
+        # Node and _on_scope runs once per scope (aspects/native_aspect.py, issue 14).
+        super().__init__()
 
     @classmethod
     def apply(
@@ -192,16 +194,9 @@ class SecurityGuardrails:
             baseline=baseline,
         )._register(scope)
 
-    def visit(self, node: IConstruct) -> None:
-        """Register the scope on the first visit; later visits below it return at once."""
-        if self._whole_app:
-            return
-        path = node.node.path
-        if any(in_scope(path, scope) for scope in self._scopes):
-            return
-        self._scopes.append(path)
-        self._whole_app = path == ""
-        self._register(node)
+    def _on_scope(self, scope: IConstruct) -> None:
+        """Register *scope*: called from Node once per scope this Aspect was added to."""
+        self._register(scope)
 
     def _register(self, node: IConstruct) -> None:
         plugin = plugin_of(node)  # checks that *node* is a construct under an App first

@@ -10,13 +10,21 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
 
 from aspects import SecurityGuardrails
-from aspects.assembly import InputError, load_assembly, load_paths, load_template
+from aspects.assembly import (
+    KNOWN_MANIFEST_MAJOR,
+    InputError,
+    NewerSchemaWarning,
+    load_assembly,
+    load_paths,
+    load_template,
+)
 from aspects.cfn_yaml import parse_yaml
 from aspects.engine import Evaluation, evaluate
 from aspects.index import TemplateIndex
@@ -254,8 +262,9 @@ Values:
         ),
         (
             "unknown-schema",
-            r"has cloud assembly schema 99\.0\.0, which this secure-constructs does not know "
-            r"\(it reads versions up to 55\.x\); upgrade secure-constructs",
+            r"has cloud assembly schema 99\.0\.0, newer than 55\.x \(the newest this "
+            r"secure-constructs knows\), without a stack or nested assembly artifact it can "
+            r"read \(the stacks may be laid out differently\); upgrade secure-constructs",
         ),
         ("nowhere", r"no such file or directory"),
         (".", r"is a directory without manifest\.json, so not a cloud assembly"),
@@ -290,3 +299,122 @@ def test_a_missing_nested_stack_template_is_named(assembly: Path, tmp_path: Path
         InputError, match="the template of nested stack Top/Inner/Deeper is missing"
     ):
         load_assembly(copy)
+
+
+# -- cloud assembly schema versions ----------------------------------------------------------
+
+
+def with_schema(assembly: Path, copy: Path, version: str, **extra: dict[str, object]) -> Path:
+    """A copy of *assembly* whose manifests (nested ones too) say *version*, plus *extra*
+    artifacts in the top manifest."""
+    shutil.copytree(assembly, copy)
+    for manifest in copy.rglob("manifest.json"):
+        data = json.loads(manifest.read_text())
+        data["version"] = version
+        if manifest.parent == copy:
+            data["artifacts"].update(extra)
+        manifest.write_text(json.dumps(data))
+    return copy
+
+
+def test_the_installed_aws_cdk_lib_writes_a_known_major(assembly: Path) -> None:
+    # When the pinned aws-cdk-lib writes a newer major, check what that schema changed and
+    # raise KNOWN_MANIFEST_MAJOR (docs/releasing.md). Older floors write older majors.
+    version = json.loads((assembly / "manifest.json").read_text())["version"]
+    assert 1 <= int(version.split(".")[0]) <= KNOWN_MANIFEST_MAJOR
+
+
+def test_a_newer_minor_of_the_known_major_is_read_without_a_warning(
+    assembly: Path, tmp_path: Path
+) -> None:
+    copy = with_schema(assembly, tmp_path / "cdk.out", f"{KNOWN_MANIFEST_MAJOR}.99.1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stacks = load_assembly(copy)
+    assert outcome(evaluate(stacks, lambda _: PINNED)) == EXPECTED
+
+
+def test_a_newer_major_is_read_with_a_warning_and_judged_the_same(
+    assembly: Path, tmp_path: Path
+) -> None:
+    newer = f"{KNOWN_MANIFEST_MAJOR + 1}.0.0"
+    copy = with_schema(assembly, tmp_path / "cdk.out", newer)
+    with pytest.warns(NewerSchemaWarning) as caught:
+        stacks = load_assembly(copy)
+    # One warning per manifest read: the top one and the Stage's nested assembly.
+    assert sorted(str(w.message).split(": ", 1)[0] for w in caught) == sorted(
+        str(m) for m in (copy / "manifest.json", *copy.glob("assembly-*/manifest.json"))
+    )
+    assert str(caught[0].message).split(": ", 1)[1] == (
+        f"has cloud assembly schema {newer}, newer than {KNOWN_MANIFEST_MAJOR}.x (the newest "
+        f"this secure-constructs knows); read as schema {KNOWN_MANIFEST_MAJOR} lays out its "
+        "stacks (every artifact is of a known type); upgrade secure-constructs to be sure"
+    )
+    assert sorted(s.stack_path for s in stacks) == [
+        "Prod/Api",
+        "Top",
+        "Top/Inner",
+        "Top/Inner/Deeper",
+    ]
+    assert outcome(evaluate(stacks, lambda _: PINNED)) == EXPECTED
+
+
+def test_scan_prints_the_newer_schema_warning(
+    assembly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aspects.cli import main
+
+    newer = f"{KNOWN_MANIFEST_MAJOR + 1}.0.0"
+    copy = with_schema(assembly, tmp_path / "cdk.out", newer)
+    main(["scan", str(copy), "--format", "json"])
+    err = capsys.readouterr().err
+    assert (
+        f"secure-constructs: warning: {copy / 'manifest.json'}: has cloud assembly schema " in err
+    )
+
+
+def test_a_newer_major_with_an_unknown_artifact_type_is_refused(
+    assembly: Path, tmp_path: Path
+) -> None:
+    # An artifact type this reader does not know might hold stacks: skipping it would pass
+    # them unjudged, so the newer schema is refused instead of read.
+    hologram = {"type": "cdk:stack-set", "properties": {"templateFile": "Set.template.json"}}
+    copy = with_schema(assembly, tmp_path / "cdk.out", "56.1.0", Set=hologram)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # refused before any warning
+        with pytest.raises(InputError) as caught:
+            load_assembly(copy)
+    assert str(caught.value) == (
+        f"{copy / 'manifest.json'}: has cloud assembly schema 56.1.0, newer than 55.x (the "
+        "newest this secure-constructs knows), with artifact type(s) it does not know "
+        "('cdk:stack-set') that could hold stacks it would skip; upgrade secure-constructs"
+    )
+
+
+def test_a_newer_major_artifact_without_a_type_is_refused(assembly: Path, tmp_path: Path) -> None:
+    copy = with_schema(assembly, tmp_path / "cdk.out", "57.0.0", Odd={"properties": {}})
+    with pytest.raises(InputError, match=r"artifact type\(s\) it does not know \(None\)"):
+        load_assembly(copy)
+
+
+def test_an_unknown_artifact_type_in_the_known_major_is_skipped_as_before(
+    assembly: Path, tmp_path: Path
+) -> None:
+    extra = {"type": "cdk:something-else", "properties": {}}
+    copy = with_schema(assembly, tmp_path / "cdk.out", "55.0.0", Extra=extra)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stacks = load_assembly(copy)
+    assert len(stacks) == 4
+
+
+@pytest.mark.parametrize("version", ["0.1.0", "-3.0.0", "fifty-six", ""])
+def test_a_version_that_is_not_a_schema_major_is_refused(
+    version: str, assembly: Path, tmp_path: Path
+) -> None:
+    copy = with_schema(assembly, tmp_path / "cdk.out", version)
+    with pytest.raises(InputError) as caught:
+        load_assembly(copy)
+    assert str(caught.value) == (
+        f"{copy / 'manifest.json'}: has an unknown schema version {version!r}"
+    )
