@@ -17,6 +17,10 @@ ACKNOWLEDGED_RULES_METADATA = "aws:cdk:acknowledged-rules"
 #: SC-NET rules enforce declared guarantees on any template, so an escape hatch that
 #: undoes one fails synthesis. Value: a JSON object (see ``aspects.rules.network``).
 GUARANTEES_METADATA = "SecureConstructs::Guarantees"
+#: Construct metadata: the parts a construct did not build because the organization
+#: provides them (``SecurityBaseline(cloudtrail=False)``): a list of part names. Reports
+#: list them under coverage, so a switched-off control is said, never silent.
+DISABLED_PARTS_METADATA = "secure-constructs:SecurityBaseline:disabled-parts"
 
 #: An acknowledgment needs a written reason of at least this many characters (blanks not
 #: counted): "ok", "n/a" and "TODO" explain nothing to an auditor. The same bar holds for

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aspects.constants import MIN_REASON_LENGTH
+from aspects.constants import DISABLED_PARTS_METADATA, MIN_REASON_LENGTH
 from aspects.errors import Issue
 from aspects.model import Finding, Pillar, Problem, Rule, Severity, Status
 
@@ -194,6 +194,9 @@ class StackCoverage:
         ``(type, count)`` of the other resources whose type carries nothing to judge.
     unjudged:
         ``(type, resources)`` of the rest: no selected rule judged them and they may matter.
+    switched_off:
+        ``(construct path, parts)`` a construct declared it did not build on purpose
+        (:data:`~aspects.constants.DISABLED_PARTS_METADATA`): said in every report.
     """
 
     stack_path: str
@@ -202,6 +205,7 @@ class StackCoverage:
     judged: int = 0
     nothing_to_judge: tuple[tuple[str, int], ...] = ()
     unjudged: tuple[tuple[str, tuple[Unjudged, ...]], ...] = ()
+    switched_off: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def unjudged_counts(self) -> dict[str, int]:
@@ -256,6 +260,11 @@ class Coverage:
     def nothing_to_judge(self) -> int:
         """Resources of types with nothing to judge."""
         return sum(n for s in self.stacks for _, n in s.nothing_to_judge)
+
+    @property
+    def switched_off(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``(construct path, parts)`` switched off on purpose, in every stack checked."""
+        return tuple(entry for s in self.stacks for entry in s.switched_off)
 
     @property
     def unjudged_counts(self) -> dict[str, int]:
@@ -342,7 +351,26 @@ def stack_coverage(
         judged_count,
         tuple(sorted(nothing)),
         tuple(sorted(unjudged, key=lambda pair: pair[0])),
+        _switched_off(template, covers),
     )
+
+
+def _switched_off(
+    template: TemplateIndex, covers: Callable[[str | None], bool] | None
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The parts constructs of the stack declared switched off, by construct path."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for path, entries in template.stack.metadata.items():
+        construct = path.lstrip("/")
+        if covers is not None and not covers(construct):
+            continue
+        for entry in entries or ():
+            if not isinstance(entry, Mapping) or entry.get("type") != DISABLED_PARTS_METADATA:
+                continue
+            parts = entry.get("data")
+            if isinstance(parts, list) and parts:
+                found.append((construct, tuple(str(p) for p in parts)))
+    return tuple(sorted(found))
 
 
 # -- the closed world --------------------------------------------------------------------------

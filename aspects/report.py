@@ -103,15 +103,18 @@ def coverage_line(
     text = f"judged {coverage.judged} of {coverage.resources} resource(s)"
     if nothing:
         text += f", {nothing} with nothing to judge"
+    off = "".join(
+        f"; switched off at {path}: {', '.join(parts)}" for path, parts in coverage.switched_off
+    )
     counts = coverage.unjudged_counts
     if not counts:
-        return text + "; nothing left unjudged"
+        return text + "; nothing left unjudged" + off
     named = [
         f"{name} x{count}" + (" (accepted)" if name in accepted else "")
         for name, count in list(counts.items())[:listed]
     ]
     more = f" and {len(counts) - listed} more type(s)" if len(counts) > listed else ""
-    return f"{text}; not judged: {', '.join(named)}{more}"
+    return f"{text}; not judged: {', '.join(named)}{more}{off}"
 
 
 def coverage_data(coverage: Coverage, base: Path) -> dict[str, Any]:
@@ -129,6 +132,10 @@ def coverage_data(coverage: Coverage, base: Path) -> dict[str, Any]:
         ],
         "nothingToJudgeTypes": _nothing_data(coverage.nothing_to_judge_counts),
         "allowUnjudged": [{"type": t, "reason": r} for t, r in coverage.allow_unjudged],
+        # Parts a construct did not build because the organization provides them.
+        "switchedOff": [
+            {"construct": path, "parts": list(parts)} for path, parts in coverage.switched_off
+        ],
         "stacks": [
             {
                 "stack": stack.stack_path,

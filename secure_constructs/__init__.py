@@ -40,6 +40,7 @@ from secure_constructs.baseline import (
     PasswordPolicyOptions,
     SecurityBaseline,
     SecurityHubOptions,
+    SlackChannel,
     TrailOptions,
 )
 from secure_constructs.bucket import (
@@ -142,6 +143,7 @@ __all__ = [
     "SecurityBaseline",
     "SecurityGuardrails",
     "SecurityHubOptions",
+    "SlackChannel",
     "Throttle",
     "TrailOptions",
     "WafOptions",

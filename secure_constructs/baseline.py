@@ -9,6 +9,7 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_accessanalyzer as accessanalyzer
+from aws_cdk import aws_chatbot as chatbot
 from aws_cdk import aws_cloudtrail, aws_config, aws_guardduty
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
@@ -25,6 +26,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from aspects.constants import DISABLED_PARTS_METADATA as _DISABLED_PARTS_METADATA
 from aspects.errors import Issue
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import baseline as defaults
@@ -47,7 +49,8 @@ from secure_constructs.bucket import SecureBucket
 WARN_BASELINE_DESTROY_ON_REMOVAL = "secure-constructs:SecurityBaseline:destroy-on-removal"
 
 #: The construct metadata entry listing the parts switched off (in the cloud assembly).
-DISABLED_PARTS_METADATA = "secure-constructs:SecurityBaseline:disabled-parts"
+# Re-exported: reports read it from aspects.constants.
+DISABLED_PARTS_METADATA = _DISABLED_PARTS_METADATA
 
 #: Every part, in the order the construct builds them.
 PARTS = (
@@ -187,6 +190,35 @@ class ConfigOptions:
     create_service_linked_role: bool = True
 
 
+_SLACK_WORKSPACE = re.compile(r"^[0-9A-Z]{1,255}$")
+_SLACK_CHANNEL = re.compile(r"^[A-Za-z0-9]{1,255}$")
+_CHATBOT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+
+@dataclass(frozen=True)
+class SlackChannel:
+    """A Slack channel that receives the baseline's alarms and findings (AWS Chatbot).
+
+    The workspace must have been authorized for AWS Chatbot in the console once (an OAuth
+    step CloudFormation cannot do). Members of the channel can read notifications only:
+    the channel's guardrail policy denies every action, so no command run from Slack can
+    change the account (without a guardrail policy AWS applies AdministratorAccess).
+
+    Parameters
+    ----------
+    workspace_id:
+        The Slack workspace (team) id, e.g. ``"T0123ABCD"``.
+    channel_id:
+        The channel id, e.g. ``"C0456EFGH"`` (the channel's "Copy link" ends with it).
+    name:
+        The Chatbot configuration's name. Default: derived from the construct path.
+    """
+
+    workspace_id: str
+    channel_id: str
+    name: str | None = None
+
+
 @dataclass(frozen=True)
 class PasswordPolicyOptions:
     """The account's IAM password policy (CIS 1.8/1.9, FSBP IAM.7, IAM.15, IAM.16)."""
@@ -286,6 +318,9 @@ class SecurityBaseline(Construct):
     alarm_https_endpoints:
         HTTPS endpoints subscribed to the alarm topic (a chat relay, an incident tool).
         Default none; ``http://`` is rejected.
+    alarm_slack_channels:
+        Slack channels (:class:`SlackChannel`) that receive the same notifications through
+        AWS Chatbot, read-only for their members. Default none.
     encryption_key:
         Bring your own customer-managed key for the trail, its logs and buckets. Default:
         a new key with rotation, retained.
@@ -315,6 +350,7 @@ class SecurityBaseline(Construct):
         findings_to_topic: bool = True,
         alarm_emails: Sequence[str] = (),
         alarm_https_endpoints: Sequence[str] = (),
+        alarm_slack_channels: Sequence[SlackChannel] = (),
         encryption_key: kms.IKey | None = None,
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
     ) -> None:
@@ -332,6 +368,7 @@ class SecurityBaseline(Construct):
             findings_to_topic=findings_to_topic,
             alarm_emails=alarm_emails,
             alarm_https_endpoints=alarm_https_endpoints,
+            alarm_slack_channels=alarm_slack_channels,
             encryption_key=encryption_key,
             removal_policy=removal_policy,
         )
@@ -359,6 +396,9 @@ class SecurityBaseline(Construct):
 
         # The topic first: the alarms and the findings rule publish to it.
         self.alarm_topic: sns.ITopic = self._topic(alarm_emails, alarm_https_endpoints)
+        self.slack_channels: list[chatbot.SlackChannelConfiguration] = [
+            self._slack(i, channel) for i, channel in enumerate(alarm_slack_channels)
+        ]
 
         self.trail: aws_cloudtrail.Trail | None = None
         self.trail_key: kms.IKey | None = None
@@ -445,6 +485,38 @@ class SecurityBaseline(Construct):
             )
         return topic
 
+    def _slack(self, index: int, channel: SlackChannel) -> chatbot.SlackChannelConfiguration:
+        """The alarm topic to one Slack channel, read-only for the channel's members."""
+        if index == 0:
+            self._chatbot_guardrail = iam.ManagedPolicy(
+                self,
+                "ChatbotGuardrail",
+                description="Slack channels of the security baseline may run no command",
+                statements=[
+                    iam.PolicyStatement(effect=iam.Effect.DENY, actions=["*"], resources=["*"])
+                ],
+            )
+        name = (
+            channel.name
+            or cdk.Names.unique_resource_name(self, max_length=120, separator="-") + f"-{index}"
+        )
+        configuration = chatbot.SlackChannelConfiguration(
+            self,
+            f"Slack{index}",
+            slack_channel_configuration_name=name,
+            slack_workspace_id=channel.workspace_id,
+            slack_channel_id=channel.channel_id,
+            notification_topics=[self.alarm_topic],
+            logging_level=chatbot.LoggingLevel.ERROR,
+            guardrail_policies=[self._chatbot_guardrail],
+        )
+        # Whoever is paged stays subscribed, and the deny-all guardrail stays (SC-PIN-1).
+        pin(
+            configuration,
+            present=("GuardrailPolicies", "SnsTopicArns"),
+        )
+        return configuration
+
     def _build_trail(self, options: TrailOptions) -> None:
         stack = cdk.Stack.of(self)
         key = self.encryption_key
@@ -487,6 +559,8 @@ class SecurityBaseline(Construct):
             ),
             description=f"Lets the trail of {self.node.path} write to its log group",
         )
+        # Only this trail may assume it: the aws:SourceArn condition stays (SC-PIN-1).
+        pin(self.trail_logs_role, present=("AssumeRolePolicyDocument.Statement.0.Condition",))
         self.trail_logs_role.add_to_principal_policy(
             iam.PolicyStatement(
                 sid="DeliverTrailEvents",
@@ -1155,6 +1229,17 @@ def _part(checks: Checks, prop: str, value: object, kind: type, default: object)
     return None
 
 
+def _slack_channel_ok(channel: SlackChannel) -> bool:
+    def fits(value: object, pattern: re.Pattern[str]) -> bool:
+        return isinstance(value, str) and (is_token(value) or bool(pattern.match(value)))
+
+    return (
+        fits(channel.workspace_id, _SLACK_WORKSPACE)
+        and fits(channel.channel_id, _SLACK_CHANNEL)
+        and (channel.name is None or fits(channel.name, _CHATBOT_NAME))
+    )
+
+
 def _validate(
     scope: object,
     construct_id: object,
@@ -1170,6 +1255,7 @@ def _validate(
     findings_to_topic: object,
     alarm_emails: object,
     alarm_https_endpoints: object,
+    alarm_slack_channels: object,
     encryption_key: object,
     removal_policy: object,
 ) -> _Parts:
@@ -1204,6 +1290,14 @@ def _validate(
         lambda u: isinstance(u, str) and (is_token(u) or u.startswith("https://")),
         "https:// URLs (str)",
         "pass HTTPS endpoints only (SNS would deliver alarms in clear text over http://).",
+    )
+    checks.items(
+        "alarm_slack_channels",
+        alarm_slack_channels,
+        lambda c: isinstance(c, SlackChannel) and _slack_channel_ok(c),
+        "SlackChannel(workspace_id='T...', channel_id='C...')",
+        "pass e.g. alarm_slack_channels=[SlackChannel(workspace_id='T0123ABCD', "
+        "channel_id='C0456EFGH')] (upper-case Slack ids; a name of letters, digits, - and _).",
     )
     checks.kms_key("encryption_key", encryption_key)
     checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)

@@ -283,6 +283,8 @@ class SecureVpc(Construct, DropIn):
                 removal_policy=removal_policy,
             )
             self.flow_log_role = defaults.flow_log_role(self, "FlowLogRole")
+            # Only flow logs of this account may assume it: the condition stays (SC-PIN-1).
+            pin(self.flow_log_role, present=("AssumeRolePolicyDocument.Statement.0.Condition",))
             return ec2.FlowLogDestination.to_cloud_watch_logs(
                 self.flow_log_group, self.flow_log_role
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -10,6 +11,7 @@ import pytest
 from aws_cdk import assertions
 from syrupy.assertion import SnapshotAssertion
 
+from aspects.report import coverage_data, coverage_line
 from aspects.testing import check
 from secure_constructs import SecureConstructsError
 from secure_constructs._defaults import baseline as defaults
@@ -21,6 +23,7 @@ from secure_constructs.baseline import (
     PasswordPolicyOptions,
     SecurityBaseline,
     SecurityHubOptions,
+    SlackChannel,
     TrailOptions,
 )
 from tests.conftest import normalise
@@ -657,6 +660,22 @@ def test_switched_off_parts_are_recorded(built: Built, stack: str) -> None:
     assert any(", ".join(expected) in info for info in infos), infos
 
 
+@pytest.mark.parametrize("stack", list(SWITCHED_OFF))
+def test_reports_say_which_parts_were_switched_off(built: Built, stack: str) -> None:
+    expected = SWITCHED_OFF[stack][1]
+    (covered,) = [s for s in built.evaluation.coverage.stacks if s.stack_path == stack]
+    assert covered.switched_off == ((f"{stack}/Baseline", expected),)
+    line = coverage_line(covered)
+    assert line.endswith(f"; switched off at {stack}/Baseline: {', '.join(expected)}")
+    data = coverage_data(built.evaluation.coverage, Path("."))
+    assert {"construct": f"{stack}/Baseline", "parts": list(expected)} in data["switchedOff"]
+
+
+def test_nothing_is_reported_switched_off_by_default(built: Built) -> None:
+    (covered,) = [s for s in built.evaluation.coverage.stacks if s.stack_path == "Default"]
+    assert covered.switched_off == ()
+
+
 @pytest.mark.parametrize(
     ("stack", "absent"),
     [
@@ -853,3 +872,54 @@ def test_an_earlier_custom_resource_provider_is_refused() -> None:
     )
     with pytest.raises(SecureConstructsError, match="AwsCustomResource provider"):
         SecurityBaseline(stack, "Baseline")
+
+
+def test_slack_channels_get_the_alarms_read_only() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Chat", env=ENV)
+    baseline = SecurityBaseline(
+        stack,
+        "Baseline",
+        alarm_slack_channels=[SlackChannel(workspace_id="T0123ABCD", channel_id="C0456EFGH")],
+    )
+    template = assertions.Template.from_stack(stack)
+    (configuration,) = template.find_resources("AWS::Chatbot::SlackChannelConfiguration").values()
+    props = configuration["Properties"]
+    topic = stack.resolve(baseline.alarm_topic.topic_arn)
+    (guardrail_id,) = [
+        lid
+        for lid in template.find_resources("AWS::IAM::ManagedPolicy")
+        if lid.startswith("BaselineChatbotGuardrail")
+    ]
+    assert (props["SlackWorkspaceId"], props["SlackChannelId"]) == ("T0123ABCD", "C0456EFGH")
+    assert props["SnsTopicArns"] == [topic]
+    assert props["LoggingLevel"] == "ERROR"
+    assert props["GuardrailPolicies"] == [{"Ref": guardrail_id}]
+    guardrail = template.find_resources("AWS::IAM::ManagedPolicy")[guardrail_id]
+    assert guardrail["Properties"]["PolicyDocument"]["Statement"] == [
+        {"Action": "*", "Effect": "Deny", "Resource": "*"}
+    ]
+    assert configuration["Metadata"]["SecureConstructs::Guarantees"]["present"] == [
+        "GuardrailPolicies",
+        "SnsTopicArns",
+    ]
+    findings = {(f.rule.id, f.construct_path) for f in check(app).findings}
+    assert findings == set()
+
+
+@pytest.mark.parametrize(
+    ("channel", "problem"),
+    [
+        (SlackChannel(workspace_id="t0123", channel_id="C1"), "alarm_slack_channels"),
+        (SlackChannel(workspace_id="T1", channel_id="C 1"), "alarm_slack_channels"),
+        (
+            SlackChannel(workspace_id="T1", channel_id="C1", name="has space"),
+            "alarm_slack_channels",
+        ),
+        ("T1/C1", "alarm_slack_channels"),
+    ],
+)
+def test_bad_slack_channels_are_one_error(channel: object, problem: str) -> None:
+    stack = cdk.Stack(cdk.App(), "Chat", env=ENV)
+    with pytest.raises(SecureConstructsError, match=rf"\[SC-BASELINE-1\] {problem}:"):
+        SecurityBaseline(stack, "Baseline", alarm_slack_channels=[channel])  # type: ignore[list-item]

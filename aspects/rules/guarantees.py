@@ -62,6 +62,8 @@ PINNED_TYPES = (
     "AWS::SNS::Subscription",
     "AWS::ApiGatewayV2::Api",
     "AWS::ApiGatewayV2::Stage",
+    "AWS::IAM::Role",
+    "AWS::Chatbot::SlackChannelConfiguration",
 )
 
 

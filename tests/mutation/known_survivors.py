@@ -63,7 +63,6 @@ REASONS: dict[str, str] = {
     "match-viewer": "harmless: every behaviour in front of the origin redirects or refuses plain-HTTP viewers (SC-CF-1, pinned), so match-viewer reaches the origin over HTTPS only; SC-CF-4 flags it as soon as a behaviour allows HTTP",
     "service-condition": "harmless: the widened statement keeps its aws:SourceArn / aws:SourceAccount condition naming this account or its resource, keys only an AWS service acting for that account sets, so no other principal or account gets in",
     "topic-resource": "harmless: in a topic policy '*' can only mean the topics the policy is attached to (this topic)",
-    "trust-confused-deputy": "rule missing: a service role's trust policy keeps the confused-deputy condition (aws:SourceAccount / aws:SourceArn) the construct wrote; SC-IAM-4 judges resource and key policies only, not AssumeRolePolicyDocument",
     "vpce-perimeter": "rule missing: an endpoint-policy Allow for every principal on Resource '*' without an aws:ResourceAccount / aws:ResourceOrgID condition (the data perimeter the construct writes); SC-VPCE-1 flags only Action '*' on Resource '*'",
 }
 
@@ -201,12 +200,6 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
     Survivor(
         "SecureVpc",
         "default,nat-interface-endpoints",
-        "FlowLogRole drop-condition AssumeRolePolicyDocument/Statement/0",
-        "trust-confused-deputy",
-    ),
-    Survivor(
-        "SecureVpc",
-        "default,nat-interface-endpoints",
         "FlowLogRole widen-principal AssumeRolePolicyDocument/Statement/0=*",
         "service-condition",
     ),
@@ -298,12 +291,6 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "default",
         "Detector delete Features/5/AdditionalConfiguration/2/Status",
         "guardduty-runtime-off",
-    ),
-    Survivor(
-        "SecurityBaseline",
-        "*",
-        "TrailLogsRole drop-condition AssumeRolePolicyDocument/Statement/0",
-        "trust-confused-deputy",
     ),
     Survivor(
         "SecurityBaseline",
