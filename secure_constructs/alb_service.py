@@ -1116,28 +1116,13 @@ class SecureAlbService(Construct):
         self._waf_metric_name = name
         self.web_acl_arn = self.web_acl.attr_arn
         self._associate(self.web_acl_arn)
-        self.waf_log_group = encrypted_log_group(
+        self.waf_log_group = waf_defaults.log_web_acl(
             self,
-            "WafLogs",
+            self.web_acl,
             encryption_key=self.encryption_key,
             retention=retention,
             removal_policy=removal_policy,
             log_group_name=self._physical_name(LOG_NAME_PREFIX, 512),
-        )
-        stack = cdk.Stack.of(self)
-        # WAF wants the log group's ARN without the ':*' that CloudFormation's Arn adds.
-        destination = stack.format_arn(
-            service="logs",
-            resource="log-group",
-            resource_name=self.waf_log_group.log_group_name,
-            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-        )
-        wafv2.CfnLoggingConfiguration(
-            self,
-            "WebAclLogging",
-            resource_arn=self.web_acl.attr_arn,
-            log_destination_configs=[destination],
-            redacted_fields=waf_defaults.redacted_fields(),
         )
 
     def _attach_web_acl(self, web_acl: wafv2.CfnWebACL | str) -> None:

@@ -820,27 +820,13 @@ class SecureApi(Construct, DropIn):
             resource_arn=self.stage.stage_arn,
             web_acl_arn=web_acl.attr_arn,
         )
-        log_group = encrypted_log_group(
+        log_group = waf_defaults.log_web_acl(
             self,
-            "WafLogs",
+            web_acl,
             encryption_key=self.encryption_key,
             retention=retention,
             removal_policy=removal_policy,
             log_group_name=self._physical_name(LOG_NAME_PREFIX, 512),
-        )
-        # WAF wants the log group's ARN without the ':*' that CloudFormation's Arn adds.
-        destination = cdk.Stack.of(self).format_arn(
-            service="logs",
-            resource="log-group",
-            resource_name=log_group.log_group_name,
-            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-        )
-        wafv2.CfnLoggingConfiguration(
-            self,
-            "WebAclLogging",
-            resource_arn=web_acl.attr_arn,
-            log_destination_configs=[destination],
-            redacted_fields=waf_defaults.redacted_fields(),
         )
         return web_acl, association, log_group
 

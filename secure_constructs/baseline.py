@@ -24,7 +24,7 @@ from aws_cdk import aws_securityhub as securityhub
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import custom_resources as cr
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from aspects.constants import DISABLED_PARTS_METADATA as _DISABLED_PARTS_METADATA
 from aspects.errors import Issue
@@ -438,6 +438,8 @@ class SecurityBaseline(Construct):
         self.account_public_access_block: cr.AwsCustomResource | None = None
         self.ebs_default_encryption: cr.AwsCustomResource | None = None
         self.password_policy: cr.AwsCustomResource | None = None
+        #: Construct id of each account setting -> the SDK call it makes (SC-PIN-1).
+        self._account_calls: dict[str, dict[str, Any]] = {}
         self._build_account_settings(
             public_access_block=account_public_access_block,
             ebs_default_encryption=ebs_default_encryption,
@@ -445,6 +447,7 @@ class SecurityBaseline(Construct):
         )
 
         self._pin_parts(parts.trail)
+        self._pin_account_parts()
         self._record_disabled_parts()
         if removal_policy == cdk.RemovalPolicy.DESTROY:
             cdk.Annotations.of(self).add_warning_v2(
@@ -922,6 +925,11 @@ class SecurityBaseline(Construct):
         self.account_settings_log_group = log_group
         made: dict[str, cr.AwsCustomResource] = {}
         for construct_id, service, action, _permission, parameters in calls:
+            self._account_calls[construct_id] = {
+                "service": service,
+                "action": action,
+                "parameters": parameters,
+            }
             call = cr.AwsSdkCall(
                 service=service,
                 action=action,
@@ -1054,6 +1062,33 @@ class SecurityBaseline(Construct):
                 companions={"Recorder": self.config_recorder},
             )
 
+    def _pin_account_parts(self) -> None:
+        """Every part built stays in the template, each account setting making its call.
+
+        The analyzer and the account settings protect no resource of the baseline, so they
+        are companions of its alarm topic, the one resource every baseline has; the trail,
+        detector, hub and recorder too (each is also pinned above). Deleting one, or
+        rewriting an account setting's SDK call, is an SC-PIN-1 error on the topic; parts
+        switched off by option are not built and not listed (``disabled_parts``).
+        """
+        built: dict[str, Construct | None] = {
+            "Trail": self.trail,
+            "GuardDutyDetector": self.detector,
+            "SecurityHub": self.security_hub,
+            "AccessAnalyzer": self.analyzer,
+            "ConfigRecorder": self.config_recorder,
+            "ConfigDeliveryChannel": self.config_delivery_channel,
+            "AccountPublicAccessBlock": self.account_public_access_block,
+            "EbsDefaultEncryption": self.ebs_default_encryption,
+            "PasswordPolicy": self.password_policy,
+        }
+        parts = {
+            name: _cfn(part.node.find_child("Resource") if name in self._account_calls else part)
+            for name, part in built.items()
+            if part is not None
+        }
+        pin(self.alarm_secure_topic.topic, companions=parts, companion_calls=self._account_calls)
+
     def _record_disabled_parts(self) -> None:
         self.node.add_metadata(DISABLED_PARTS_METADATA, list(self.disabled_parts))
         if self.disabled_parts:
@@ -1070,7 +1105,7 @@ class SecurityBaseline(Construct):
 _PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
 
 
-def _cfn(construct: Construct) -> cdk.CfnResource:
+def _cfn(construct: IConstruct) -> cdk.CfnResource:
     child = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
     assert isinstance(child, cdk.CfnResource)  # noqa: S101 - CDK L2s always have one
     return child

@@ -434,20 +434,13 @@ class SecureDistribution(Construct, DropIn):
         # distribution; removing them from this WebACL is an error.
         enforce_rules(self.web_acl, "SC-WAF-7", "SC-WAF-8", "SC-WAF-10")
         self._waf_metric_name = name
-        self.waf_log_group = encrypted_log_group(
+        self.waf_log_group = waf_defaults.log_web_acl(
             self,
-            "WafLogs",
+            self.web_acl,
             encryption_key=key,
             retention=retention,
             removal_policy=removal_policy,
             log_group_name=self._physical_name(LOG_NAME_PREFIX, 512),
-        )
-        wafv2.CfnLoggingConfiguration(
-            self,
-            "WebAclLogging",
-            resource_arn=self.web_acl.attr_arn,
-            log_destination_configs=[self._arn_of(self.waf_log_group)],
-            redacted_fields=waf_defaults.redacted_fields(),
         )
         return self.web_acl.attr_arn
 

@@ -84,8 +84,9 @@ class SecureVpc(Construct, DropIn):
       Select a tier by name (``select_subnets(subnet_group_name="Isolated")``): without
       NAT gateways both tiers are ``PRIVATE_ISOLATED`` and ``isolated_subnets`` lists both.
     * Gateway endpoints for S3 and DynamoDB whose policies reach only this account's
-      buckets and tables (and ECR's image layers) (SC-VPCE-1; SC-VPCE-2 an error on them,
-      so deleting a policy fails synthesis).
+      buckets and tables (and ECR's image layers) (SC-VPCE-1; SC-VPCE-2 and SC-VPCE-3
+      errors on them, so deleting a policy or widening a statement to every resource
+      without the ``aws:ResourceAccount`` condition fails synthesis).
     * Interface endpoints for the services named, with private DNS, in the application
       tier, behind one security group that admits TCP 443 from the VPC's range only and
       lets nothing out (SC-NET-3, SC-NET-1).

@@ -765,6 +765,127 @@ def test_escape_hatches_undoing_the_trail_and_alarms_fail_the_guardrails() -> No
     } <= errors
 
 
+def _account_setting(part: Any) -> cdk.CfnResource:
+    """The ``Custom::AWS`` resource of an account setting (an ``AwsCustomResource``)."""
+    resource = part.node.find_child("Resource").node.default_child
+    assert isinstance(resource, cdk.CfnResource)
+    return resource
+
+
+def _weakened_parts(
+    env: cdk.Environment | None,
+) -> tuple[set[tuple[str, str, str]], dict[str, str]]:
+    """SC-PIN-1 findings when parts are removed and account settings rewritten, and the
+    logical ids of the parts."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "Parts", env=env)
+    baseline = SecurityBaseline(stack, "Baseline")
+    assert baseline.analyzer is not None
+    ids = {
+        name: str(stack.resolve(resource.logical_id))
+        for name, resource in (
+            ("AccessAnalyzer", baseline.analyzer),
+            ("PublicAccessBlock", _account_setting(baseline.account_public_access_block)),
+            ("PasswordPolicy", _account_setting(baseline.password_policy)),
+            ("Ebs", _account_setting(baseline.ebs_default_encryption)),
+        )
+    }
+    baseline.node.try_remove_child("AccessAnalyzer")
+    weak = {
+        "service": "S3Control",
+        "action": "putPublicAccessBlock",
+        "parameters": {
+            "AccountId": stack.account,
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": False,
+                "RestrictPublicBuckets": False,
+            },
+        },
+        "physicalResourceId": {"id": "AccountPublicAccessBlock"},
+    }
+    _account_setting(baseline.account_public_access_block).add_property_override(
+        "Create", stack.to_json_string(weak)
+    )
+    _account_setting(baseline.password_policy).add_property_deletion_override("Update")
+    ebs = _account_setting(baseline.ebs_default_encryption)
+    ebs.add_property_override(
+        "Update", json.dumps({"service": "STS", "action": "getCallerIdentity"})
+    )
+    topic = stack.resolve(baseline.alarm_secure_topic.topic.node.default_child.logical_id)
+    found = set()
+    for f in check(app).findings:
+        if f.rule.id == "SC-PIN-1":
+            assert f.logical_id == topic
+            assert f.severity.name == "ERROR"
+            found.add((f.property_path, f.message.split(": the construct")[0], str(f.status)))
+    return found, ids
+
+
+PARTS = "Metadata.SecureConstructs::Guarantees.companions"
+
+
+@pytest.mark.parametrize("env", [ENV, None], ids=["account", "agnostic"])
+def test_removed_parts_and_rewritten_account_settings_are_errors_on_the_topic(
+    env: cdk.Environment | None,
+) -> None:
+    found, ids = _weakened_parts(env)
+    assert found == {
+        (
+            f"{PARTS}.AccessAnalyzer",
+            f"the AccessAnalyzer (AWS::AccessAnalyzer::Analyzer {ids['AccessAnalyzer']}) "
+            "the construct made with this resource is no longer in the template",
+            "non-compliant",
+        ),
+        (
+            f"{PARTS}.AccountPublicAccessBlock.Call",
+            f"AccountPublicAccessBlock ({ids['PublicAccessBlock']}) "
+            "Create changed parameters.PublicAccessBlockConfiguration",
+            "non-compliant",
+        ),
+        (
+            f"{PARTS}.PasswordPolicy.Call",
+            f"PasswordPolicy ({ids['PasswordPolicy']}) has no Update, so CloudFormation no "
+            "longer applies IAM.updateAccountPasswordPolicy when it updates it",
+            "non-compliant",
+        ),
+        (
+            f"{PARTS}.EbsDefaultEncryption.Call",
+            f"EbsDefaultEncryption ({ids['Ebs']}) Update changed service, action",
+            "non-compliant",
+        ),
+    }
+
+
+def test_the_topic_lists_every_part_built_and_no_part_switched_off(built: Built) -> None:
+    def parts(stack: str) -> set[str]:
+        topic = built.one(stack, "AWS::SNS::Topic")
+        companions = topic["Metadata"]["SecureConstructs::Guarantees"]["companions"]
+        return {name for name in companions if not name.startswith("Subscription")}
+
+    every = {
+        "Trail",
+        "GuardDutyDetector",
+        "SecurityHub",
+        "AccessAnalyzer",
+        "ConfigRecorder",
+        "ConfigDeliveryChannel",
+        "AccountPublicAccessBlock",
+        "EbsDefaultEncryption",
+        "PasswordPolicy",
+    }
+    assert parts("Default") == every
+    assert parts("NoAccessAnalyzer") == every - {"AccessAnalyzer"}
+    assert parts("NoConfig") == every - {"ConfigRecorder", "ConfigDeliveryChannel"}
+    assert parts("NoAccountSettings") == every - {
+        "AccountPublicAccessBlock",
+        "EbsDefaultEncryption",
+        "PasswordPolicy",
+    }
+    assert ("SC-PIN-1", "Default/Baseline/AlarmTopic/Resource") not in built.findings("Default")
+
+
 # -- snapshots ------------------------------------------------------------------------------------
 
 

@@ -179,6 +179,7 @@ EXPECTED: dict[str, list[tuple[str, Pillar, Severity]]] = {
     "vpc_endpoints": [
         ("SC-VPCE-1", Pillar.PREVENTION, E),
         ("SC-VPCE-2", Pillar.PREVENTION, W),
+        ("SC-VPCE-3", Pillar.PREVENTION, W),
     ],
     "elbv2_network": [
         ("SC-NLB-1", Pillar.IN_TRANSIT, E),

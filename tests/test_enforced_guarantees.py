@@ -147,13 +147,100 @@ def test_companions_the_construct_made_must_stay_in_the_template() -> None:
     alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {}}
     assert _with_companion(Alarm=alarm) == []
     assert _with_companion() == [
-        "the ServerErrorRateAlarm (AWS::CloudWatch::Alarm Alarm) the construct made for this "
+        "the ServerErrorRateAlarm (AWS::CloudWatch::Alarm Alarm) the construct made with this "
         "resource is no longer in the template"
     ]
     assert _with_companion(Alarm={"Type": "AWS::SNS::Topic"}) == [
         "Alarm, the construct's ServerErrorRateAlarm, is now of type AWS::SNS::Topic, not the "
         "AWS::CloudWatch::Alarm it made"
     ]
+
+
+def test_a_pinned_expression_must_stay_the_same_expression() -> None:
+    destination = [{"Fn::Join": ["", ["arn:aws:logs:eu-west-1:1:log-group:", {"Ref": "Logs"}]]}]
+    pins = {"pinned": {"LogDestinationConfigs": destination, "ResourceArn": {"Ref": "Acl"}}}
+
+    def judged(properties: dict[str, Any]) -> list[str]:
+        resource = {
+            "Type": "AWS::WAFv2::LoggingConfiguration",
+            "Metadata": {GUARANTEES_METADATA: pins},
+            "Properties": properties,
+        }
+        return _judge("SC-PIN-1", resource)
+
+    assert judged({"LogDestinationConfigs": destination, "ResourceArn": {"Ref": "Acl"}}) == []
+    elsewhere = ["arn:aws:logs:us-east-1:2:log-group:aws-waf-logs-x"]
+    assert judged({"LogDestinationConfigs": elsewhere, "ResourceArn": {"Ref": "Acl"}}) == [
+        'LogDestinationConfigs is ["arn:aws:logs:us-east-1:2:log-group:aws-waf-logs-x"]; the '
+        'construct set it to [{"Fn::Join": ["", ["arn:aws:logs:eu-west-1:1:log-group:", '
+        '{"Ref": "Logs"}]]}]'
+    ]
+
+
+_CALL = {
+    "service": "EC2",
+    "action": "enableEbsEncryptionByDefault",
+    "parameters": {"DryRun": False},
+}
+
+
+def _with_call(**properties: Any) -> list[tuple[str, str]]:
+    companions = {
+        "Ebs": {"LogicalId": "Setting", "Type": "Custom::AWS", "Call": _CALL},
+    }
+    resources = {
+        "R": {**_ALB, "Metadata": {GUARANTEES_METADATA: {"companions": companions}}},
+        "Setting": {"Type": "Custom::AWS", "Properties": properties},
+    }
+    stack = StackTemplate(
+        "S", "s.json", {"Parameters": {"P": {"Type": "String"}}, "Resources": resources}
+    )
+    rule = RULES_BY_ID["SC-PIN-1"]
+    return [
+        (str(f.status), f.message)
+        for f in evaluate([stack], lambda _s: (rule,)).findings
+        if f.logical_id == "R"
+    ]
+
+
+def test_an_account_setting_companion_must_keep_its_call() -> None:
+    same = json.dumps({**_CALL, "physicalResourceId": {"id": "x"}})
+    assert _with_call(Create=same, Update=same) == []
+    # Built with Fn::Join around a reference, as CDK renders an account id it cannot know.
+    joined = {
+        "Fn::Join": [
+            "",
+            [
+                '{"service":"EC2","action":"enableEbsEncryptionByDefault",',
+                '"parameters":{"DryRun":false,"Owner":"',
+                {"Ref": "AWS::AccountId"},
+                '"}}',
+            ],
+        ]
+    }
+    assert _with_call(Create=joined, Update=same) == []
+    other = json.dumps({"service": "STS", "action": "getCallerIdentity"})
+    assert _with_call(Create=same, Update=other) == [
+        (
+            "non-compliant",
+            "Ebs (Setting) Update changed service, action, parameters.DryRun: the construct made "
+            'it call EC2.enableEbsEncryptionByDefault with {"DryRun": false}',
+        )
+    ]
+    assert _with_call(Update=same) == [
+        (
+            "non-compliant",
+            "Ebs (Setting) has no Create, so CloudFormation no longer applies "
+            "EC2.enableEbsEncryptionByDefault when it creates it",
+        )
+    ]
+    ((status, message),) = _with_call(Create="not json", Update=same)
+    assert status == "cannot-verify"
+    assert message.startswith("Ebs (Setting): Create is a string that is not JSON")
+    from_parameter = {"Fn::Join": ["", ['{"service":"EC2","action":"', {"Ref": "P"}, '"}']]}
+    ((status, message),) = _with_call(Create=from_parameter, Update=same)
+    assert status == "cannot-verify"
+    assert message.startswith("Ebs (Setting): Create is an SDK call")
 
 
 def test_declared_web_acl_must_stay_attached_to_an_internal_load_balancer() -> None:

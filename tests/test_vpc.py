@@ -133,6 +133,10 @@ class Built:
         s3_endpoint = vpc.gateway_endpoints["S3"].node.default_child
         assert isinstance(s3_endpoint, ec2.CfnVPCEndpoint)
         s3_endpoint.add_deletion_override("Properties.PolicyDocument")
+        tables_endpoint = vpc.gateway_endpoints["DynamoDb"].node.default_child
+        assert isinstance(tables_endpoint, ec2.CfnVPCEndpoint)
+        tables_endpoint.add_property_override("PolicyDocument.Statement.0.Action", "dynamodb:Query")
+        tables_endpoint.add_deletion_override("Properties.PolicyDocument.Statement.0.Condition")
         group = vpc.endpoint_security_group
         assert group is not None
         group.add_ingress_rule(ec2.Peer.ipv4("10.0.0.0/16"), ec2.Port.all_tcp(), "widened")
@@ -355,7 +359,9 @@ def test_gateway_endpoints_reach_only_this_accounts_buckets_and_tables(built: Bu
     tables = set(built.resources("Default", "AWS::EC2::RouteTable"))
     assert {t["Ref"] for t in s3_endpoint["RouteTableIds"]} == tables
     for endpoint in endpoints.values():
-        assert endpoint["Metadata"]["SecureConstructs::Guarantees"] == {"enforce": ["SC-VPCE-2"]}
+        assert endpoint["Metadata"]["SecureConstructs::Guarantees"] == {
+            "enforce": ["SC-VPCE-2", "SC-VPCE-3"]
+        }
 
 
 def test_no_interface_endpoint_or_endpoint_group_unless_asked(built: Built) -> None:
@@ -534,6 +540,7 @@ def test_escape_hatches_that_undo_a_default_are_errors(built: Built) -> None:
     assert built.findings("Weakened") == {
         ("SC-EC2-6", "Weakened/Net/Vpc/PrivateSubnet1/Subnet"),
         ("SC-VPCE-2", "Weakened/Net/Vpc/S3/Resource"),
+        ("SC-VPCE-3", "Weakened/Net/Vpc/DynamoDb/Resource"),
         ("SC-NET-3", "Weakened/Net/EndpointSecurityGroup/Resource"),
         ("SC-NET-1", "Weakened/Net/EndpointSecurityGroup/Resource"),
         ("SC-LOGS-1", "Weakened/Net/FlowLogs/Resource"),
@@ -542,6 +549,7 @@ def test_escape_hatches_that_undo_a_default_are_errors(built: Built) -> None:
     # Warning rules the construct enforces are errors on its resources.
     assert built.severity("Weakened", "SC-EC2-6") == {"error"}
     assert built.severity("Weakened", "SC-VPCE-2") == {"error"}
+    assert built.severity("Weakened", "SC-VPCE-3") == {"error"}
 
 
 def test_removing_the_flow_log_is_an_error(built: Built) -> None:

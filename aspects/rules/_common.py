@@ -204,7 +204,7 @@ def flatten_text(value: Any, template: TemplateIndex) -> str:
     raise CannotVerify(f"it is built from {value!r}, which is only known at deploy time")
 
 
-def json_document(r: ResourceView, value: Any, where: str) -> Any:
+def json_document(r: ResourceView, value: Any, where: str, kind: str = "a policy string") -> Any:
     """A policy document as an object; CloudFormation also accepts it as a JSON string.
 
     The string may be built with ``Fn::Join``/``Fn::Sub`` around resource references (CDK
@@ -220,16 +220,14 @@ def json_document(r: ResourceView, value: Any, where: str) -> Any:
         try:
             text = flatten_text(value, r.template)
         except CannotVerify as exc:
-            raise CannotVerify(
-                f"{where} is a policy string {exc.message}", f"Properties.{where}"
-            ) from None
+            raise CannotVerify(f"{where} is {kind} {exc.message}", f"Properties.{where}") from None
     if text is None:
         return value
     try:
         return json.loads(text)
     except ValueError:
         raise CannotVerify(
-            f"{where} is a string that is not JSON, so what it allows cannot be read",
+            f"{where} is a string that is not JSON, so what it says cannot be read",
             f"Properties.{where}",
         ) from None
 

@@ -237,6 +237,16 @@ Resources:
         ),
         non_compliant="Resources:\n" + _endpoint(""),
     ),
+    "SC-VPCE-3": Example(
+        compliant="Resources:\n"
+        + _endpoint(_endpoint_policy("dynamodb:GetItem", '"*"'))
+        + """\
+            Condition:
+              StringEquals:
+                aws:ResourceAccount: "111111111111"
+""",
+        non_compliant="Resources:\n" + _endpoint(_endpoint_policy("dynamodb:GetItem", '"*"')),
+    ),
     "SC-NLB-1": Example(
         compliant="Resources:\n" + _NLB.format(attributes=_NLB_LOGS) + _nlb_listener("TLS", 443),
         non_compliant="Resources:\n" + _NLB.format(attributes="") + _nlb_listener("TCP", 80),

@@ -3,7 +3,9 @@
 A Secure* construct declares, in the resource metadata ``SecureConstructs::Guarantees``:
 
 * ``pinned``: ``{"Protocol": "HTTPS", "Scheme": "internal", "ActionsEnabled": true}``,
-  dotted property paths and the value the construct set;
+  dotted property paths and the value the construct set; a value that is an expression
+  (``{"Fn::GetAtt": ...}``, a list of ARNs built with ``Fn::Join``) must stay the same
+  expression (a WAF logging configuration keeps its destination);
 * ``present``: ``["SecurityGroups", "AlarmActions"]``, properties that must stay set and
   not empty (without them AWS falls back to a default: the VPC's default security group,
   an alarm that notifies nobody);
@@ -12,7 +14,10 @@ A Secure* construct declares, in the resource metadata ``SecureConstructs::Guara
 * ``companions``: ``{"ServerErrorRateAlarm": {"LogicalId": "...", "Type":
   "AWS::CloudWatch::Alarm"}}``, resources the construct made for this one (its alarms)
   that must stay in the same template: deleting one is reported on this resource (the
-  one the alarm watches).
+  one the alarm watches). A companion that is an ``AwsCustomResource`` (``Custom::AWS``)
+  also records the SDK call it makes (``"Call": {"service", "action", "parameters"}``):
+  rewriting its ``Create``/``Update`` to another call or other parameters is reported
+  too (SecurityBaseline's account settings).
 
 Each is a promise the construct's docstring makes (end-to-end TLS, an internal load
 balancer, its own security groups, alarms that page); an escape hatch that changes one is a
@@ -22,13 +27,15 @@ acknowledge SC-PIN-1 on the construct with the reason.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from aspects.constants import GUARANTEES_METADATA
 from aspects.index import ResourceView
-from aspects.model import Pillar, Problem, Rule, Severity
+from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.rules._blocks import declared, setting
-from aspects.rules._common import Deferred, retention_problems
+from aspects.rules._common import Deferred, json_document, retention_problems
 from aspects.values import as_list
 
 #: The resource types the constructs pin settings on (the engine indexes rules by type).
@@ -40,6 +47,7 @@ PINNED_TYPES = (
     "AWS::RDS::DBInstance",
     "AWS::CloudWatch::Alarm",
     "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::LoggingConfiguration",
     "AWS::SQS::Queue",
     "AWS::DynamoDB::Table",
     "AWS::ApiGateway::RestApi",
@@ -80,6 +88,16 @@ def _kept(r: ResourceView) -> Iterator[Problem]:
                     f"Properties.{path}",
                 )
                 continue
+            if isinstance(expected, (Mapping, list)):
+                # A reference the construct wrote (a destination ARN, the WebACL logged): the
+                # same expression, not a value known at synthesis.
+                if value != expected:
+                    yield Problem(
+                        f"{path} is {json.dumps(value, sort_keys=True)}; the construct set it "
+                        f"to {json.dumps(expected, sort_keys=True)}",
+                        f"Properties.{path}",
+                    )
+                continue
             actual = (
                 r.bool(value, str(path)) if isinstance(expected, bool) else r.literal(value, path)
             )
@@ -106,22 +124,76 @@ def _kept(r: ResourceView) -> Iterator[Problem]:
 
 def _companions_kept(r: ResourceView) -> Iterator[Problem]:
     companions = declared(r, "companions")
+    deferred = Deferred()
     for name, entry in sorted(companions.items()) if isinstance(companions, Mapping) else ():
         if not isinstance(entry, Mapping):
             continue
         logical_id, kind = entry.get("LogicalId"), entry.get("Type")
         resource = r.template.resources.get(str(logical_id))
+        where = f"Metadata.{GUARANTEES_METADATA}.companions.{name}"
         if not isinstance(resource, Mapping):
             yield Problem(
-                f"the {name} ({kind} {logical_id}) the construct made for this resource is no "
+                f"the {name} ({kind} {logical_id}) the construct made with this resource is no "
                 "longer in the template",
-                f"Metadata.{GUARANTEES_METADATA}.companions.{name}",
+                where,
             )
         elif resource.get("Type") != kind:
             yield Problem(
                 f"{logical_id}, the construct's {name}, is now of type {resource.get('Type')}, "
                 f"not the {kind} it made",
-                f"Metadata.{GUARANTEES_METADATA}.companions.{name}",
+                where,
+            )
+        elif isinstance(entry.get("Call"), Mapping):
+            with deferred:
+                yield from _call_kept(r, name, str(logical_id), resource, entry["Call"], where)
+    deferred.raise_first()
+
+
+def _call_kept(
+    r: ResourceView,
+    name: str,
+    logical_id: str,
+    resource: Mapping[str, Any],
+    call: Mapping[str, Any],
+    where: str,
+) -> Iterator[Problem]:
+    """A ``Custom::AWS`` companion still makes the SDK call the construct wrote.
+
+    ``Create`` and ``Update`` are JSON strings (``Fn::Join`` around the account id in an
+    environment-agnostic stack); each must name the same service and action and keep every
+    literal parameter the construct set, or the account setting it applies is gone.
+    """
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    for phase in ("Create", "Update"):
+        if props.get(phase) is None:
+            yield Problem(
+                f"{name} ({logical_id}) has no {phase}, so CloudFormation no longer applies "
+                f"{call.get('service')}.{call.get('action')} when it "
+                f"{'creates' if phase == 'Create' else 'updates'} it",
+                f"{where}.Call",
+            )
+            continue
+        try:
+            made = json_document(r, props[phase], phase, kind="an SDK call")
+        except CannotVerify as exc:
+            raise CannotVerify(f"{name} ({logical_id}): {exc.message}", f"{where}.Call") from None
+        made = made if isinstance(made, Mapping) else {}
+        changed = [key for key in ("service", "action") if made.get(key) != call.get(key)]
+        parameters = made.get("parameters")
+        parameters = parameters if isinstance(parameters, Mapping) else {}
+        expected = call.get("parameters")
+        changed += [
+            f"parameters.{key}"
+            for key, value in (expected.items() if isinstance(expected, Mapping) else ())
+            if parameters.get(key) != value
+        ]
+        if changed:
+            yield Problem(
+                f"{name} ({logical_id}) {phase} changed {', '.join(changed)}: the construct "
+                f"made it call {call.get('service')}.{call.get('action')} with "
+                f"{json.dumps(expected, sort_keys=True)}",
+                f"{where}.Call",
             )
 
 

@@ -15,6 +15,13 @@ What AWS does (CloudFormation, not the console):
   AWS APIs reached through them are scoped by IAM alone.
 * In an endpoint policy a condition on ``aws:SourceVpc`` or ``aws:SourceVpce`` restricts
   nothing: every request through the endpoint comes from its own VPC and endpoint.
+* The *resource perimeter* of AWS's data-perimeter guidance is an endpoint policy whose
+  statements for every principal either name the resources they reach or carry a condition
+  on ``aws:ResourceAccount`` / ``aws:ResourceOrgID``: even ``s3:GetObject`` or
+  ``sqs:SendMessage`` on ``*`` lets a workload read from or write to an attacker's bucket or
+  queue through the endpoint. SC-VPCE-1 is the every-action case (an error); SC-VPCE-3 the
+  rest (a warning, since narrowing every endpoint is a deliberate programme; SecureVpc
+  enforces it on the policies it writes).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aspects.index import ResourceView
-from aspects.model import Pillar, Problem, Rule, Severity
+from aspects.model import CannotVerify, Pillar, Problem, Rule, Severity
 from aspects.rules._common import (
     RESTRICTING_CONDITION_KEYS,
     Deferred,
@@ -43,12 +50,15 @@ ENDPOINT = ("AWS::EC2::VPCEndpoint",)
 #: Condition keys that narrow an endpoint policy statement: who calls (the shared caller keys,
 #: without the source VPC and endpoint, which every request through the endpoint matches)
 #: and whose resources are reached.
-NARROWING_CONDITION_KEYS = (RESTRICTING_CONDITION_KEYS - {"aws:sourcevpc", "aws:sourcevpce"}) | {
-    "aws:resourceaccount",
-    "aws:resourceorgid",
-    "aws:resourceorgpaths",
-    "s3:resourceaccount",
-}
+#: Condition keys that keep the resources reached inside known accounts (the resource
+#: perimeter): a condition on the caller does not, since a caller of your own organisation
+#: can still write to an attacker's bucket.
+RESOURCE_PERIMETER_KEYS = frozenset(
+    {"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths", "s3:resourceaccount"}
+)
+NARROWING_CONDITION_KEYS = (
+    RESTRICTING_CONDITION_KEYS - {"aws:sourcevpc", "aws:sourcevpce"}
+) | RESOURCE_PERIMETER_KEYS
 
 
 def _document(r: ResourceView) -> Any:
@@ -60,13 +70,18 @@ def _lower_keys(value: Any) -> dict[str, Any]:
     return {str(k).lower(): v for k, v in value.items()} if isinstance(value, Mapping) else {}
 
 
-def _narrowed_by_condition(r: ResourceView, statement: Mapping[str, Any], what: str) -> bool:
-    """A positive condition on a key that narrows callers or resources to known ones."""
+def _narrowed_by_condition(
+    r: ResourceView,
+    statement: Mapping[str, Any],
+    what: str,
+    keys: frozenset[str] | set[str] = NARROWING_CONDITION_KEYS,
+) -> bool:
+    """A positive condition on one of *keys* (callers or resources narrowed to known ones)."""
     for operator, clauses in _lower_keys(statement.get("Condition")).items():
         if "not" in operator or operator.endswith("ifexists"):
             continue
         for key, value in _lower_keys(clauses).items():
-            if key in NARROWING_CONDITION_KEYS and not any(
+            if key in keys and not any(
                 may_be_wildcard(r, item, f"{what}.Condition.{key}") for item in as_list(value)
             ):
                 return True
@@ -118,6 +133,13 @@ def _service(r: ResourceView) -> str:
 
 
 def _open_statements(r: ResourceView) -> Iterator[Problem]:
+    """Statements for every principal, every action and every resource, nothing narrowed.
+
+    The parts are read cheapest-first and the principal and conditions last, so a value
+    known only at deploy time makes the finding *cannot verify* only where the outcome
+    hangs on it (a parameter in a condition of a statement that names its resources does
+    not).
+    """
     document = _document(r)
     if document is None:
         return  # the default policy: SC-VPCE-2 (gateway endpoints)
@@ -125,22 +147,65 @@ def _open_statements(r: ResourceView) -> Iterator[Problem]:
     for i, statement in enumerate(statements(document)):
         what = f"PolicyDocument.Statement[{i}]"
         with deferred:
-            if effect(statement, r, what) != "Allow" or not principal_is_everyone(
-                statement, r, what
-            ):
-                continue
-            if _narrowed_by_condition(r, statement, what):
+            if effect(statement, r, what) != "Allow":
                 continue
             action = _every_action(r, statement, what)
             resource = _every_resource(r, statement, what) if action else None
-            if action and resource:
-                yield Problem(
-                    f"{what} allows every principal {action} on {resource} without a condition "
-                    f"on the caller's or the resource's account: through this {_service(r)} "
-                    "endpoint anyone's credentials can do anything, e.g. copy data to another "
-                    "account's bucket or table, or delete yours",
-                    f"Properties.{what}",
-                )
+            if not (action and resource):
+                continue
+            if not principal_is_everyone(statement, r, what) or _narrowed_by_condition(
+                r, statement, what
+            ):
+                continue
+            yield Problem(
+                f"{what} allows every principal {action} on {resource} without a condition "
+                f"on the caller's or the resource's account: through this {_service(r)} "
+                "endpoint anyone's credentials can do anything, e.g. copy data to another "
+                "account's bucket or table, or delete yours",
+                f"Properties.{what}",
+            )
+    deferred.raise_first()
+
+
+def _outside_perimeter(r: ResourceView) -> Iterator[Problem]:
+    """Statements for every principal on every resource without a resource condition.
+
+    Read in the same order as :func:`_open_statements`; a statement that allows every
+    action with nothing narrowed is SC-VPCE-1's finding, not this rule's.
+    """
+    document = _document(r)
+    if document is None:
+        return  # the default policy: SC-VPCE-2 (gateway endpoints)
+    deferred = Deferred()
+    for i, statement in enumerate(statements(document)):
+        what = f"PolicyDocument.Statement[{i}]"
+        with deferred:
+            if effect(statement, r, what) != "Allow":
+                continue
+            unknown: CannotVerify | None = None
+            try:
+                resource = _every_resource(r, statement, what)
+            except CannotVerify as raised:
+                resource, unknown = "?", raised
+            if resource is None:
+                continue  # named resources
+            every = _every_action(r, statement, what)
+            if every is not None and not _narrowed_by_condition(r, statement, what):
+                continue  # every action, nothing narrowed: SC-VPCE-1's finding either way
+            if not principal_is_everyone(statement, r, what) or _narrowed_by_condition(
+                r, statement, what, RESOURCE_PERIMETER_KEYS
+            ):
+                continue
+            if unknown is not None:
+                raise unknown  # the outcome hangs on a resource known at deploy time
+            granted = every or ", ".join(repr(a) for a in actions(statement, r, what))
+            yield Problem(
+                f"{what} allows every principal {granted} on {resource} without a condition "
+                f"on aws:ResourceAccount or aws:ResourceOrgID: through this {_service(r)} "
+                "endpoint a workload can also reach other accounts' resources (read an "
+                "attacker's objects, send your data to their bucket or queue)",
+                f"Properties.{what}",
+            )
     deferred.raise_first()
 
 
@@ -194,6 +259,28 @@ RULES = (
         "classic data-exfiltration path. Many VPCs accept that, hence a warning.",
         fix=_POLICY_FIX,
         check=_gateway_without_policy,
+        nist_800_53=("AC-4", "SC-7"),
+    ),
+    Rule(
+        id="SC-VPCE-3",
+        title="VPC endpoint policies keep a resource perimeter (every resource only with an "
+        "account or organisation condition)",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.WARNING,
+        resource_types=ENDPOINT,
+        rationale="A statement that allows Principal * actions on every resource ('*', any "
+        "account's ARNs or NotResource) without a condition on aws:ResourceAccount or "
+        "aws:ResourceOrgID lets the endpoint reach other accounts' buckets, tables and "
+        "queues: stolen credentials or a compromised workload move data out through it with "
+        "one read or write action. A condition on the caller (aws:PrincipalOrgID) does not "
+        "help: your own principals can write to an attacker's bucket. The data-perimeter "
+        "guidance puts the resource condition on every endpoint policy; a warning, since "
+        "AWS-owned resources (ECR layers, package repositories) need statements naming them.",
+        fix="Add a condition {'StringEquals': {'aws:ResourceAccount': <your account ids>}} "
+        "(or aws:ResourceOrgID: <your organisation id>) to the statement, or name the "
+        "resources in its Resource; for AWS-owned buckets add a separate statement that "
+        "names them (endpoint.add_to_policy(...)).",
+        check=_outside_perimeter,
         nist_800_53=("AC-4", "SC-7"),
     ),
 )

@@ -31,16 +31,20 @@ def pin(
     pinned: dict[str, Any] | None = None,
     present: tuple[str, ...] = (),
     companions: dict[str, cdk.CfnResource] | None = None,
+    companion_calls: dict[str, dict[str, Any]] | None = None,
     retained: bool = False,
 ) -> None:
     """Declare settings the construct built that must stay (guardrail SC-PIN-1).
 
     *pinned* maps dotted property paths to the value set; *present* names properties that
     must stay set (their absence falls back to an AWS default); *companions* names the
-    resources the construct made for this one that must stay in the template (its alarms),
-    recorded by logical id and type; *retained* that the resource stays retained on
-    removal and replacement (``DeletionPolicy``/``UpdateReplacePolicy``), for types no
-    retention rule covers.
+    resources the construct made with this one that must stay in the template (its alarms),
+    recorded by logical id and type; *companion_calls* gives, for a companion that is a
+    ``Custom::AWS`` resource (``AwsCustomResource``), the SDK call its ``Create`` and
+    ``Update`` must keep making: ``{"service": ..., "action": ..., "parameters": {...}}``
+    (parameters whose value is a token are left out: they cannot be compared here);
+    *retained* that the resource stays retained on removal and replacement
+    (``DeletionPolicy``/``UpdateReplacePolicy``), for types no retention rule covers.
     """
     resource = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
     if not isinstance(resource, cdk.CfnResource):  # pragma: no cover - a construct bug
@@ -53,15 +57,33 @@ def pin(
         merged["present"] = list(dict.fromkeys([*existing.get("present", []), *present]))
     if retained:
         merged["retained"] = True
+    calls = companion_calls or {}
+    stray = sorted(set(calls) - set(companions or {}))
+    if stray:  # pragma: no cover - a construct bug
+        raise ValueError(f"companion_calls for no companion: {stray}")
     if companions:
         merged["companions"] = {
             **existing.get("companions", {}),
             **{
-                name: {"LogicalId": companion.logical_id, "Type": companion.cfn_resource_type}
+                name: {
+                    "LogicalId": companion.logical_id,
+                    "Type": companion.cfn_resource_type,
+                    **({"Call": _literal_call(calls[name])} if name in calls else {}),
+                }
                 for name, companion in companions.items()
             },
         }
     resource.add_metadata(GUARANTEES_METADATA, merged)
+
+
+def _literal_call(call: dict[str, Any]) -> dict[str, Any]:
+    """*call* without the parameters that are tokens (an account id unknown at synthesis)."""
+    parameters = {
+        key: value
+        for key, value in (call.get("parameters") or {}).items()
+        if not cdk.Token.is_unresolved(value)
+    }
+    return {"service": call["service"], "action": call["action"], "parameters": parameters}
 
 
 def enforce_rules(construct: IConstruct, *rule_ids: str) -> None:

@@ -78,10 +78,14 @@ def restrict_gateway_endpoint(
     endpoint: ec2.GatewayVpcEndpoint,
     service: ec2.GatewayVpcEndpointAwsService,
 ) -> None:
-    """Give *endpoint* its policy; deleting the policy is then an error (SC-VPCE-2)."""
+    """Give *endpoint* its policy; deleting it or leaving the resource perimeter is an error.
+
+    SC-VPCE-2 (no policy) and SC-VPCE-3 (a statement on every resource without an
+    ``aws:ResourceAccount`` condition) are warnings elsewhere, errors on these endpoints.
+    """
     for statement in gateway_endpoint_statements(scope, service):
         endpoint.add_to_policy(statement)
-    enforce_rules(endpoint, "SC-VPCE-2")
+    enforce_rules(endpoint, "SC-VPCE-2", "SC-VPCE-3")
 
 
 def gateway_endpoint_statements(
@@ -90,7 +94,7 @@ def gateway_endpoint_statements(
     """The endpoint policy of a gateway endpoint: this account's buckets or tables only.
 
     ``aws:ResourceAccount`` stops the endpoint from being the way out to another account's
-    bucket or table (SC-VPCE-1, SC-VPCE-2). The S3 policy also lets images be pulled from
+    bucket or table (SC-VPCE-1, SC-VPCE-3). The S3 policy also lets images be pulled from
     ECR, whose layers are objects of an AWS-owned bucket (``prod-<region>-starport-layer-
     bucket``); add statements for other AWS-owned buckets (package repositories, SSM agent
     updates) with ``endpoint.add_to_policy(...)``.

@@ -1,14 +1,22 @@
-"""The WAFv2 WebACL SecureAlbService puts in front of its load balancer, as data.
+"""The WAFv2 WebACL the constructs put in front of a load balancer, API or distribution.
 
 Each function returns fresh ``CfnWebACL`` property objects; the construct only chooses the
-names, the rate limit and the user's additions.
+names, the rate limit and the user's additions. :func:`log_web_acl` gives a WebACL its
+encrypted, retained log group and redacting logging configuration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from secure_constructs._defaults import pin
+from secure_constructs._defaults.logs import encrypted_log_group
 
 #: The AWS managed rule groups every created WebACL enforces, in evaluation order, with the
 #: priority of each. IP reputation first (cheapest, drops known-bad sources), then the core
@@ -139,3 +147,44 @@ def redacted_fields() -> list[wafv2.CfnLoggingConfiguration.FieldToMatchProperty
         wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": header})
         for header in REDACTED_HEADERS
     ]
+
+
+def log_web_acl(
+    scope: Construct,
+    web_acl: wafv2.CfnWebACL,
+    *,
+    encryption_key: kms.IKey,
+    retention: logs.RetentionDays,
+    removal_policy: cdk.RemovalPolicy,
+    log_group_name: str,
+) -> logs.LogGroup:
+    """Log *web_acl* to a new encrypted group ``WafLogs`` of *scope*, credentials redacted.
+
+    *log_group_name* must start with ``aws-waf-logs-`` (WAF refuses other names). The
+    logging configuration ``WebAclLogging`` keeps its destination and WebACL (SC-PIN-1):
+    repointing it to another group, one without encryption or retention, is an error.
+    """
+    log_group = encrypted_log_group(
+        scope,
+        "WafLogs",
+        encryption_key=encryption_key,
+        retention=retention,
+        removal_policy=removal_policy,
+        log_group_name=log_group_name,
+    )
+    # WAF wants the log group's ARN without the ':*' that CloudFormation's Arn adds.
+    destination = cdk.Stack.of(scope).format_arn(
+        service="logs",
+        resource="log-group",
+        resource_name=log_group.log_group_name,
+        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+    )
+    logging = wafv2.CfnLoggingConfiguration(
+        scope,
+        "WebAclLogging",
+        resource_arn=web_acl.attr_arn,
+        log_destination_configs=[destination],
+        redacted_fields=redacted_fields(),
+    )
+    pin(logging, pinned={"ResourceArn": web_acl.attr_arn, "LogDestinationConfigs": [destination]})
+    return log_group

@@ -54,8 +54,6 @@ REASONS: dict[str, str] = {
     "scheme-default": "harmless: AWS's default Scheme is internet-facing, the value the construct set",
     "sqs-sse": "harmless: KmsMasterKeyId still encrypts the queue; SqsManagedSseEnabled only selects SSE-SQS",
     "waf-fail-open": "harmless: without the attribute the load balancer fails closed (waf.fail_open.enabled defaults to false; SC-WAF-6 flags true)",
-    "waf-log-group": "not deployable: the WAF logging configuration is left without a destination (rule missing if it were repointed)",
-    "baseline-part": "rule missing: an account-level check that every part a SecurityBaseline built and did not declare disabled (DISABLED_PARTS_METADATA) is still in the template: the IAM Access Analyzer and the account settings (Custom::AWS S3 account public access block, EBS default encryption, password policy); no resource of the baseline is what they protect, so SC-PIN-1 companions do not fit",
     "ddb-recovery-default": "harmless: without RecoveryPeriodInDays AWS keeps 35 days of point-in-time recovery, the value the construct set (SC-DDB-2 flags a shorter period)",
     "endpoint-principal": 'harmless: the statement\'s principal is already {"AWS":"*"} (an endpoint policy is written for every principal in the VPC); \'*\' means the same',
     "execute-api-default": "harmless: without a custom domain the execute-api endpoint is the API's only endpoint; the construct leaves DisableExecuteApiEndpoint false, AWS's default (with a domain it is pinned true)",
@@ -63,7 +61,6 @@ REASONS: dict[str, str] = {
     "match-viewer": "harmless: every behaviour in front of the origin redirects or refuses plain-HTTP viewers (SC-CF-1, pinned), so match-viewer reaches the origin over HTTPS only; SC-CF-4 flags it as soon as a behaviour allows HTTP",
     "service-condition": "harmless: the widened statement keeps its aws:SourceArn / aws:SourceAccount condition naming this account or its resource, keys only an AWS service acting for that account sets, so no other principal or account gets in",
     "topic-resource": "harmless: in a topic policy '*' can only mean the topics the policy is attached to (this topic)",
-    "vpce-perimeter": "rule missing: an endpoint-policy Allow for every principal on Resource '*' without an aws:ResourceAccount / aws:ResourceOrgID condition (the data perimeter the construct writes); SC-VPCE-1 flags only Action '*' on Resource '*'",
 }
 
 KNOWN_SURVIVORS: tuple[Survivor, ...] = (
@@ -157,7 +154,6 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "LoadBalancer delete LoadBalancerAttributes/[Key=waf.fail_open.enabled]",
         "waf-fail-open",
     ),
-    Survivor("SecureAlbService", "*", "WafLogs remove-companion resource removed", "waf-log-group"),
     # -- SecureQueue --------------------------------------------------------------------------
     Survivor("SecureQueue", "*", "DeadLetterQueue downgrade SqsManagedSseEnabled=false", "sqs-sse"),
     Survivor("SecureQueue", "*", "Queue downgrade SqsManagedSseEnabled=false", "sqs-sse"),
@@ -227,15 +223,8 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         "Vpc/S3 widen-principal PolicyDocument/Statement/OwnAccountResourcesOnly=*",
         "endpoint-principal",
     ),
-    Survivor(
-        "SecureVpc",
-        "*",
-        "Vpc/S3 widen-resource PolicyDocument/Statement/EcrImageLayers=*",
-        "vpce-perimeter",
-    ),
     # -- SecureApi ----------------------------------------------------------------------------
     Survivor("SecureApi", "default", "Api delete DisableExecuteApiEndpoint", "execute-api-default"),
-    Survivor("SecureApi", "*", "WafLogs remove-companion resource removed", "waf-log-group"),
     # -- SecureDistribution -------------------------------------------------------------------
     Survivor(
         "SecureDistribution",
@@ -249,31 +238,7 @@ KNOWN_SURVIVORS: tuple[Survivor, ...] = (
         'Distribution downgrade DistributionConfig/Origins/1/CustomOriginConfig/OriginProtocolPolicy="match-viewer"',
         "match-viewer",
     ),
-    Survivor(
-        "SecureDistribution", "*", "WafLogs remove-companion resource removed", "waf-log-group"
-    ),
     # -- SecurityBaseline ---------------------------------------------------------------------
-    Survivor(
-        "SecurityBaseline", "*", "AccessAnalyzer remove-companion resource removed", "baseline-part"
-    ),
-    Survivor(
-        "SecurityBaseline",
-        "*",
-        "AccountSettings/AccountPublicAccessBlock/Resource/Default remove-companion resource removed",
-        "baseline-part",
-    ),
-    Survivor(
-        "SecurityBaseline",
-        "*",
-        "AccountSettings/EbsDefaultEncryption/Resource/Default remove-companion resource removed",
-        "baseline-part",
-    ),
-    Survivor(
-        "SecurityBaseline",
-        "*",
-        "AccountSettings/PasswordPolicy/Resource/Default remove-companion resource removed",
-        "baseline-part",
-    ),
     Survivor(
         "SecurityBaseline",
         "default",

@@ -31,6 +31,8 @@ DETECTION = Pillar.DETECTION
 #: A literal password (what a leaked secret in a template looks like).
 LITERAL_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the insecure value under test
 WORLD_V4 = "0.0.0.0/0"
+#: An AwsCustomResource call that changes nothing (an account setting rewritten away).
+NO_OP_CALL = '{"service":"STS","action":"getCallerIdentity","physicalResourceId":{"id":"x"}}'
 
 
 @dataclass(frozen=True)
@@ -425,6 +427,15 @@ MODEL: Mapping[str, ResourceModel] = {
         properties=(
             prop("RedactedFields", DETECTION),
             prop(
+                "LogDestinationConfigs",
+                DETECTION,
+                Downgrade(
+                    ["arn:aws:logs:us-east-1:111111111111:log-group:aws-waf-logs-elsewhere"],
+                    label="another account's log group",
+                ),
+                deletable=False,
+            ),
+            prop(
                 "LoggingFilter",
                 DETECTION,
                 Downgrade(
@@ -580,6 +591,7 @@ MODEL: Mapping[str, ResourceModel] = {
     ),
     # -- Account detection (SecurityBaseline) ---------------------------------------------
     "AWS::CloudTrail::Trail": ResourceModel(
+        companion=DETECTION,
         properties=(
             prop("IsMultiRegionTrail", DETECTION, False),
             prop("IncludeGlobalServiceEvents", DETECTION, False),
@@ -630,8 +642,15 @@ MODEL: Mapping[str, ResourceModel] = {
             prop("Targets", DETECTION),
         ),
     ),
-    #: The account settings SecurityBaseline makes through AwsCustomResource calls.
-    "Custom::AWS": ResourceModel(companion=PREVENTION),
+    #: The account settings SecurityBaseline makes through AwsCustomResource calls: the
+    #: call rewritten to one that changes nothing, or dropped for a phase.
+    "Custom::AWS": ResourceModel(
+        companion=PREVENTION,
+        properties=(
+            prop("Create", PREVENTION, Downgrade(NO_OP_CALL, label="a no-op SDK call")),
+            prop("Update", PREVENTION, Downgrade(NO_OP_CALL, label="a no-op SDK call")),
+        ),
+    ),
     # -- ECS ------------------------------------------------------------------------------
     "AWS::ECS::TaskDefinition": ResourceModel(
         properties=(

@@ -1,4 +1,4 @@
-"""SC-VPCE-1..2 on gateway and interface VPC endpoints: L2s, raw L1s, escape hatches, tokens.
+"""SC-VPCE-1..3 on gateway and interface VPC endpoints: L2s, raw L1s, escape hatches, tokens.
 
 One app for the module: stack ``Endpoints`` holds one endpoint per case (construct id =
 case name).
@@ -19,7 +19,7 @@ from ._helpers import CANNOT_VERIFY, NON_COMPLIANT, Checked, Switch, cfn, check_
 ENV = cdk.Environment(account="123456789012", region="eu-west-1")
 BUCKET_OBJECTS = "arn:aws:s3:::my-data-bucket/*"
 TABLE = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"
-MY_RULES = ("SC-VPCE-1", "SC-VPCE-2")
+MY_RULES = ("SC-VPCE-1", "SC-VPCE-2", "SC-VPCE-3")
 
 
 def _open(action: Any = "*", resource: Any = "*", **extra: Any) -> dict[str, Any]:
@@ -141,6 +141,63 @@ def _build(stack: cdk.Stack) -> None:
         ][0],
     )
 
+    # SC-VPCE-3: a resource perimeter.
+    gateway(
+        "OwnOrgObjects",
+        actions=["s3:GetObject"],
+        resources=["*"],
+        conditions={"StringEquals": {"aws:ResourceOrgID": "o-abcdefghij"}},
+    )
+    gateway("ReadAnyBucket", actions=["s3:GetObject"], resources=["*"])
+    gateway("WriteAnyAccount", actions=["s3:PutObject"], resources=["arn:aws:s3:::*/*"])
+    gateway(
+        "CallerOrgOnly",
+        actions=["s3:GetObject", "s3:PutObject"],
+        resources=["*"],
+        conditions={"StringEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}},
+    )
+    gateway(
+        "CallerEveryAction",
+        actions=["s3:*"],
+        resources=["*"],
+        conditions={"StringEquals": {"aws:PrincipalAccount": "123456789012"}},
+    )
+    gateway(
+        "IfExistsAccount",
+        actions=["s3:GetObject"],
+        resources=["*"],
+        conditions={"StringEqualsIfExists": {"aws:ResourceAccount": "123456789012"}},
+    )
+    ec2.InterfaceVpcEndpoint(
+        stack, "SendAnyQueue", vpc=vpc, service=ec2.InterfaceVpcEndpointAwsService.SQS
+    ).add_to_policy(
+        iam.PolicyStatement(
+            principals=[iam.AnyPrincipal()], actions=["sqs:SendMessage"], resources=["*"]
+        )
+    )
+    l1("L1NotResource", policy_document=_open("s3:GetObject", None, NotResource=BUCKET_OBJECTS))
+    cfn(secure("EscWiden")).add_property_override("PolicyDocument.Statement.0.Resource", "*")
+    dropped = cfn(secure("EscDropPerimeter"))
+    dropped.add_property_override(
+        "PolicyDocument.Statement.0",
+        _open("s3:GetObject", Condition={"StringEquals": {"aws:ResourceAccount": "1"}})[
+            "Statement"
+        ][0],
+    )
+    dropped.add_property_deletion_override("PolicyDocument.Statement.0.Condition")
+    cfn(secure("ParamReadResource")).add_property_override(
+        "PolicyDocument.Statement.0.Resource", setting
+    )
+    l1(
+        "ParamResourceAccount",
+        policy_document=_open(
+            "s3:GetObject", Condition={"StringEquals": {"aws:ResourceAccount": setting}}
+        ),
+    )
+    cfn(secure("IfReadAnything")).add_property_override(
+        "PolicyDocument.Statement.0.Resource", switch.pick(BUCKET_OBJECTS, "*")
+    )
+
     # SC-VPCE-2 gateway endpoints without a policy.
     gateway("NoPolicyGateway")
     gateway("NoPolicyTables", ec2.GatewayVpcEndpointAwsService.DYNAMODB)
@@ -167,7 +224,15 @@ def mine(ev: Checked, name: str) -> set[tuple[str, Any]]:
 
 @pytest.mark.parametrize(
     "name",
-    ["Secure", "OwnTables", "NarrowedByAccount", "NamedPrincipal", "InterfaceNoPolicy", "L1Deny"],
+    [
+        "Secure",
+        "OwnTables",
+        "NarrowedByAccount",
+        "NamedPrincipal",
+        "InterfaceNoPolicy",
+        "L1Deny",
+        "OwnOrgObjects",
+    ],
 )
 def test_restricted_endpoint_has_no_finding(ev: Checked, name: str) -> None:
     assert ids(ev, at(name)) == set()
@@ -201,15 +266,55 @@ def test_open_statement_is_named(ev: Checked) -> None:
     assert "dynamodb endpoint" in found.message
 
 
-@pytest.mark.parametrize(
-    "name", ["ParamAction", "ParamResource", "ParamPrincipal", "ParamDocument", "IfOpen"]
-)
+@pytest.mark.parametrize("name", ["ParamAction", "ParamResource", "ParamPrincipal", "IfOpen"])
 def test_deploy_time_policy_cannot_be_verified(ev: Checked, name: str) -> None:
     assert mine(ev, name) == {("SC-VPCE-1", CANNOT_VERIFY)}
 
 
+def test_deploy_time_document_cannot_be_verified_by_either_policy_rule(ev: Checked) -> None:
+    assert mine(ev, "ParamDocument") == {("SC-VPCE-1", CANNOT_VERIFY), ("SC-VPCE-3", CANNOT_VERIFY)}
+
+
 def test_restricted_resource_in_both_branches_is_compliant(ev: Checked) -> None:
     assert mine(ev, "IfBothNarrow") == set()
+
+
+# -- SC-VPCE-3 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ReadAnyBucket",
+        "WriteAnyAccount",
+        "CallerOrgOnly",
+        "CallerEveryAction",
+        "IfExistsAccount",
+        "SendAnyQueue",
+        "L1NotResource",
+        "EscWiden",
+        "EscDropPerimeter",
+    ],
+)
+def test_statement_outside_the_resource_perimeter_is_warned_about(ev: Checked, name: str) -> None:
+    assert mine(ev, name) == {("SC-VPCE-3", NON_COMPLIANT)}
+
+
+def test_perimeter_finding_names_the_statement_and_its_actions(ev: Checked) -> None:
+    (found,) = [
+        f for f in ev.evaluation.findings if f.construct_path == at("SendAnyQueue/Resource")
+    ]
+    assert found.property_path == "Properties.PolicyDocument.Statement[0]"
+    assert found.message.startswith(
+        "PolicyDocument.Statement[0] allows every principal 'sqs:sendmessage' on '*' without a "
+        "condition on aws:ResourceAccount or aws:ResourceOrgID: through this sqs endpoint"
+    )
+    assert str(found.severity) == "warning"
+
+
+@pytest.mark.parametrize("name", ["ParamReadResource", "ParamResourceAccount", "IfReadAnything"])
+def test_deploy_time_perimeter_cannot_be_verified(ev: Checked, name: str) -> None:
+    assert mine(ev, name) == {("SC-VPCE-3", CANNOT_VERIFY)}
 
 
 # -- SC-VPCE-2 ---------------------------------------------------------------------------------
