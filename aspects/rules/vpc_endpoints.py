@@ -26,7 +26,7 @@ What AWS does (CloudFormation, not the console):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from aspects.index import ResourceView
@@ -132,81 +132,87 @@ def _service(r: ResourceView) -> str:
     return flatten(r.props.get("ServiceName")).rsplit(".", 1)[-1] or "the service"
 
 
-def _open_statements(r: ResourceView) -> Iterator[Problem]:
-    """Statements for every principal, every action and every resource, nothing narrowed.
+#: Judges one Allow statement of an endpoint policy: (view, statement, its path).
+StatementCheck = Callable[[ResourceView, Mapping[str, Any], str], Iterator[Problem]]
+
+
+def _each_allow(r: ResourceView, judge: StatementCheck) -> Iterator[Problem]:
+    """*judge* on every Allow statement; one statement that cannot be read spares the rest."""
+    document = _document(r)
+    if document is None:
+        return  # the default policy: SC-VPCE-2 (gateway endpoints)
+    deferred = Deferred()
+    for i, statement in enumerate(statements(document)):
+        what = f"PolicyDocument.Statement[{i}]"
+        with deferred:
+            if effect(statement, r, what) == "Allow":
+                yield from judge(r, statement, what)
+    deferred.raise_first()
+
+
+def _open_statement(r: ResourceView, statement: Mapping[str, Any], what: str) -> Iterator[Problem]:
+    """Every principal, every action and every resource, nothing narrowed.
 
     The parts are read cheapest-first and the principal and conditions last, so a value
     known only at deploy time makes the finding *cannot verify* only where the outcome
     hangs on it (a parameter in a condition of a statement that names its resources does
     not).
     """
-    document = _document(r)
-    if document is None:
-        return  # the default policy: SC-VPCE-2 (gateway endpoints)
-    deferred = Deferred()
-    for i, statement in enumerate(statements(document)):
-        what = f"PolicyDocument.Statement[{i}]"
-        with deferred:
-            if effect(statement, r, what) != "Allow":
-                continue
-            action = _every_action(r, statement, what)
-            resource = _every_resource(r, statement, what) if action else None
-            if not (action and resource):
-                continue
-            if not principal_is_everyone(statement, r, what) or _narrowed_by_condition(
-                r, statement, what
-            ):
-                continue
-            yield Problem(
-                f"{what} allows every principal {action} on {resource} without a condition "
-                f"on the caller's or the resource's account: through this {_service(r)} "
-                "endpoint anyone's credentials can do anything, e.g. copy data to another "
-                "account's bucket or table, or delete yours",
-                f"Properties.{what}",
-            )
-    deferred.raise_first()
+    action = _every_action(r, statement, what)
+    resource = _every_resource(r, statement, what) if action else None
+    if not (action and resource):
+        return
+    if not principal_is_everyone(statement, r, what) or _narrowed_by_condition(r, statement, what):
+        return
+    yield Problem(
+        f"{what} allows every principal {action} on {resource} without a condition "
+        f"on the caller's or the resource's account: through this {_service(r)} "
+        "endpoint anyone's credentials can do anything, e.g. copy data to another "
+        "account's bucket or table, or delete yours",
+        f"Properties.{what}",
+    )
 
 
-def _outside_perimeter(r: ResourceView) -> Iterator[Problem]:
-    """Statements for every principal on every resource without a resource condition.
+def _outside_perimeter(
+    r: ResourceView, statement: Mapping[str, Any], what: str
+) -> Iterator[Problem]:
+    """Every principal on every resource without a condition on the resource's account.
 
-    Read in the same order as :func:`_open_statements`; a statement that allows every
+    Read in the same order as :func:`_open_statement`; a statement that allows every
     action with nothing narrowed is SC-VPCE-1's finding, not this rule's.
     """
-    document = _document(r)
-    if document is None:
-        return  # the default policy: SC-VPCE-2 (gateway endpoints)
-    deferred = Deferred()
-    for i, statement in enumerate(statements(document)):
-        what = f"PolicyDocument.Statement[{i}]"
-        with deferred:
-            if effect(statement, r, what) != "Allow":
-                continue
-            unknown: CannotVerify | None = None
-            try:
-                resource = _every_resource(r, statement, what)
-            except CannotVerify as raised:
-                resource, unknown = "?", raised
-            if resource is None:
-                continue  # named resources
-            every = _every_action(r, statement, what)
-            if every is not None and not _narrowed_by_condition(r, statement, what):
-                continue  # every action, nothing narrowed: SC-VPCE-1's finding either way
-            if not principal_is_everyone(statement, r, what) or _narrowed_by_condition(
-                r, statement, what, RESOURCE_PERIMETER_KEYS
-            ):
-                continue
-            if unknown is not None:
-                raise unknown  # the outcome hangs on a resource known at deploy time
-            granted = every or ", ".join(repr(a) for a in actions(statement, r, what))
-            yield Problem(
-                f"{what} allows every principal {granted} on {resource} without a condition "
-                f"on aws:ResourceAccount or aws:ResourceOrgID: through this {_service(r)} "
-                "endpoint a workload can also reach other accounts' resources (read an "
-                "attacker's objects, send your data to their bucket or queue)",
-                f"Properties.{what}",
-            )
-    deferred.raise_first()
+    unknown: CannotVerify | None = None
+    try:
+        resource = _every_resource(r, statement, what)
+    except CannotVerify as raised:
+        resource, unknown = "?", raised
+    if resource is None:
+        return  # named resources
+    every = _every_action(r, statement, what)
+    if every is not None and not _narrowed_by_condition(r, statement, what):
+        return  # every action, nothing narrowed: SC-VPCE-1's finding either way
+    if not principal_is_everyone(statement, r, what) or _narrowed_by_condition(
+        r, statement, what, RESOURCE_PERIMETER_KEYS
+    ):
+        return
+    if unknown is not None:
+        raise unknown  # the outcome hangs on a resource known at deploy time
+    granted = every or ", ".join(repr(a) for a in actions(statement, r, what))
+    yield Problem(
+        f"{what} allows every principal {granted} on {resource} without a condition "
+        f"on aws:ResourceAccount or aws:ResourceOrgID: through this {_service(r)} "
+        "endpoint a workload can also reach other accounts' resources (read an "
+        "attacker's objects, send your data to their bucket or queue)",
+        f"Properties.{what}",
+    )
+
+
+def _open_statements(r: ResourceView) -> Iterator[Problem]:
+    return _each_allow(r, _open_statement)
+
+
+def _outside_perimeter_statements(r: ResourceView) -> Iterator[Problem]:
+    return _each_allow(r, _outside_perimeter)
 
 
 def _gateway_without_policy(r: ResourceView) -> Iterator[Problem]:
@@ -280,7 +286,7 @@ RULES = (
         "(or aws:ResourceOrgID: <your organisation id>) to the statement, or name the "
         "resources in its Resource; for AWS-owned buckets add a separate statement that "
         "names them (endpoint.add_to_policy(...)).",
-        check=_outside_perimeter,
+        check=_outside_perimeter_statements,
         nist_800_53=("AC-4", "SC-7"),
     ),
 )
