@@ -251,3 +251,18 @@ def build(app: cdk.App, resources: int) -> list[cdk.Stack]:
                 unit(shared, i)
             remaining -= min(STACK_BUDGET, remaining)
     return stacks
+
+
+def plain_buckets(app: cdk.App, buckets: int, stacks: int = 10) -> list[cdk.Stack]:
+    """Add *stacks* stacks holding *buckets* plain ``s3.Bucket``s in all to *app*.
+
+    No option is set, so every bucket fails the same six S3 rules with the same messages
+    (about 6 findings per bucket): the many-findings case of ``benchmarks.many_findings``.
+    """
+    out: list[cdk.Stack] = []
+    for number in range(stacks):
+        stack = cdk.Stack(app, f"Buckets{number}", env=ENV)
+        out.append(stack)
+        for i in range(number, buckets, stacks):
+            s3.Bucket(stack, f"Bucket{i}")
+    return out
