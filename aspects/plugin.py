@@ -235,6 +235,10 @@ class GuardrailsPlugin:
         every blocking result also raises one *fatal* violation that names no resource
         (:func:`gate_violation`): CDK never suppresses a fatal violation and the CLI keeps
         violations without resources whatever stacks it selected.
+
+        The findings reach CDK grouped: one violation per rule, severity and exact text,
+        naming each finding's resource and property path (:func:`_violations`), so a rule
+        failed the same way by many resources costs one violation, not one per finding.
         """
         root = context.app_construct
         outdir = Path(str(getattr(root, "outdir", "") or "."))
@@ -275,8 +279,7 @@ class GuardrailsPlugin:
         reports = write_reports(evaluation, outdir, adoption=adoption) if stacks else ()
         text = summary(evaluation, reports, _maybe_hidden(evaluation, outdir, adoption.blocking))
         print("\n".join([text, *adoption.lines()]), file=sys.stderr, flush=True)
-        states = finding_states(adoption)
-        violations = [_violation(f, states.get(id(f))) for f in evaluation.findings]
+        violations = _violations(evaluation.findings, finding_states(adoption))
         if adoption.blocking:
             violations.append(
                 gate_violation(evaluation, stacks[0].template_path, adoption.blocking)
@@ -404,38 +407,98 @@ def _ours(construct: Any, path: str) -> list[IgnoredAcknowledgment]:
     return out
 
 
-#: What CDK's report says of a finding that does not block (see :func:`_violation`).
+#: What CDK's report says of a finding that does not block (see :func:`_shown`).
 _NOT_BLOCKING = {
     "baselined": "does not block: baselined",
     "not-blocking": "does not block: below fail_on",
 }
 
 
-def _violation(finding: Finding, state: str | None = None) -> cdk.PolicyViolation:
-    """The CDK violation of a finding; *state* is its adoption state (``baselined``...).
+def _shown(finding: Finding, state: str | None = None) -> tuple[str, str]:
+    """The severity and description CDK shows for *finding*; *state*: its adoption state.
 
-    A finding that does not block is given to CDK as a warning, its description saying so:
-    once an app holds any acknowledgment, CDK fails synthesis on every error violation.
+    A finding that does not block (``baselined``, ``not-blocking``) is given to CDK as a
+    warning, its description saying so: once an app holds any acknowledgment, CDK fails
+    synthesis on every error violation.
     """
     prefix = "cannot verify: " if finding.status is Status.CANNOT_VERIFY else ""
     severity = "error" if finding.severity is Severity.ERROR else "warning"
     if state in _NOT_BLOCKING:
         prefix = f"({finding.severity}, {_NOT_BLOCKING[state]}) {prefix}"
         severity = "warning"
-    return cdk.PolicyViolation(
-        rule_name=finding.rule.id,
-        description=f"[{finding.rule.id}] {finding.rule.title}: {prefix}{finding.message}",
-        fix=finding.rule.fix,
-        severity=severity,
-        rule_metadata={"pillar": str(finding.rule.pillar), "status": str(finding.status)},
-        violating_resources=[
-            cdk.PolicyViolatingResource(
-                resource_logical_id=finding.logical_id,
-                template_path=finding.template_path,
-                locations=[finding.property_path or "Properties"],
-            )
-        ],
-    )
+    return severity, f"[{finding.rule.id}] {finding.rule.title}: {prefix}{finding.message}"
+
+
+def _violations(
+    findings: Iterable[Finding], states: Mapping[int, str] | None = None
+) -> list[cdk.PolicyViolation]:
+    """CDK's violations of *findings*: one per rule, severity and text, naming its resources.
+
+    *states* maps ``id(finding)`` to its adoption state (:func:`aspects.baseline.finding_states`).
+
+    Why grouped: every violation and every resource crosses jsii as a struct, type-checked
+    field by field (typeguard) and serialized both ways. With 6000 findings (1000 plain
+    buckets), one violation per finding cost about as much CPU as running the rules
+    (``docs/performance.md``, "Many findings").
+
+    What is grouped: findings CDK would show identically but for the resource, i.e. the
+    same rule name, severity, description (the finding's own message with its
+    ``cannot verify:`` or ``does not block`` prefix), fix and rule metadata (pillar,
+    status); the CDK CLI groups annotations the same way (rule, severity, message). Each
+    finding stays one violating resource of its group, with its template, logical id and
+    property path (``locations``), in the order of the findings; groups come in the order
+    of their first finding. So CDK's report holds exactly the (rule, severity,
+    description, resource, property path) entries it held with one violation per finding,
+    and its text report (the CLI's output, ``app.synth()``'s error), which prints one block
+    per violating resource, shows the same blocks, ordered rule by rule rather than
+    resource by resource. Not one violation per rule, as cdk-nag does: that
+    would reduce our per-finding messages and states to one text per rule in CDK's
+    report. Our own reports and summary stay per finding.
+
+    CDK's pass/fail does not change: CDK suppresses per resource, not per violation. For a
+    violation of an acknowledged rule it moves each resource under the nearest
+    acknowledgment of its construct path to a suppressed copy, drops the violation once no
+    resource is left, and (with any acknowledgment in the app) lets a report pass when no
+    error or fatal violation is left (aws-cdk-lib 2.275 ``collectSuppressions`` in
+    ``core/lib/private/synthesis-validation.js``). A group has one severity, so an error
+    group is left exactly when one of its findings is not acknowledged, as that finding's
+    own violation would have been. The CLI keeps, within each violation, the resources of
+    the stacks it selected: the same per resource. The gate (:func:`gate_violation`) stays
+    its own fatal violation.
+
+    The structs are built through their constructors, type checks included (about 20 µs a
+    resource). The generated constructors check only ``if __debug__``, so the one supported
+    way to skip the checks is ``python -O``, the user's choice for the whole process (jsii
+    1.142 pins typeguard 2.13.3, which has no switch). Bypassing ``__init__`` (setting the
+    private ``_values``) or passing dicts (the kernel takes a map for a struct, but only
+    with the JavaScript property names, dropping other keys without a word) would depend on
+    jsii internals, so neither is done.
+    """
+    states = states or {}
+    groups: dict[tuple[str, ...], list[Finding]] = {}
+    for finding in findings:
+        severity, description = _shown(finding, states.get(id(finding)))
+        rule = finding.rule
+        key = (rule.id, severity, description, rule.fix, str(rule.pillar), str(finding.status))
+        groups.setdefault(key, []).append(finding)
+    return [
+        cdk.PolicyViolation(
+            rule_name=rule_id,
+            description=description,
+            fix=fix,
+            severity=severity,
+            rule_metadata={"pillar": pillar, "status": status},
+            violating_resources=[
+                cdk.PolicyViolatingResource(
+                    resource_logical_id=f.logical_id,
+                    template_path=f.template_path,
+                    locations=[f.property_path or "Properties"],
+                )
+                for f in members
+            ],
+        )
+        for (rule_id, severity, description, fix, pillar, status), members in groups.items()
+    ]
 
 
 def plugin_of(node: Any) -> GuardrailsPlugin:

@@ -27,7 +27,7 @@ from aspects import (
 )
 from aspects.index import StackTemplate
 from aspects.model import Problem
-from aspects.plugin import GuardrailsPlugin, _violation
+from aspects.plugin import GuardrailsPlugin, _violations
 from aspects.rules import ALL_RULES
 from aspects.testing import assert_clean, check
 from secure_constructs import SecureBucket
@@ -265,7 +265,7 @@ def test_warning_findings_neither_block_nor_count_as_errors(staged: Synth) -> No
     assert {f.logical_id for f in evaluation.warnings} == {
         lid for lid, r in stack.template["Resources"].items() if r["Type"] == "AWS::S3::Bucket"
     }
-    assert {_violation(f).severity for f in evaluation.findings} == {"warning"}
+    assert {v.severity for v in _violations(evaluation.findings)} == {"warning"}
 
 
 def test_every_s3_rule_is_in_the_catalogue() -> None:
@@ -335,3 +335,120 @@ def test_pillar_apply_registers_only_its_pillar(tmp_path: Path) -> None:
         ("SC-S3-4", "OnlyTransit/Plain/Resource"),
         ("SC-S3-5", "OnlyTransit/Plain/Resource"),
     }
+
+
+# -- CDK's report: findings grouped per rule, severity and text, nothing lost ----------------
+
+#: Where each rule a plain bucket fails points (CDK's ``propertyPaths``).
+PLAIN_BUCKET_PATHS = {
+    "SC-S3-1": "Properties.BucketEncryption",
+    "SC-S3-2": "Properties.VersioningConfiguration",
+    "SC-S3-4": "BucketPolicy",
+    "SC-S3-5": "BucketPolicy",
+    "SC-S3-9": "Properties.LoggingConfiguration",
+}
+#: (template, logical id, construct path) of each plain bucket -> the severity CDK shows.
+GROUPED_BUCKETS = {
+    ("Blocking.template.json", "One8A44B909", "Blocking/One/Resource"): "error",
+    ("Blocking.template.json", "Two20CDA8F5", "Blocking/Two/Resource"): "error",
+    # fail_on="never": errors that do not block reach CDK as warnings.
+    ("ReportOnly.template.json", "Three24D302E9", "ReportOnly/Three/Resource"): "warning",
+}
+NOT_BLOCKING = "(error, does not block: below fail_on) "
+
+
+@pytest.fixture(scope="module")
+def grouped(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    outdir = tmp_path_factory.mktemp("grouped")
+    app = cdk.App(outdir=str(outdir))
+    blocking = cdk.Stack(app, "Blocking")
+    plain_bucket(blocking, "One")
+    acknowledge(plain_bucket(blocking, "Two"), "SC-S3-2", REASON)
+    report_only = cdk.Stack(app, "ReportOnly")
+    plain_bucket(report_only, "Three")
+    SecurityGuardrails.apply(blocking)
+    SecurityGuardrails.apply(report_only, fail_on="never")
+    return synth(app, outdir)
+
+
+def _ours(synth: Synth) -> dict:
+    report = json.loads((synth.outdir / "validation-report.json").read_text())
+    (ours,) = [p for p in report["pluginReports"] if p["pluginName"] == "SecureConstructs"]
+    return ours
+
+
+def _entries(violations: list[dict]) -> list[tuple[str, str, str, str, str, tuple[str, ...]]]:
+    """One (rule, severity, template, logical id, construct path, property paths) per resource."""
+    return sorted(
+        (
+            v["ruleName"],
+            v["severity"],
+            c["cloudFormationResource"]["templatePath"],
+            c["cloudFormationResource"]["logicalId"],
+            c["constructPath"],
+            tuple(c["cloudFormationResource"]["propertyPaths"]),
+        )
+        for v in violations
+        for c in v["violatingConstructs"]
+    )
+
+
+def test_cdk_report_keeps_every_finding_with_its_severity_one_violation_per_group(
+    grouped: Synth,
+) -> None:
+    ours = _ours(grouped)
+    violations = [v for v in ours["violations"] if v["ruleName"] != "SC-GATE"]
+    # Every finding is one resource entry (the acknowledged one among the suppressed).
+    assert _entries(violations + ours["suppressedViolations"]) == sorted(
+        (rule, severity, template, logical_id, path, (PLAIN_BUCKET_PATHS[rule],))
+        for rule in PLAIN_BUCKET_IDS
+        for (template, logical_id, path), severity in GROUPED_BUCKETS.items()
+    )
+    # ... in one violation per rule and severity here (the messages of a rule are equal),
+    # where one violation per finding made 15.
+    assert sorted((v["ruleName"], v["severity"]) for v in violations) == sorted(
+        (rule, severity) for rule in PLAIN_BUCKET_IDS for severity in ("error", "warning")
+    )
+    by_rule = {(v["ruleName"], v["severity"]): v for v in violations}
+    assert by_rule["SC-S3-2", "warning"]["description"] == (
+        f"[SC-S3-2] S3 buckets keep object versions: {NOT_BLOCKING}VersioningConfiguration"
+        ".Status is not set; overwritten or deleted objects cannot be recovered"
+    )
+    # Each description is the exact text of every finding it holds.
+    evaluation = grouped.plugin.last_evaluation
+    assert evaluation is not None
+    for v in violations:
+        prefix = NOT_BLOCKING if v["severity"] == "warning" else ""
+        texts = {
+            f"[{f.rule.id}] {f.rule.title}: {prefix}{f.message}"
+            for f in evaluation.findings
+            if f.rule.id == v["ruleName"]
+            and f.logical_id
+            in {c["cloudFormationResource"]["logicalId"] for c in v["violatingConstructs"]}
+        }
+        assert texts == {v["description"]}
+
+
+def test_cdk_still_suppresses_per_resource_and_fails_through_the_gate(grouped: Synth) -> None:
+    ours = _ours(grouped)
+    assert ours["conclusion"] == "failure"
+    (suppressed,) = ours["suppressedViolations"]
+    assert (suppressed["acknowledgedId"], suppressed["reason"]) == (
+        "SecureConstructs::SC-S3-2",
+        REASON,
+    )
+    assert [c["constructPath"] for c in suppressed["violatingConstructs"]] == [
+        "Blocking/Two/Resource"
+    ]
+    # The acknowledged resource left its group; the rest of the group still fails.
+    kept = [v for v in ours["violations"] if (v["ruleName"], v["severity"]) == ("SC-S3-2", "error")]
+    assert [c["constructPath"] for v in kept for c in v["violatingConstructs"]] == [
+        "Blocking/One/Resource"
+    ]
+    (gate,) = [v for v in ours["violations"] if v["ruleName"] == "SC-GATE"]
+    assert gate["severity"] == "fatal"
+    assert gate["description"].startswith("9 unacknowledged guardrail error(s) in 2 stack(s)")
+    # CDK's text report still prints one block per finding (5 rules for each bucket).
+    message = grouped.error or ""
+    assert message.count("Blocking/One/Resource (One8A44B909)") == 5
+    assert message.count("ReportOnly/Three/Resource (Three24D302E9)") == 5
