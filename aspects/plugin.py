@@ -299,10 +299,15 @@ def _maybe_hidden(
     """
     waived = {ack.ack_id for ack in evaluation.ignored_acknowledgments}
     top = outdir.resolve()
+    listed = evaluation.errors if blocking is None else blocking
+    # One resolve() per template, not per finding (a system call per path component).
+    nested = {
+        path: Path(path).resolve().parent != top for path in {f.template_path for f in listed}
+    }
     return [
         f
-        for f in (evaluation.errors if blocking is None else blocking)
-        if Path(f.template_path).resolve().parent != top
+        for f in listed
+        if nested[f.template_path]
         or f.ignored_acknowledgment is not None
         or f.rule.acknowledgment_id in waived
     ]

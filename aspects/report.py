@@ -19,7 +19,7 @@ import re
 import tempfile
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +57,18 @@ def rule_metadata(rule: Rule) -> dict[str, Any]:
 
 
 def relative_path(path: str, base: Path) -> str:
-    """*path* relative to *base*, with forward slashes (``../`` when outside it)."""
+    """*path* relative to *base*, with forward slashes (``../`` when outside it).
+
+    Reports call this once per finding with a few distinct templates, and
+    ``os.path.relpath`` normalises both paths every time: the answers are cached (keyed by
+    the working directory too, against which relative paths are resolved).
+    """
+    return _relative_path(path, str(base), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _relative_path(path: str, base: str, cwd: str) -> str:
+    del cwd  # part of the cache key only: relpath resolves relative paths against it
     return Path(os.path.relpath(path, base)).as_posix()
 
 
