@@ -5,7 +5,8 @@ and reads the output of a CDK app in any language, or templates written by hand.
 
 * A cloud assembly is read through its ``manifest.json``: every stack artifact, the stacks
   of nested ``Stage`` assemblies, and the templates of ``NestedStack`` s (written as
-  ``*.nested.template.json`` assets, which the manifest does not list).
+  ``*.nested.template.json`` assets, which the manifest does not list: they are found
+  through the stack's asset manifest and construct metadata, see :func:`with_nested`).
 * Construct metadata comes from each stack's metadata file (``additionalMetadataFile``,
   cloud assembly schema 30+), from the artifact's ``metadata`` in older manifests, and from
   ``aws:cdk:acknowledged-rules`` written into a template's or a resource's ``Metadata``.
@@ -36,13 +37,14 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from aspects.cfn_yaml import MAX_DEPTH, YamlError, parse_yaml
 from aspects.constants import ACKNOWLEDGED_RULES_METADATA, PLUGIN_NAME
+from aspects.coverage import NESTED_STACK, nested_stack_path
 from aspects.index import StackTemplate
 from aspects.sam import expand_transforms
 
@@ -102,6 +104,7 @@ TEMPLATE_SECTIONS = frozenset(
 
 _STACK_ARTIFACT = "aws:cloudformation:stack"
 _NESTED_ASSEMBLY = "cdk:cloud-assembly"
+_ASSET_MANIFEST = "cdk:asset-manifest"
 _TEMPLATE_FILE = "aws:cdk:templateFile"
 _LOGICAL_ID = "aws:cdk:logicalId"
 _NESTED_STACK_SUFFIX = ".NestedStack/"
@@ -241,22 +244,47 @@ def load_paths(
 
 
 def with_nested(
-    stack: StackTemplate, *, allow_outside_assembly: bool = False
+    stack: StackTemplate,
+    *,
+    allow_outside_assembly: bool = False,
+    asset_manifests: Sequence[Path] | None = None,
 ) -> list[StackTemplate]:
     """*stack* followed by the stacks of its ``NestedStack`` s (at any depth).
 
-    Nested templates are found through the ``aws:cdk:templateFile`` construct metadata
-    (what ``app.synth()`` and ``cdk synth`` both write) and through the ``aws:asset:path``
-    metadata of ``AWS::CloudFormation::Stack`` resources (``cdk synth``). Each nested stack
-    is named by its construct path (``Parent/Child``) and gets the metadata of the
-    constructs it holds, plus every acknowledgment (they apply to descendants).
+    A nested template is found, for each ``AWS::CloudFormation::Stack`` resource, through
+    the first of:
 
-    Every template, *stack*'s included, has its transforms expanded
-    (:func:`aspects.sam.expand_transforms`). A nested template must lie in *stack*'s
-    directory (or below it) unless *allow_outside_assembly*.
+    * the resource's ``aws:asset:path`` metadata (``cdk synth``: the CLI asks for asset
+      metadata);
+    * the nested stack's ``aws:cdk:templateFile`` construct metadata (aws-cdk-lib 2.274 and
+      newer write it, for ``app.synth()`` too);
+    * the stack's asset manifest (``<Stack>.assets.json``, written by every release): the
+      file asset whose object key the resource's ``TemplateURL`` names. Older releases'
+      ``app.synth()`` leave no other trace of a nested template.
+
+    A template a source names but that is missing is an :class:`InputError`. A nested stack
+    resource no source names is not passed over: its template is not loaded, and the
+    coverage of its parent reports the resource, which
+    :func:`aspects.coverage.with_unjudged` turns into an error (``SC-CFN-3``).
+
+    Each nested stack is named by its construct path (``Parent/Child``) and gets the
+    metadata of the constructs it holds, plus every acknowledgment (they apply to
+    descendants). Every template, *stack*'s included, has its transforms expanded
+    (:func:`aspects.sam.expand_transforms`). A nested template (and an asset manifest
+    found beside the template) must lie in *stack*'s directory (or below it) unless
+    *allow_outside_assembly*.
+
+    Parameters
+    ----------
+    asset_manifests:
+        The stack's asset manifest files (the ``cdk:asset-manifest`` artifacts its stack
+        artifact depends on). Default: looked up in the ``manifest.json`` beside the
+        template, else ``<name>.assets.json`` beside ``<name>.template.json``; read only
+        when a nested stack resource is not found otherwise.
     """
     stack = expand_transforms(stack)
-    directory = Path(stack.template_path).parent
+    template_file = Path(stack.template_path)
+    directory = template_file.parent
     own_path = stack.stack_path.strip("/")
     nested: dict[str, str] = {}  # template file name -> construct path
     for path, entries in stack.metadata.items():
@@ -266,12 +294,36 @@ def with_nested(
                 continue
             if path.strip("/") != own_path:
                 nested.setdefault(data, path.strip("/"))
+    # Every stack the construct tree holds below *stack*, from the metadata: the logical id
+    # of a nested stack resource is only unique within its parent's template.
+    owners = {own_path, *nested.values()}
+    owners.update(
+        p.split(_NESTED_STACK_SUFFIX, 1)[0].strip("/")
+        for p in stack.metadata
+        if _NESTED_STACK_SUFFIX in p
+    )
+    paths_by_id = _logical_id_paths(stack.metadata)
+    assets: dict[str, str] | None = None  # object key -> template file (read when needed)
     children: dict[str, StackTemplate] = {}
     queue = [(own_path, stack.template)]
     while queue:
         parent_path, template = queue.pop()
-        for name, construct_path in _nested_resources(template, parent_path):
-            nested.setdefault(name, construct_path)
+        for logical_id, resource in _stack_resources(template):
+            construct_path = _nested_stack_path(
+                parent_path, logical_id, resource, paths_by_id, owners
+            )
+            name = _asset_path(resource)
+            if name is None and construct_path in nested.values():
+                continue  # found through aws:cdk:templateFile
+            if name is None:
+                if assets is None:
+                    files = asset_manifests
+                    if files is None:
+                        files = _asset_manifests_beside(template_file, allow_outside_assembly)
+                    assets = _nested_template_assets(files)
+                name = _template_named(resource, assets)
+            if name is not None:
+                nested.setdefault(name, construct_path)
         for name, construct_path in list(nested.items()):
             if name not in children:
                 file = _inside(
@@ -292,10 +344,10 @@ def with_nested(
                 queue.append((construct_path, children[name].template))
     if not nested:
         return [_with_template_acknowledgments(stack)]
-    owners = [own_path, *nested.values()]
-    out = [_restrict(stack, own_path, owners)]
+    all_owners = [own_path, *nested.values()]
+    out = [_restrict(stack, own_path, all_owners)]
     for name, construct_path in nested.items():
-        out.append(_restrict(children[name], construct_path, owners))
+        out.append(_restrict(children[name], construct_path, all_owners))
     return out
 
 
@@ -461,7 +513,8 @@ def _assembly_stacks(
     visited.add(directory.resolve())
     manifest = _parse_json(_read_text(manifest_path), manifest_path)
     _check_manifest(manifest, manifest_path)
-    for artifact_id, artifact in (manifest.get("artifacts") or {}).items():
+    artifacts = manifest.get("artifacts") or {}
+    for artifact_id, artifact in artifacts.items():
         if not isinstance(artifact, Mapping):
             raise InputError(manifest_path, f"artifact {artifact_id!r} is not a mapping")
         kind = artifact.get("type")
@@ -486,7 +539,10 @@ def _assembly_stacks(
             path = str(artifact.get("displayName") or artifact_id)
             metadata = _artifact_metadata(directory, root, outside, artifact, file)
             stack = StackTemplate(path, str(file), read_template(file), metadata)
-            yield from with_nested(stack, allow_outside_assembly=outside)
+            assets = _artifact_asset_manifests(
+                directory, root, outside, artifacts, artifact, manifest_path
+            )
+            yield from with_nested(stack, allow_outside_assembly=outside, asset_manifests=assets)
         elif kind == _NESTED_ASSEMBLY:
             name = props.get("directoryName")
             if not isinstance(name, str):
@@ -625,20 +681,162 @@ def _merge(into: Metadata, data: Any, source: Path) -> None:
 # -- nested stacks and acknowledgments ---------------------------------------------------------
 
 
-def _nested_resources(template: Mapping[str, Any], parent_path: str) -> Iterator[tuple[str, str]]:
-    """(template file, construct path) of nested stack resources that name their asset."""
+def _stack_resources(template: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(logical id, resource) of the nested stack resources of *template*."""
     for logical_id, resource in (template.get("Resources") or {}).items():
-        if resource.get("Type") != "AWS::CloudFormation::Stack":
+        if resource.get("Type") == NESTED_STACK:
+            yield logical_id, resource
+
+
+def _resource_metadata(resource: Mapping[str, Any]) -> Mapping[str, Any]:
+    meta = resource.get("Metadata")
+    return meta if isinstance(meta, Mapping) else {}
+
+
+def _asset_path(resource: Mapping[str, Any]) -> str | None:
+    """The template file named by the resource's ``aws:asset:path`` (``cdk synth``)."""
+    asset = _resource_metadata(resource).get("aws:asset:path")
+    return asset if isinstance(asset, str) and asset.endswith(".json") else None
+
+
+def _logical_id_paths(metadata: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, list[str]]:
+    """Logical id -> the construct paths (no leading ``/``) whose metadata records it."""
+    out: dict[str, list[str]] = {}
+    for path, entries in metadata.items():
+        for entry in entries or ():
+            data = entry.get("data")
+            if entry.get("type") == _LOGICAL_ID and isinstance(data, str):
+                out.setdefault(data, []).append(path.strip("/"))
+    return out
+
+
+def _nested_stack_path(
+    parent_path: str,
+    logical_id: str,
+    resource: Mapping[str, Any],
+    paths_by_id: Mapping[str, list[str]],
+    owners: set[str],
+) -> str:
+    """The construct path the nested stack of a resource in *parent_path* is named by.
+
+    From the resource's ``aws:cdk:path`` (``cdk synth``), else from the construct metadata
+    (the path of *parent_path*'s construct with this logical id), else
+    ``parent/logicalId``; the same naming as :func:`aspects.coverage.nested_stack_path`,
+    which matches a nested stack resource to its loaded template.
+    """
+    cdk_path = _resource_metadata(resource).get("aws:cdk:path")
+    if not isinstance(cdk_path, str):
+        candidates = paths_by_id.get(logical_id, [])
+        cdk_path = next(
+            (p for p in candidates if _owner(p, list(owners)) == parent_path.strip("/")), None
+        )
+    return nested_stack_path(parent_path.strip("/"), logical_id, cdk_path)
+
+
+def _asset_manifests_beside(template: Path, outside: bool) -> list[Path]:
+    """The asset manifests of the stack whose template is *template* (no manifest given).
+
+    The ``cdk:asset-manifest`` artifacts its stack artifact depends on in the
+    ``manifest.json`` beside it, else ``<name>.assets.json`` beside ``<name>.template.json``.
+    """
+    directory = template.parent
+    manifest_path = directory / "manifest.json"
+    if manifest_path.is_file():
+        manifest = _parse_json(_read_text(manifest_path), manifest_path)
+        artifacts = manifest.get("artifacts") if isinstance(manifest, Mapping) else None
+        if not isinstance(artifacts, Mapping):
+            artifacts = {}
+        for artifact in artifacts.values():
+            props = artifact.get("properties") if isinstance(artifact, Mapping) else None
+            if (
+                isinstance(props, Mapping)  # so *artifact* is a mapping too
+                and artifact.get("type") == _STACK_ARTIFACT
+                and props.get("templateFile") == template.name
+            ):
+                return _artifact_asset_manifests(
+                    directory, directory, outside, artifacts, artifact, manifest_path
+                )
+    sibling = template.with_name(template.name.removesuffix(".template.json") + ".assets.json")
+    if template.name.endswith(".template.json") and sibling.is_file():
+        return [sibling]
+    return []
+
+
+def _artifact_asset_manifests(
+    directory: Path,
+    root: Path,
+    outside: bool,
+    artifacts: Mapping[str, Any],
+    artifact: Mapping[str, Any],
+    manifest_path: Path,
+) -> list[Path]:
+    """The files of the ``cdk:asset-manifest`` artifacts a stack artifact depends on."""
+    out: list[Path] = []
+    dependencies = artifact.get("dependencies")
+    for dependency in dependencies if isinstance(dependencies, list) else ():
+        other = artifacts.get(dependency) if isinstance(dependency, str) else None
+        if not isinstance(other, Mapping) or other.get("type") != _ASSET_MANIFEST:
             continue
-        meta = resource.get("Metadata") or {}
-        asset = meta.get("aws:asset:path") if isinstance(meta, Mapping) else None
-        if not isinstance(asset, str) or not asset.endswith(".json"):
-            continue
-        cdk_path = meta.get("aws:cdk:path")
-        if isinstance(cdk_path, str) and _NESTED_STACK_SUFFIX in cdk_path:
-            yield asset, cdk_path.split(_NESTED_STACK_SUFFIX, 1)[0].strip("/")
-        else:
-            yield asset, f"{parent_path}/{logical_id}"
+        props = other.get("properties")
+        name = props.get("file") if isinstance(props, Mapping) else None
+        if not isinstance(name, str):
+            raise InputError(manifest_path, f"asset manifest artifact {dependency!r} has no file")
+        what = f"the file of asset manifest artifact {dependency!r}"
+        out.append(_inside(root, directory, name, outside, what, manifest_path))
+    return out
+
+
+def _nested_template_assets(files: Iterable[Path]) -> dict[str, str]:
+    """Object key -> source file of the file assets in these asset manifests.
+
+    A nested stack resource's ``TemplateURL`` names the object key its template is
+    uploaded under; the source file is the template in the cloud assembly.
+    """
+    out: dict[str, str] = {}
+    for file in files:
+        if not file.is_file():
+            raise InputError(file, "is listed in manifest.json but missing")
+        data = _parse_json(_read_text(file), file)
+        assets = data.get("files") if isinstance(data, Mapping) else None
+        if not isinstance(assets, Mapping):
+            raise InputError(file, "is not an asset manifest (no files mapping)")
+        for asset in assets.values():
+            source = asset.get("source") if isinstance(asset, Mapping) else None
+            path = source.get("path") if isinstance(source, Mapping) else None
+            destinations = asset.get("destinations") if isinstance(asset, Mapping) else None
+            if not isinstance(path, str) or not isinstance(destinations, Mapping):
+                continue
+            for destination in destinations.values():
+                key = destination.get("objectKey") if isinstance(destination, Mapping) else None
+                if isinstance(key, str) and key:
+                    out.setdefault(key, path)
+    return out
+
+
+def _template_named(resource: Mapping[str, Any], assets: Mapping[str, str]) -> str | None:
+    """The asset file whose object key ends the resource's ``TemplateURL``, if any."""
+    if not assets:
+        return None
+    props = resource.get("Properties")
+    url = props.get("TemplateURL") if isinstance(props, Mapping) else None
+    texts = [t for t in _strings(url) if t.endswith(".json")]
+    for key, path in assets.items():
+        if any(t == key or t.endswith("/" + key) for t in texts):
+            return path
+    return None
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in *value* (``Fn::Join`` parts, ``Fn::Sub`` text...), depth first."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def _owner(path: str, owners: list[str]) -> str | None:

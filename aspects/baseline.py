@@ -53,9 +53,10 @@ BASELINE_FORMAT = 1
 #: other languages may write it too: ``node.addMetadata("SecureConstructs::Acknowledgment",
 #: {ruleId, reason, until?, property?})`` next to ``Validations.of(x).acknowledge(...)``.
 ACKNOWLEDGMENT_METADATA = f"{PLUGIN_NAME}::Acknowledgment"
-#: Findings about the checker itself (a transform nobody expanded, a type nobody judged):
-#: a baseline cannot accept them, just as an acknowledgment cannot.
-NOT_BASELINED = frozenset({"SC-CFN-1", "SC-COV-1"})
+#: Findings about the checker itself (a transform nobody expanded, a type nobody judged, a
+#: nested stack template nobody read): a baseline cannot accept them, just as an
+#: acknowledgment cannot.
+NOT_BASELINED = frozenset({"SC-CFN-1", "SC-CFN-3", "SC-COV-1"})
 
 _RANK = {"never": 0, "error": 1, "warning": 2}
 

@@ -13,6 +13,11 @@ never hides resources nobody read.
 An acknowledgment cannot accept such a type: nobody judged it, so there is no finding of a
 rule to accept.
 
+A nested stack resource whose template was not loaded (no source in the cloud assembly names
+it, see :func:`aspects.assembly.with_nested`) is an error whatever ``fail_on_unjudged`` says:
+:data:`NESTED_TEMPLATE_RULE`, unless ``allow_unjudged`` accepts ``AWS::CloudFormation::Stack``
+with a reason. Every resource of that template would otherwise pass unjudged.
+
 Everything here is per type, once per stack: the cost does not grow with the number of
 resources of judged types.
 """
@@ -399,6 +404,25 @@ UNJUDGED_RULE = Rule(
     check=_never,
 )
 
+#: The error for a nested stack resource whose template was not loaded (see the module
+#: docstring). Like SC-CFN-1 it is not in the catalogue and cannot be acknowledged or
+#: baselined: it names resources that were never read, not a finding of a rule.
+NESTED_TEMPLATE_RULE = Rule(
+    id="SC-CFN-3",
+    title="The template of every nested stack is judged with its parent",
+    pillar=Pillar.PREVENTION,
+    severity=Severity.ERROR,
+    resource_types=(),
+    rationale="A nested stack deploys every resource of its own template. When that template "
+    "is not in what was scanned, none of those resources was judged, so the parent passing "
+    "would say nothing about them.",
+    fix="Scan the whole cloud assembly (cdk.out) with the stack's asset manifest "
+    "(<Stack>.assets.json) beside its template, or scan the nested template itself too; accept "
+    "nested stacks whose templates live elsewhere with allow_unjudged="
+    "{'AWS::CloudFormation::Stack': 'reason'} (scan: --allow-unjudged).",
+    check=_never,
+)
+
 _TYPE_NAME = re.compile(r"[A-Za-z0-9]+(::[A-Za-z0-9_@-]+){1,3}")
 
 
@@ -463,8 +487,8 @@ def unjudged_findings(
     for stack in coverage.stacks:
         whole = any(in_scope(stack.stack_path, scope) for scope in scopes)
         for resource_type, resources in stack.unjudged:
-            if resource_type in accepted:
-                continue
+            if resource_type in accepted or resource_type == NESTED_STACK:
+                continue  # a nested stack not loaded is SC-CFN-3 (nested_template_findings)
             out.extend(
                 _finding(stack, resource_type, r)
                 for r in resources
@@ -475,6 +499,38 @@ def unjudged_findings(
                 )
             )
     return tuple(out)
+
+
+def nested_template_findings(
+    coverage: Coverage, accepted: Mapping[str, str]
+) -> tuple[Finding, ...]:
+    """An error finding of :data:`NESTED_TEMPLATE_RULE` per nested stack not loaded.
+
+    These are the nested stack resources in scope that coverage counts as not judged: their
+    template was not among the stacks checked. None when *accepted* holds the type.
+    """
+    if NESTED_STACK in accepted:
+        return ()
+    return tuple(
+        Finding(
+            rule=NESTED_TEMPLATE_RULE,
+            status=Status.CANNOT_VERIFY,
+            message=f"the template of nested stack "
+            f"{nested_stack_path(stack.stack_path, r.logical_id, r.construct_path)} was not "
+            "found (no aws:asset:path or aws:cdk:templateFile metadata and no asset manifest "
+            "entry names it), so none of its resources was judged",
+            stack_path=stack.stack_path,
+            template_path=stack.template_path,
+            logical_id=r.logical_id,
+            resource_type=NESTED_STACK,
+            construct_path=r.construct_path,
+            property_path="Properties.TemplateURL",
+        )
+        for stack in coverage.stacks
+        for resource_type, resources in stack.unjudged
+        if resource_type == NESTED_STACK
+        for r in resources
+    )
 
 
 def _finding(stack: StackCoverage, resource_type: str, resource: Unjudged) -> Finding:
@@ -500,6 +556,9 @@ def with_unjudged(
 ) -> Evaluation:
     """*evaluation* with the closed-world options recorded and their findings added.
 
+    Nested stacks whose template was not loaded are errors here in any case
+    (:func:`nested_template_findings`).
+
     Parameters
     ----------
     closed:
@@ -515,10 +574,14 @@ def with_unjudged(
         fail_on_unjudged=bool(scopes),
         allow_unjudged=tuple(sorted(accepted.items())),
     )
+    missing = nested_template_findings(coverage, accepted)
     extra = unjudged_findings(coverage, scopes, accepted)
     rules = evaluation.rules
+    if missing and NESTED_TEMPLATE_RULE not in rules:
+        rules = (*rules, NESTED_TEMPLATE_RULE)
     if extra and UNJUDGED_RULE not in rules:
         rules = (*rules, UNJUDGED_RULE)
+    extra = (*missing, *extra)
     return replace(
         evaluation, coverage=coverage, findings=(*evaluation.findings, *extra), rules=rules
     )

@@ -62,6 +62,7 @@ FORMATS = ("table", "json", "sarif", "junit", "html")
 DOCS_BASE_URL = f"{INFORMATION_URI}/blob/main/docs/"
 RULES_DOC_URL = DOCS_BASE_URL + "rules.md"
 _OUTSIDE_CATALOGUE = {
+    "SC-CFN-3": "cli.md#nested-stacks",  # before the SC-CFN- prefix: the first match wins
     "SC-COV-": "coverage.md#a-closed-world-fail_on_unjudged",
     "SC-CFN-": "cli.md#transforms-and-sam",
 }

@@ -26,6 +26,7 @@ from aspects.assembly import (
     load_template,
 )
 from aspects.cfn_yaml import parse_yaml
+from aspects.coverage import NESTED_TEMPLATE_RULE, with_unjudged
 from aspects.engine import Evaluation, evaluate
 from aspects.index import TemplateIndex
 from aspects.model import Status
@@ -165,6 +166,106 @@ def test_acknowledgments_in_an_old_manifest_are_honoured(tmp_path: Path) -> None
 def test_an_assembly_reached_twice_is_read_once(assembly: Path) -> None:
     stacks = load_paths([assembly, assembly / "manifest.json"])
     assert len(stacks) == 4
+
+
+# -- nested stacks as aws-cdk-lib 2.273 and older write them ------------------------------------
+
+NESTED_TEMPLATE = "aws:cdk:templateFile"
+NESTED_RESOURCE = "Top/Inner.NestedStack/Inner.NestedStackResource"
+STACK_TYPE_REASON = "the child stacks are deployed and scanned by the platform team"
+
+
+def as_older_releases_write_it(assembly: Path, copy: Path) -> Path:
+    """A copy of *assembly* without ``aws:cdk:templateFile`` metadata.
+
+    ``app.synth()`` of aws-cdk-lib 2.273 and older writes none (and, without the CLI, no
+    ``aws:asset:path`` either): only the stack's asset manifest names the nested templates.
+    """
+    shutil.copytree(assembly, copy)
+    for file in copy.rglob("*.metadata.json"):
+        data = json.loads(file.read_text())
+        file.write_text(
+            json.dumps(
+                {
+                    path: [e for e in entries if e.get("type") != NESTED_TEMPLATE]
+                    for path, entries in data.items()
+                }
+            )
+        )
+    assert not [f for f in copy.rglob("*.json") if NESTED_TEMPLATE in f.read_text()]
+    assert "aws:asset:path" not in (copy / "Top.template.json").read_text()
+    return copy
+
+
+def test_nested_stacks_without_template_file_metadata_are_found_through_the_asset_manifest(
+    assembly: Path, tmp_path: Path
+) -> None:
+    stacks = load_assembly(as_older_releases_write_it(assembly, tmp_path / "cdk.out"))
+    assert sorted(s.stack_path for s in stacks) == [
+        "Prod/Api",
+        "Top",
+        "Top/Inner",
+        "Top/Inner/Deeper",
+    ]
+    assert outcome(evaluate(stacks, lambda _: PINNED)) == EXPECTED
+
+
+@pytest.mark.parametrize("manifest", ["kept", "removed"])
+def test_a_template_scanned_alone_finds_its_nested_stacks_through_the_asset_manifest(
+    assembly: Path, tmp_path: Path, manifest: str
+) -> None:
+    copy = as_older_releases_write_it(assembly, tmp_path / "cdk.out")
+    if manifest == "removed":  # then Top.assets.json beside Top.template.json is read
+        (copy / "manifest.json").unlink()
+    stacks = load_template(copy / "Top.template.json")
+    assert [s.stack_path for s in stacks] == ["Top", "Top/Inner", "Top/Inner/Deeper"]
+    assert outcome(evaluate(stacks, lambda _: PINNED)) == {
+        row for row in EXPECTED if row[1].startswith("Top/")
+    }
+
+
+def test_a_nested_stack_that_no_source_names_is_an_error_not_a_silent_pass(
+    assembly: Path, tmp_path: Path
+) -> None:
+    copy = as_older_releases_write_it(assembly, tmp_path / "cdk.out")
+    assets = json.loads((copy / "Top.assets.json").read_text())
+    assets["files"] = {
+        key: asset
+        for key, asset in assets["files"].items()
+        if not asset["source"]["path"].startswith("TopInnerB4")
+    }
+    (copy / "Top.assets.json").write_text(json.dumps(assets))
+    stacks = load_assembly(copy)
+    # Deeper is named by Inner's template, which was never read.
+    assert sorted(s.stack_path for s in stacks) == ["Prod/Api", "Top"]
+    evaluation = with_unjudged(evaluate(stacks, lambda _: PINNED))
+    (missing,) = [f for f in evaluation.findings if f.rule is NESTED_TEMPLATE_RULE]
+    assert (missing.construct_path, missing.status, missing.blocks_synthesis) == (
+        NESTED_RESOURCE,
+        Status.CANNOT_VERIFY,
+        True,
+    )
+    assert missing.message == (
+        "the template of nested stack Top/Inner was not found (no aws:asset:path or "
+        "aws:cdk:templateFile metadata and no asset manifest entry names it), so none of its "
+        "resources was judged"
+    )
+    accepted = with_unjudged(
+        evaluate(stacks, lambda _: PINNED),
+        allow_unjudged={"AWS::CloudFormation::Stack": STACK_TYPE_REASON},
+    )
+    assert NESTED_TEMPLATE_RULE not in {f.rule for f in accepted.findings}
+
+
+def test_an_asset_manifest_the_manifest_lists_but_that_is_missing_is_named(
+    assembly: Path, tmp_path: Path
+) -> None:
+    copy = as_older_releases_write_it(assembly, tmp_path / "cdk.out")
+    (copy / "Top.assets.json").unlink()
+    with pytest.raises(
+        InputError, match=r"Top\.assets\.json: is listed in manifest\.json but missing$"
+    ):
+        load_assembly(copy)
 
 
 # -- template files ----------------------------------------------------------------------------

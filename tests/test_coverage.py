@@ -297,6 +297,11 @@ def scan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, captured.out, captured.err
 
 
+def scan_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    code, out, _ = scan(capsys, *argv, "--format", "json")
+    return code, json.loads(out)
+
+
 def test_scan_json_and_table_state_coverage(
     synth: Synth, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -446,6 +451,45 @@ def test_allow_unjudged_given_twice_is_refused(capsys: pytest.CaptureFixture[str
     )
     assert code == 2
     assert err == f"secure-constructs: error: --allow-unjudged: {WIDGET} is given twice\n"
+
+
+CHILD_URL = "https://s3.amazonaws.com/templates-bucket/child.json"
+CHILD_REASON = "the child stack is scanned in the platform team's own pipeline"
+
+
+def test_a_nested_stack_whose_template_is_elsewhere_fails_the_scan_unless_accepted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tmp_path / "parent.json"
+    child = {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": CHILD_URL}}
+    template.write_text(json.dumps({"Resources": {"Child": child}}))
+    code, report = scan_json(capsys, str(template))
+    assert code == 1
+    assert [
+        (f["ruleId"], f["logicalId"], f["status"], f["severity"]) for f in report["findings"]
+    ] == [("SC-CFN-3", "Child", "cannot-verify", "error")]
+    assert report["findings"][0]["message"].startswith(
+        "the template of nested stack parent/Child was not found"
+    )
+    # Not a finding to acknowledge: accepted as a type nobody judged, with the reason.
+    code, report = scan_json(
+        capsys, str(template), "--allow-unjudged", f"AWS::CloudFormation::Stack={CHILD_REASON}"
+    )
+    assert (code, report["findings"]) == (0, [])
+    assert report["coverage"]["notJudgedTypes"] == [
+        {"type": "AWS::CloudFormation::Stack", "count": 1, "accepted": CHILD_REASON}
+    ]
+
+
+def test_a_nested_stack_not_loaded_is_one_error_under_fail_on_unjudged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tmp_path / "parent.json"
+    child = {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": CHILD_URL}}
+    template.write_text(json.dumps({"Resources": {"Child": child}}))
+    code, report = scan_json(capsys, str(template), "--fail-on-unjudged")
+    assert code == 1
+    assert [f["ruleId"] for f in report["findings"]] == ["SC-CFN-3"]
 
 
 @pytest.mark.e2e

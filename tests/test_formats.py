@@ -228,7 +228,7 @@ def test_every_rule_links_to_an_existing_anchor_of_the_docs() -> None:
         url = rule_doc_url(rule.id)
         assert url.startswith(RULES_DOC_URL + "#")
         assert url.split("#")[1] in rules_anchors, rule.id
-    for rule_id in ("SC-COV-1", "SC-CFN-1", "SC-CFN-2"):
+    for rule_id in ("SC-COV-1", "SC-CFN-1", "SC-CFN-2", "SC-CFN-3"):
         page, anchor = rule_doc_url(rule_id).removeprefix(DOCS_BASE_URL).split("#")
         assert anchor in github_anchors((DOCS / page).read_text(encoding="utf-8")), rule_id
     assert rule_doc_url("ACME-S3-1") == DOCS_BASE_URL + "custom-rules.md"
