@@ -52,7 +52,10 @@ class SecurityGuardrails(ScopeOnceAspect):
     :meth:`apply`, or as a validation plugin (``Validations.of(app).add_plugins(...)``,
     ``cdk.App(policy_validation_beta1=[...])``: every stack of that App or Stage). An app
     uses one way: guardrails registered as a plugin beside others refuse to run
-    (``SC-GUARD-8``) rather than write two sets of reports.
+    (``SC-GUARD-8``) rather than write two sets of reports. Registered as a plugin on
+    aws-cdk-lib before 2.275 they write no report files: CDK lets a plugin only add files,
+    and nothing removes last run's reports before validation (the Aspect and :meth:`apply`
+    do, when they register; see :mod:`aspects.plugin`).
     """
 
     pillars: frozenset[Pillar] = frozenset(Pillar)

@@ -3,13 +3,23 @@
 CDK calls :meth:`GuardrailsPlugin.validate` after synthesis with the paths of every
 template, so the rules judge exactly what will deploy, escape hatches included. One plugin
 serves an app; each Aspect adds the scopes (construct paths) and pillars it covers.
+
+Reports of an earlier run are removed *before* validation, when the guardrails are
+registered (:func:`plugin_of`: the Aspect's first visit, or ``apply``), so the plugin only
+adds files: aws-cdk-lib before 2.275 fails synthesis (``IllegalPluginOperation``) when a
+validation plugin changes or removes a file that was in the output directory before
+validation began (:func:`plugins_only_add_files`), and every synthesis after the first
+would otherwise have to replace the last one's report. A crash after that point leaves no
+report, so never last run's "0 errors".
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +46,13 @@ from aspects.engine import Evaluation, Selection, evaluate
 from aspects.errors import Issue, SecureConstructsError
 from aspects.index import StackTemplate, normalise_ack_id
 from aspects.model import Finding, IgnoredAcknowledgment, Pillar, Severity, Status
-from aspects.report import remove_reports, summary, write_reports
+from aspects.report import (
+    existing_reports,
+    remove_reports,
+    render_reports,
+    summary,
+    write_atomically,
+)
 from aspects.rules import ALL_RULES, rules_for
 from aspects.sam import with_unverifiable
 from aspects.settings import DEFAULT, Thresholds
@@ -241,8 +257,27 @@ class GuardrailsPlugin:
         failed the same way by many resources costs one violation, not one per finding.
         """
         root = context.app_construct
-        outdir = Path(str(getattr(root, "outdir", "") or "."))
-        remove_reports(outdir)  # a crash must not leave last run's "0 errors" behind
+        outdir = report_dir(root)
+        # Reports here now were there before validation began. Registering through an
+        # Aspect or apply() removed earlier runs' already, so only a plugin registration or
+        # a second synthesis in one process finds any. Where CDK lets a plugin change files
+        # they go now, so a crash cannot leave last run's "0 errors" behind. Where it does
+        # not (frozen), they may only stay if they are exactly this run's, or go when
+        # synthesis fails anyway (a crash, another verdict: _keep_identical_reports).
+        frozen = bool(existing_reports(outdir)) and plugins_only_add_files()
+        if not frozen:
+            remove_reports(outdir)
+        try:
+            return self._validate(context, outdir, frozen)
+        except BaseException:
+            if frozen:  # synthesis fails anyway: never leave an earlier verdict beside it
+                remove_reports(outdir)
+            raise
+
+    def _validate(
+        self, context: cdk.IPolicyValidationContext, outdir: Path, frozen: bool
+    ) -> cdk.PolicyValidationPluginReport:
+        root = context.app_construct
         # CDK hands over the templates of stacks, not of their NestedStacks: load those too.
         stacks = [
             stack
@@ -276,9 +311,26 @@ class GuardrailsPlugin:
         )
         self.last_evaluation = evaluation
         self.last_adoption = adoption
-        reports = write_reports(evaluation, outdir, adoption=adoption) if stacks else ()
-        text = summary(evaluation, reports, _maybe_hidden(evaluation, outdir, adoption.blocking))
-        print("\n".join([text, *adoption.lines()]), file=sys.stderr, flush=True)
+        # Registered as a plugin where CDK lets plugins only add files, nothing removes the
+        # reports before the next validation, which could then not replace them: none.
+        unwritable = self.registered_by is not None and plugins_only_add_files()
+        rendered = (
+            render_reports(evaluation, outdir, adoption=adoption)
+            if stacks and not unwritable
+            else {}
+        )
+        if frozen:
+            _keep_identical_reports(outdir, rendered)
+        else:
+            for path, report_text in rendered.items():
+                write_atomically(path, report_text)
+        text = summary(
+            evaluation, tuple(rendered), _maybe_hidden(evaluation, outdir, adoption.blocking)
+        )
+        lines = [text, *adoption.lines()]
+        if unwritable and stacks:
+            lines.append(NO_REPORTS_AS_PLUGIN)
+        print("\n".join(lines), file=sys.stderr, flush=True)
         violations = _violations(evaluation.findings, finding_states(adoption))
         if adoption.blocking:
             violations.append(
@@ -287,6 +339,69 @@ class GuardrailsPlugin:
         return cdk.PolicyValidationPluginReport(
             success=not adoption.blocking, violations=violations
         )
+
+
+#: The summary line of guardrails registered as a plugin where CDK lets plugins only add
+#: files (:func:`plugins_only_add_files`): they write no report files.
+NO_REPORTS_AS_PLUGIN = (
+    "  report: none written (registered as a validation plugin on aws-cdk-lib before 2.275, "
+    "which lets a plugin only add files, so the next synthesis could not replace a report; "
+    "register with SecurityGuardrails.apply(app) or cdk.Aspects.of(app).add("
+    "SecurityGuardrails()) to get report files)"
+)
+
+
+@cache
+def plugins_only_add_files() -> bool:
+    """Whether this aws-cdk-lib fails synthesis when a validation plugin changes a file.
+
+    Every release before 2.275 checks after validation that no file the output directory
+    held before it was changed or removed, and raises ``IllegalPluginOperation`` if one
+    was. 2.275 made the check opt-in, together with the option that turns it on
+    (``App(confirm_validation_plugins_do_not_mutate=True)``), which is what is looked for:
+    whether an App turned it on cannot be read back from Python.
+    """
+    fields = inspect.signature(cdk.AppProps).parameters
+    return "confirm_validation_plugins_do_not_mutate" not in fields
+
+
+def report_dir(root: Any) -> Path:
+    """Where the reports of the app (or root Stage) *root* are written: its output directory."""
+    return Path(str(getattr(root, "outdir", "") or "."))
+
+
+def _keep_identical_reports(outdir: Path, rendered: Mapping[Path, str]) -> None:
+    """Leave the reports found before validation if they are exactly this run's, else fail.
+
+    CDK (before 2.275) would fail synthesis for any change to them, and a report that
+    stays must say what this run found. So different (or no) reports are removed and
+    synthesis fails with ``SC-GUARD-10``, once: the next synthesis finds none.
+    """
+    earlier = existing_reports(outdir)
+    if set(earlier) == set(rendered) and all(
+        path.read_text(encoding="utf-8") == text for path, text in rendered.items()
+    ):
+        return
+    remove_reports(outdir)
+    error = SecureConstructsError(
+        "SecurityGuardrails",
+        [
+            Issue(
+                "SC-GUARD-10",
+                "reports",
+                f"{outdir} held secure-constructs reports from before this validation that "
+                "differ from this run's, and aws-cdk-lib before 2.275 fails synthesis when a "
+                "validation plugin changes a file that was there before validation "
+                "(IllegalPluginOperation); they were removed, so no earlier verdict stays.",
+                "synthesize again. To avoid it, register the guardrails with "
+                "SecurityGuardrails.apply(app) or cdk.Aspects.of(app).add(SecurityGuardrails()),"
+                " which remove the reports before validation, or upgrade aws-cdk-lib.",
+            )
+        ],
+    )
+    # CDK reports IllegalPluginOperation instead of this error: say it here.
+    print(f"secure-constructs: {error}", file=sys.stderr, flush=True)
+    raise error
 
 
 def _maybe_hidden(
@@ -507,7 +622,10 @@ def _violations(
 
 
 def plugin_of(node: Any) -> GuardrailsPlugin:
-    """The app's guardrails plugin, registered with CDK on first use."""
+    """The app's guardrails plugin, registered with CDK on first use.
+
+    Registering it removes the reports of earlier runs from the app's output directory.
+    """
     path = getattr(getattr(node, "node", None), "path", None)
     if not isinstance(path, str):
         raise SecureConstructsError(
@@ -539,4 +657,7 @@ def plugin_of(node: Any) -> GuardrailsPlugin:
         plugin = GuardrailsPlugin()
         cdk.Validations.of(root).add_plugins(plugin)
         setattr(root, _ATTRIBUTE, plugin)
+        # Before validation (see the module docstring): the plugin then only adds files, and
+        # no crash from here on leaves last run's report behind.
+        remove_reports(report_dir(root))
     return plugin

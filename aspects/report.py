@@ -430,27 +430,44 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def write_reports(
+def render_reports(
     evaluation: Evaluation, directory: Path, *, adoption: Adoption | None = None
-) -> tuple[Path, Path]:
-    """Write the JSON and SARIF reports into *directory* (the cloud assembly).
+) -> dict[Path, str]:
+    """The text of the JSON and SARIF reports for *directory* (the cloud assembly), by path.
 
     One JSON document per line (no indentation): Python's C encoder only runs without
     indentation, which keeps writing the reports of a large app off the synthesis time.
     *adoption* (what blocked) adds the JSON ``adoption`` section and, in SARIF, each
-    result's ``properties.blocking`` and, with a baseline, its ``baselineState``.
+    result's ``properties.blocking`` and, with a baseline, its ``baselineState``. The text
+    is the same for the same findings (no time stamps), so a report can be compared with
+    the one already on disk.
     """
-    json_path = directory / REPORT_JSON
-    sarif_path = directory / REPORT_SARIF
     report = to_json(evaluation, directory, adoption=adoption)
-    write_atomically(json_path, json.dumps(report) + "\n")
     sarif = to_sarif(evaluation, directory)
     if adoption is not None:
         from aspects.baseline import mark_sarif
 
         mark_sarif(sarif, evaluation.findings, adoption)
-    write_atomically(sarif_path, json.dumps(sarif) + "\n")
+    return {
+        directory / REPORT_JSON: json.dumps(report) + "\n",
+        directory / REPORT_SARIF: json.dumps(sarif) + "\n",
+    }
+
+
+def write_reports(
+    evaluation: Evaluation, directory: Path, *, adoption: Adoption | None = None
+) -> tuple[Path, Path]:
+    """Write the JSON and SARIF reports (:func:`render_reports`) into *directory*."""
+    rendered = render_reports(evaluation, directory, adoption=adoption)
+    for path, text in rendered.items():
+        write_atomically(path, text)
+    json_path, sarif_path = rendered
     return json_path, sarif_path
+
+
+def existing_reports(directory: Path) -> list[Path]:
+    """The reports :func:`write_reports` would write that are in *directory* already."""
+    return [path for name in (REPORT_JSON, REPORT_SARIF) if (path := directory / name).exists()]
 
 
 def remove_reports(directory: Path) -> list[Path]:

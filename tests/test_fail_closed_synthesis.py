@@ -20,20 +20,23 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+import jsii
 import pytest
 from aws_cdk import aws_s3 as s3
-from constructs import Construct, RootConstruct
+from constructs import Construct, IValidation, RootConstruct
 
 from aspects import (
     REPORT_JSON,
+    REPORT_SARIF,
     SecureConstructsError,
     SecurityGuardrails,
     acknowledge,
     evaluate,
 )
 from aspects.index import StackTemplate
-from aspects.plugin import GuardrailsPlugin
+from aspects.plugin import GuardrailsPlugin, plugins_only_add_files
 from aspects.rules import ALL_RULES
+from secure_constructs import SecureBucket
 from tests.conftest import REPO_ROOT
 
 CDK = REPO_ROOT / "node_modules" / ".bin" / "cdk"
@@ -158,6 +161,148 @@ def test_stale_reports_are_removed_before_the_run(tmp_path: Path) -> None:
     SecurityGuardrails.apply(app)
     assert synth_error(app) is None
     assert json.loads((tmp_path / REPORT_JSON).read_text())["summary"]["stacks"] == ["Empty"]
+
+
+# -- 1b. reports of earlier runs: the plugin only adds files ---------------------------------
+
+STALE = '{"summary": {"errors": 0}}'
+
+
+def strict_app(outdir: Path, **props: Any) -> cdk.App:
+    """An App whose synthesis fails if a validation plugin changes a file that was in *outdir*.
+
+    Every aws-cdk-lib before 2.275 checks that (``IllegalPluginOperation``); from 2.275 an
+    App asks for it with ``confirm_validation_plugins_do_not_mutate``.
+    """
+    if not plugins_only_add_files():
+        props["confirm_validation_plugins_do_not_mutate"] = True
+    return cdk.App(outdir=str(outdir), **props)
+
+
+def register(app: cdk.App, how: str) -> None:
+    if how == "aspect":
+        cdk.Aspects.of(app).add(SecurityGuardrails())
+    else:
+        SecurityGuardrails.apply(app)
+
+
+def report_of(outdir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((outdir / REPORT_JSON).read_text())
+    return data
+
+
+@pytest.mark.parametrize("how", ["aspect", "apply"])
+def test_a_second_synthesis_into_the_same_outdir_replaces_the_report(
+    tmp_path: Path, how: str
+) -> None:
+    first = strict_app(tmp_path)
+    plain_bucket(cdk.Stack(first, "Insecure"))
+    register(first, how)
+    assert synth_error(first) is not None
+    assert report_of(tmp_path)["summary"]["errors"] == len(PLAIN_BUCKET_IDS)
+    second = strict_app(tmp_path)
+    cdk.Stack(second, "Empty")
+    register(second, how)
+    assert synth_error(second) is None
+    assert report_of(tmp_path)["summary"]["stacks"] == ["Empty"]
+    assert report_of(tmp_path)["summary"]["errors"] == 0
+
+
+@jsii.implements(IValidation)
+class _Broken:
+    """A construct validation that fails, so synthesis stops before the plugins run."""
+
+    def validate(self) -> list[str]:
+        return ["broken on purpose"]
+
+
+@pytest.mark.parametrize("how", ["aspect", "apply"])
+def test_a_synthesis_that_stops_before_validation_leaves_no_earlier_report(
+    tmp_path: Path, how: str
+) -> None:
+    (tmp_path / REPORT_JSON).write_text(STALE)
+    (tmp_path / REPORT_SARIF).write_text("{}")
+    app = strict_app(tmp_path)
+    stack = cdk.Stack(app, "Stack")
+    stack.node.add_validation(_Broken())
+    register(app, how)
+    with pytest.raises(RuntimeError, match="broken on purpose"):
+        app.synth()
+    assert sorted(p.name for p in tmp_path.glob("secure-constructs-report.*")) == []
+
+
+def test_a_forced_second_synthesis_of_one_app_keeps_an_identical_report(tmp_path: Path) -> None:
+    app = strict_app(tmp_path)
+    SecureBucket(cdk.Stack(app, "Stack"), "Data")
+    SecurityGuardrails.apply(app)
+    assert synth_error(app) is None
+    before = report_of(tmp_path)
+    app.synth(force=True)
+    assert report_of(tmp_path) == before
+
+
+def test_a_forced_second_synthesis_with_another_verdict_fails_without_a_stale_report(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    app = strict_app(tmp_path)
+    stack = cdk.Stack(app, "Stack")
+    SecurityGuardrails.apply(app)
+    assert synth_error(app) is None
+    plain_bucket(stack)
+    with pytest.raises(RuntimeError, match="IllegalPluginOperation"):
+        app.synth(force=True)
+    if plugins_only_add_files():
+        # Removed before CDK's check, which then fails synthesis: SC-GUARD-10 says why.
+        assert "[SC-GUARD-10] reports:" in capfd.readouterr().err
+        assert not (tmp_path / REPORT_JSON).exists()
+    else:
+        # 2.275+ asked to check: removed and written anew, so CDK fails synthesis, and the
+        # report beside the failure is this synthesis' own.
+        assert report_of(tmp_path)["summary"]["errors"] == len(PLAIN_BUCKET_IDS)
+
+
+@pytest.mark.parametrize("how", ["add_plugins", "policy_validation_beta1"])
+def test_registered_as_a_plugin_a_second_synthesis_works(tmp_path: Path, how: str) -> None:
+    def build(construct_id: str) -> cdk.App:
+        if how == "add_plugins":
+            app = cdk.App(outdir=str(tmp_path))
+            cdk.Validations.of(app).add_plugins(SecurityGuardrails())
+        else:
+            app = cdk.App(outdir=str(tmp_path), policy_validation_beta1=[SecurityGuardrails()])
+        plain_bucket(cdk.Stack(app, construct_id))
+        return app
+
+    assert synth_error(build("First")) is not None
+    error = synth_error(build("Second"))
+    assert error is not None
+    assert "Second/Plain/Resource" in error
+    if plugins_only_add_files():
+        # Nothing removes reports before a plugin runs, and it may not replace them: none.
+        assert not (tmp_path / REPORT_JSON).exists()
+    else:
+        assert report_of(tmp_path)["summary"]["stacks"] == ["Second"]
+
+
+def test_registered_as_a_plugin_an_earlier_report_never_stays(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / REPORT_JSON).write_text(STALE)
+    app = cdk.App(outdir=str(tmp_path))
+    cdk.Validations.of(app).add_plugins(SecurityGuardrails())
+    cdk.Stack(app, "Empty")
+    if plugins_only_add_files():
+        # It cannot be replaced: removed, and this synthesis fails once, saying why.
+        with pytest.raises(RuntimeError, match="IllegalPluginOperation"):
+            app.synth()
+        assert "[SC-GUARD-10] reports:" in capfd.readouterr().err
+        assert not (tmp_path / REPORT_JSON).exists()
+        again = cdk.App(outdir=str(tmp_path))
+        cdk.Validations.of(again).add_plugins(SecurityGuardrails())
+        cdk.Stack(again, "Empty")
+        assert synth_error(again) is None
+    else:
+        assert synth_error(app) is None
+        assert report_of(tmp_path)["summary"]["stacks"] == ["Empty"]
 
 
 # -- 2. a scope below a stack judges exactly its subtree ---------------------------------------
