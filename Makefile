@@ -49,7 +49,8 @@ FLOOR_BIN := $(CURDIR)/$(FLOOR_VENV)/bin
 FLOOR_TESTS := tests/test_guardrails.py tests/test_fail_closed_synthesis.py \
 	tests/test_assembly.py tests/test_enforced_guarantees.py tests/test_settings.py \
 	tests/test_coverage.py tests/test_sam.py tests/test_secrets_detection.py tests/test_cli.py \
-	tests/test_bucket.py tests/test_function.py tests/test_drop_in.py
+	tests/test_bucket.py tests/test_function.py tests/test_drop_in.py tests/test_adoption.py \
+	tests/test_native_aspect.py
 
 .stamp-floor: pyproject.toml constraints-floor.txt
 	rm -rf $(FLOOR_VENV)

@@ -355,11 +355,12 @@ NO_REPORTS_AS_PLUGIN = (
 def plugins_only_add_files() -> bool:
     """Whether this aws-cdk-lib fails synthesis when a validation plugin changes a file.
 
-    Every release before 2.275 checks after validation that no file the output directory
-    held before it was changed or removed, and raises ``IllegalPluginOperation`` if one
-    was. 2.275 made the check opt-in, together with the option that turns it on
-    (``App(confirm_validation_plugins_do_not_mutate=True)``), which is what is looked for:
-    whether an App turned it on cannot be read back from Python.
+    The releases before 2.275 the library supports (read in the JavaScript of 2.269, 2.273
+    and 2.274) check after validation that no file the output directory held before it was
+    changed or removed, and raise ``IllegalPluginOperation`` if one was (a file removed
+    and written again with the same bytes passes). 2.275 made the check opt-in, together
+    with the option that turns it on (``App(confirm_validation_plugins_do_not_mutate=True)``),
+    which is what is looked for: whether an App turned it on cannot be read back from Python.
     """
     fields = inspect.signature(cdk.AppProps).parameters
     return "confirm_validation_plugins_do_not_mutate" not in fields

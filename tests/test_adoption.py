@@ -24,7 +24,13 @@ from aspects import REPORT_JSON, REPORT_SARIF, Pillar, SecureConstructsError, ac
 from aspects.baseline import Baseline, FailOn, decide
 from aspects.cli import main
 from aspects.guardrails import AtRestGuardrails, SecurityGuardrails
-from aspects.plugin import PLUGIN_ATTRIBUTE, GuardrailsPlugin
+from aspects.plugin import (
+    NO_REPORTS_AS_PLUGIN,
+    PLUGIN_ATTRIBUTE,
+    GuardrailsPlugin,
+    plugins_only_add_files,
+)
+from aspects.report import to_json
 from aspects.testing import check
 from secure_constructs import SecureBucket
 
@@ -554,9 +560,21 @@ def registered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
 
 
 def _comparable(synth: Synth) -> dict[str, Any]:
-    report = synth.report()
+    """The JSON report of the run: what it wrote, or would have written."""
+    plugin = synth.plugin
+    assert plugin.last_evaluation is not None
+    report = to_json(plugin.last_evaluation, synth.outdir, adoption=plugin.last_adoption)
+    if _writes_reports(synth):
+        assert synth.report() == json.loads(json.dumps(report))
+    else:
+        assert not (synth.outdir / REPORT_JSON).exists()
     report.pop("tool")
-    return report
+    return json.loads(json.dumps(report))
+
+
+def _writes_reports(synth: Synth) -> bool:
+    """Whether the run wrote report files: not as a plugin where CDK lets plugins only add."""
+    return synth.plugin.registered_by is None or not plugins_only_add_files()
 
 
 def test_every_registration_blocks(registered: dict[str, Synth]) -> None:
@@ -575,6 +593,22 @@ def test_every_registration_reports_identically(registered: dict[str, Synth]) ->
     for name in ("add_plugins", "policy_validation_beta1"):
         assert _comparable(registered[name]) == expected, name
         assert gate(registered[name]) == gate(registered["aspect"]), name
+    assert _writes_reports(registered["aspect"])
+
+
+def test_a_plugin_registration_that_writes_no_reports_says_so(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    app = _app_with_findings(tmp_path, policy_validation_beta1=[SecurityGuardrails()])
+    run = synth(app, tmp_path)
+    assert run.error is not None
+    err = capfd.readouterr().err
+    if plugins_only_add_files():
+        assert NO_REPORTS_AS_PLUGIN in err.splitlines()
+        assert sorted(p.name for p in tmp_path.glob("secure-constructs-report.*")) == []
+    else:
+        assert NO_REPORTS_AS_PLUGIN not in err
+        assert f"  report: {tmp_path / REPORT_JSON}, {tmp_path / REPORT_SARIF}" in err
 
 
 def test_plugin_registration_in_report_only_mode_passes(tmp_path: Path) -> None:
@@ -583,8 +617,9 @@ def test_plugin_registration_in_report_only_mode_passes(tmp_path: Path) -> None:
     )
     run = synth(app, tmp_path)
     assert run.error is None
-    assert run.report()["adoption"]["blocked"] is False
-    assert len(run.report()["adoption"]["notBlocking"]) == 10
+    report = _comparable(run)
+    assert report["adoption"]["blocked"] is False
+    assert len(report["adoption"]["notBlocking"]) == 10
 
 
 def test_guardrails_registered_twice_refuse_to_run(tmp_path: Path) -> None:
