@@ -9,13 +9,15 @@ guardrails read in ``cdk synth`` and in ``secure-constructs scan`` alike
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 
 import aws_cdk as cdk
 from constructs import IConstruct
 
 from aspects.baseline import ACKNOWLEDGMENT_METADATA, parse_until
-from aspects.constants import MIN_REASON_LENGTH
+from aspects.constants import MIN_REASON_LENGTH, PLUGIN_NAME
+from aspects.custom_rules import RESERVED_PREFIX, RULE_ID, is_reserved
 from aspects.errors import Issue, SecureConstructsError
 from aspects.rules import RULES_BY_ID
 
@@ -43,7 +45,12 @@ def acknowledge(
     scope:
         A construct (covers its children) or a whole stack; not an App or Stage.
     rule_id:
-        A rule id such as ``"SC-S3-2"`` (see ``aspects.ALL_RULES``).
+        A built-in rule id such as ``"SC-S3-2"`` (see ``aspects.ALL_RULES``), or the id of
+        one of your own rules (``docs/custom-rules.md``). A built-in id is checked now; a
+        custom id only for its shape, since the guardrails that run the rule may not exist
+        yet: when the rules run, an acknowledgment whose id no rule given to the guardrails
+        of its stack has is reported as stale, naming the nearest id (a typo never
+        passes: the finding it meant to accept still blocks).
     reason:
         Why the risk is accepted, for the next reader and the auditor
         (at least 20 characters).
@@ -59,20 +66,13 @@ def acknowledge(
     Raises
     ------
     SecureConstructsError
-        If the rule id is unknown, the reason is missing or too short, or *scope* is an
+        If the rule id is not one of the catalogue (``SC-`` prefix, any case) nor shaped
+        like a custom rule id, the reason is missing or too short, or *scope* is an
         App or a Stage (acknowledge on a stack or construct: the guardrails honour
         nothing above a stack, see ``docs/guardrails.md``).
     """
-    issues = []
-    if not isinstance(rule_id, str) or rule_id not in RULES_BY_ID:
-        issues.append(
-            Issue(
-                "SC-ACK-1",
-                "rule_id",
-                f"{rule_id!r} is not a guardrail rule id.",
-                f"use one of: {', '.join(sorted(RULES_BY_ID))}.",
-            )
-        )
+    id_problem = _rule_id_problem(rule_id)
+    issues = [] if id_problem is None else [id_problem]
     if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
         issues.append(
             Issue(
@@ -134,5 +134,37 @@ def acknowledge(
         terms["property"] = property
     scope.node.add_metadata(ACKNOWLEDGMENT_METADATA, terms)
     cdk.Validations.of(scope).acknowledge(
-        cdk.Acknowledgment(id=RULES_BY_ID[rule_id].acknowledgment_id, reason=reason.strip())
+        cdk.Acknowledgment(id=f"{PLUGIN_NAME}::{rule_id}", reason=reason.strip())
+    )
+
+
+def _rule_id_problem(rule_id: object) -> Issue | None:
+    """Why *rule_id* cannot name a rule (``SC-ACK-1``), or None.
+
+    The reserved prefix belongs to the catalogue, so an id that starts with it in any case
+    must be a built-in id exactly; any other id must have the shape of a custom rule id.
+    """
+    if isinstance(rule_id, str) and rule_id in RULES_BY_ID:
+        return None
+    shape = (
+        f"the id of one of your rules (a letter, then letters, digits, '-', '_' or '.', "
+        f"not starting with {RESERVED_PREFIX!r})"
+    )
+    if isinstance(rule_id, str) and is_reserved(rule_id):
+        near = difflib.get_close_matches(rule_id.upper(), RULES_BY_ID, n=1, cutoff=0.8)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        return Issue(
+            "SC-ACK-1",
+            "rule_id",
+            f"{rule_id!r} is not a guardrail rule id{hint}.",
+            f"use a built-in id as `secure-constructs rules` lists it (e.g. 'SC-S3-2'), or "
+            f"{shape}.",
+        )
+    if isinstance(rule_id, str) and RULE_ID.fullmatch(rule_id):
+        return None
+    return Issue(
+        "SC-ACK-1",
+        "rule_id",
+        f"{rule_id!r} is not a rule id.",
+        f"pass a built-in id such as 'SC-S3-2', or {shape}.",
     )

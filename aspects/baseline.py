@@ -23,6 +23,7 @@ This module imports neither ``aws_cdk`` nor ``jsii`` (the command line uses it).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -562,12 +563,9 @@ def audit_acknowledgments(
             continue
         if not any(in_scope(record.where, stack) for stack in evaluation.stacks):
             continue  # its stack was not checked
-        if record.rule_id in ran:
-            stale.append(
-                (record, "it matches no finding: the resource was fixed, removed or renamed")
-            )
-        elif not _known_rule(record.rule_id):
-            stale.append((record, "no guardrail rule has this id"))
+        why = _stale_because(record, evaluation, ran)
+        if why is not None:
+            stale.append((record, why))
     for record in unpaired:
         ignored.append(
             IgnoredAcknowledgment(
@@ -589,10 +587,43 @@ def audit_acknowledgments(
     )
 
 
-def _known_rule(rule_id: str) -> bool:
+def _stale_because(
+    record: AcknowledgmentRecord, evaluation: Evaluation, ran: set[str]
+) -> str | None:
+    """Why an acknowledgment on a checked stack that matched nothing is stale, or None.
+
+    A built-in rule that did not run is kept (its pillar was not selected). A custom rule
+    is only known by the guardrails that were given it, and :func:`aspects.acknowledge`
+    cannot check its id when it is called: an id that no rule run on the record's stack
+    has is stale, naming the nearest id, so a typo is seen.
+    """
+    from aspects.custom_rules import is_reserved
     from aspects.rules import RULES_BY_ID
 
-    return rule_id in RULES_BY_ID
+    rule_id = record.rule_id
+    here = {
+        ran_id
+        for stack in evaluation.stacks
+        if in_scope(record.where, stack) or in_scope(stack, record.where)
+        for ran_id in evaluation.rules_ran_on(stack)
+    }
+    if rule_id in ran and (rule_id in RULES_BY_ID or rule_id in here):
+        return "it matches no finding: the resource was fixed, removed or renamed"
+    if rule_id in RULES_BY_ID:
+        return None
+    if rule_id in ran:
+        return (
+            f"rule {rule_id} does not run on this stack: the guardrails here were not given "
+            "it (extra_rules=)"
+        )
+    near = difflib.get_close_matches(rule_id, sorted({*ran, *RULES_BY_ID}), n=1, cutoff=0.8)
+    hint = f"; did you mean {near[0]}?" if near else ""
+    if is_reserved(rule_id):
+        return f"no guardrail rule has this id{hint}"
+    return (
+        "no rule of this id ran: it is not a built-in rule, and no custom rule of this id was "
+        f"given to the guardrails (extra_rules=, scan --rules-module){hint}"
+    )
 
 
 def _reconsider(

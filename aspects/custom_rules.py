@@ -51,6 +51,11 @@ class RuleFailure:
         return f"rule {self.rule_id} raised on {self.logical_id}: {_describe(self.exception)}"
 
 
+def is_reserved(rule_id: str) -> bool:
+    """Whether *rule_id* starts with the built-in rules' prefix, in any case (``sc-x``)."""
+    return rule_id[: len(RESERVED_PREFIX)].upper() == RESERVED_PREFIX
+
+
 def is_builtin(rule: Rule) -> bool:
     """Whether *rule* is the catalogue's own rule of that id (not a custom one)."""
     return RULES_BY_ID.get(rule.id) is rule
@@ -100,14 +105,15 @@ def rule_issues(
                     "give your rule its own id, e.g. with your organisation's prefix (ACME-S3-1).",
                 )
             )
-        elif rule.id.startswith(RESERVED_PREFIX) or not RULE_ID.fullmatch(rule.id):
+        elif is_reserved(rule.id) or not RULE_ID.fullmatch(rule.id):
             issues.append(
                 Issue(
                     "SC-RULE-3",
                     f"{name}.id",
                     f"{rule.id!r} is not a custom rule id.",
                     f"use a letter, then letters, digits, '-', '_' or '.' (at most 64), not "
-                    f"starting with {RESERVED_PREFIX!r} (reserved for the built-in rules).",
+                    f"starting with {RESERVED_PREFIX!r} in any case (reserved for the built-in "
+                    "rules).",
                 )
             )
         if not rule.resource_types:

@@ -29,6 +29,13 @@ class Evaluation:
     rules: tuple[Rule, ...] = field(default=())
     ignored_acknowledgments: tuple[IgnoredAcknowledgment, ...] = field(default=())
     coverage: Coverage = field(default_factory=Coverage)
+    #: ``(stack path, ids of the rules selected for it)`` per stack checked, so a question
+    #: about one stack (did this rule run here?) is not answered for the whole app.
+    stack_rules: tuple[tuple[str, frozenset[str]], ...] = field(default=())
+
+    def rules_ran_on(self, stack_path: str) -> frozenset[str]:
+        """The ids of the rules selected for the stack at *stack_path* (none if unchecked)."""
+        return next((ids for path, ids in self.stack_rules if path == stack_path), frozenset())
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -107,6 +114,7 @@ def evaluate(
     ignored = list(ignored_acknowledgments)
     count = 0
     judged_by_stack: list[tuple[TemplateIndex, Selection, dict[str, list[str]]]] = []
+    stack_rules: list[tuple[str, frozenset[str]]] = []
     for template in app.templates:
         selected = rules_for(template.stack)
         if not selected:
@@ -118,6 +126,7 @@ def evaluate(
         for _scope, scoped in selection.subtrees:
             candidates.update((r.id, r) for r in scoped)
         used.update(candidates)
+        stack_rules.append((template.stack.stack_path, frozenset(candidates)))
         by_type: dict[str, list[Rule]] = {}
         for rule in candidates.values():
             for resource_type in rule.resource_types:
@@ -158,6 +167,7 @@ def evaluate(
         tuple(used.values()),
         tuple(dict.fromkeys(ignored)),
         coverage,
+        tuple(stack_rules),
     )
 
 

@@ -234,7 +234,7 @@ def test_acknowledge_rejects_unknown_rule_and_empty_reason() -> None:
     with pytest.raises(SecureConstructsError, match=r"SC-ACK-1.*'SC-S3-99' is not a guardrail"):
         acknowledge(stack, "SC-S3-99", REASON)
     with pytest.raises(SecureConstructsError) as raised:
-        acknowledge(stack, "nope", "ok")
+        acknowledge(stack, "SC-NOPE", "ok")  # a custom id may not take the SC- prefix
     assert raised.value.codes == ("SC-ACK-1", "SC-ACK-2")
 
 
