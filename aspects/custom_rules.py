@@ -1,7 +1,8 @@
 """Your own rules beside the built-in ones: validated, run by the same engine, fail closed.
 
 A custom rule is an :class:`aspects.Rule`, exactly like the built-in rules (see
-``docs/custom-rules.md``). Pass them to ``SecurityGuardrails(extra_rules=[...])``,
+``docs/custom-rules.md``). Pass them to ``SecurityGuardrails(extra_rules=[...])`` (which
+gives them to :meth:`aspects.plugin.GuardrailsPlugin.add_scope` for its scope),
 ``secure-constructs scan --rules-module my_rules`` (a module exposing ``RULES``) or
 :func:`aspects.testing.check_template`. Before they run they are checked
 (:func:`prepare_rules`): a rule id the catalogue already has, given twice or starting with
@@ -274,42 +275,17 @@ def extend_selection(
     return Selection(tuple(whole.values()), tuple(subtrees))
 
 
-def attach(plugin: Any, scope_path: str, rules: tuple[Rule, ...]) -> None:
-    """Make the app's guardrails plugin run *rules* (already prepared) at *scope_path*.
+def same_rule(first: Rule, second: Rule) -> bool:
+    """Whether two (prepared) rules are one rule: the same fields and the same check.
 
-    Two guardrails of one app may share a rule object, never two rules of one id.
+    ``Rule`` equality leaves the check out, and :func:`prepare_rules` wraps each check, so
+    the check is compared through the wrapper to the function the user wrote.
     """
-    if not rules:
-        return
-    extra: dict[str, tuple[Rule, ...]] | None = getattr(plugin, "_custom_rules", None)
-    if extra is None:
-        extra = {}
-        plugin._custom_rules = extra
-        base: Callable[[Any], Selection] = plugin.rules_for
+    return first == second and _origin(first.check) is _origin(second.check)
 
-        def rules_for(stack: Any) -> Selection:
-            return extend_selection(base(stack), stack.stack_path, extra)
 
-        plugin.rules_for = rules_for
-    known = {rule.id: rule for scoped in extra.values() for rule in scoped}
-    clashes = [rule.id for rule in rules if rule.id in known and known[rule.id] != rule]
-    if clashes:
-        raise SecureConstructsError(
-            "SecurityGuardrails",
-            [
-                Issue(
-                    "SC-RULE-2",
-                    f"rule {clashes[0]}.id",
-                    f"the guardrails at {scope_path or '<app>'!r} bring another rule "
-                    f"{clashes[0]!r} than guardrails already added to this app.",
-                    "give every custom rule its own id, and pass the same Rule object "
-                    "wherever it runs.",
-                )
-            ],
-        )
-    merged = {rule.id: rule for rule in extra.get(scope_path, ())}
-    merged.update((rule.id, rule) for rule in rules)
-    extra[scope_path] = tuple(merged.values())
+def _origin(check: Callable[..., Any]) -> Callable[..., Any]:
+    return getattr(check, "__wrapped__", check)
 
 
 __all__ = [
@@ -317,10 +293,11 @@ __all__ = [
     "RULE_ID",
     "RuleFailure",
     "RulesModuleError",
-    "attach",
     "extend_selection",
     "is_builtin",
+    "is_reserved",
     "load_rules_module",
     "prepare_rules",
     "rule_issues",
+    "same_rule",
 ]

@@ -27,7 +27,7 @@ from aspects.assembly import InputError
 from aspects.baseline import Baseline, fail_on_policy
 from aspects.constants import PLUGIN_NAME, VERSION
 from aspects.coverage import check_allow_unjudged
-from aspects.custom_rules import attach, prepare_rules
+from aspects.custom_rules import prepare_rules
 from aspects.errors import Issue, SecureConstructsError
 from aspects.model import Pillar, Rule
 from aspects.native_aspect import ScopeOnceAspect
@@ -214,8 +214,8 @@ class SecurityGuardrails(ScopeOnceAspect):
             allow_unjudged=self._allow_unjudged,
             fail_on=self._fail_on,
             baseline=self._baseline,
+            extra_rules=self._extra_rules,
         )
-        attach(plugin, path, self._extra_rules)  # custom rules (extra_rules=)
 
     # -- as a CDK validation plugin (Validations.of(app).add_plugins, policy_validation_beta1)
 
@@ -231,8 +231,8 @@ class SecurityGuardrails(ScopeOnceAspect):
 
     @property
     def rule_ids(self) -> list[str]:
-        """The rules of these guardrails' pillars."""
-        return [rule.id for rule in rules_for(self.pillars)]
+        """The rules of these guardrails' pillars, then their custom rules."""
+        return [rule.id for rule in (*rules_for(self.pillars), *self._extra_rules)]
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         """Check every stack CDK hands over (those of the App or Stage it was added to).

@@ -42,10 +42,11 @@ from aspects.constants import (
     VERSION,
 )
 from aspects.coverage import UNJUDGED_RULE, in_scope, with_unjudged
+from aspects.custom_rules import extend_selection, same_rule
 from aspects.engine import Evaluation, Selection, evaluate
 from aspects.errors import Issue, SecureConstructsError
 from aspects.index import StackTemplate, normalise_ack_id
-from aspects.model import Finding, IgnoredAcknowledgment, Pillar, Severity, Status
+from aspects.model import Finding, IgnoredAcknowledgment, Pillar, Rule, Severity, Status
 from aspects.report import (
     existing_reports,
     remove_reports,
@@ -97,6 +98,8 @@ class GuardrailsPlugin:
 
     def __init__(self) -> None:
         self._scopes: dict[str, set[Pillar]] = {}
+        #: Scope -> its custom rules by id (``extra_rules`` of the guardrails there).
+        self._extra_rules: dict[str, dict[str, Rule]] = {}
         self._settings: Thresholds | None = None
         #: Scopes whose guardrails asked for fail_on_unjudged.
         self._closed: set[str] = set()
@@ -125,8 +128,9 @@ class GuardrailsPlugin:
 
     @property
     def rule_ids(self) -> list[str]:
-        """Every rule this plugin may report."""
-        return [rule.id for rule in ALL_RULES]
+        """Every rule this plugin may report: the catalogue, then the custom rules."""
+        custom = dict.fromkeys(i for rules in self._extra_rules.values() for i in rules)
+        return [*(rule.id for rule in ALL_RULES), *custom]
 
     def add_scope(
         self,
@@ -138,6 +142,7 @@ class GuardrailsPlugin:
         allow_unjudged: Mapping[str, str] | None = None,
         fail_on: FailOn | None = None,
         baseline: Baseline | None = None,
+        extra_rules: Iterable[Rule] = (),
     ) -> None:
         """Check stacks at or below *scope_path* against the rules of *pillars*.
 
@@ -149,7 +154,14 @@ class GuardrailsPlugin:
         says when the findings of this scope block (default: errors); where scopes
         overlap, the stricter level wins. *baseline* applies to the whole app: two
         guardrails of one app with different baselines are refused (``SC-GUARD-7``).
+        *extra_rules* (custom rules, already checked by
+        :func:`aspects.custom_rules.prepare_rules`) run beside the built-in ones at or
+        below *scope_path* only; two scopes of one app may share a rule, never bring two
+        different rules of one id (``SC-RULE-2``, naming both scopes), refused before
+        anything of the call is registered.
         """
+        custom = {rule.id: rule for rule in extra_rules}
+        self._check_custom_ids(scope_path, custom)
         if baseline is not None:
             if self._baseline is not None and self._baseline != baseline:
                 raise SecureConstructsError(
@@ -187,6 +199,28 @@ class GuardrailsPlugin:
         if fail_on_unjudged:
             self._closed.add(scope_path)
         self._scopes.setdefault(scope_path, set()).update(pillars)
+        if custom:
+            self._extra_rules.setdefault(scope_path, {}).update(custom)
+
+    def _check_custom_ids(self, scope_path: str, custom: Mapping[str, Rule]) -> None:
+        """Refuse a custom rule whose id another scope of this app gave to another rule."""
+        for scope, rules in self._extra_rules.items():
+            for rule_id, rule in custom.items():
+                known = rules.get(rule_id)
+                if known is not None and not same_rule(known, rule):
+                    raise SecureConstructsError(
+                        "SecurityGuardrails",
+                        [
+                            Issue(
+                                "SC-RULE-2",
+                                f"rule {rule_id}.id",
+                                f"the guardrails at {scope_path or '<app>'!r} bring another "
+                                f"rule {rule_id!r} than the guardrails at {scope or '<app>'!r}.",
+                                "give every custom rule its own id, and pass the same Rule "
+                                "object wherever it runs.",
+                            )
+                        ],
+                    )
 
     @property
     def settings(self) -> Thresholds:
@@ -239,8 +273,15 @@ class GuardrailsPlugin:
         }
 
     def rules_for(self, stack: StackTemplate) -> Selection:
-        """The rules for a stack: the scopes that contain it, and scopes inside it."""
-        return selection_for(stack.stack_path, self._scopes)
+        """The rules for a stack: the scopes that contain it, and scopes inside it.
+
+        The built-in rules of each scope's pillars, plus the custom rules given to it.
+        """
+        selection = selection_for(stack.stack_path, self._scopes)
+        if not self._extra_rules:
+            return selection
+        custom = {scope: tuple(rules.values()) for scope, rules in self._extra_rules.items()}
+        return extend_selection(selection, stack.stack_path, custom)
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         """Run the rules; synthesis fails on any unacknowledged error.

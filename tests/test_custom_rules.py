@@ -31,8 +31,9 @@ from aspects import (
     Severity,
 )
 from aspects.cli import main
+from aspects.index import StackTemplate
 from aspects.model import Status
-from aspects.plugin import plugin_of
+from aspects.plugin import GuardrailsPlugin, plugin_of
 from aspects.rules import RULES_BY_ID
 from aspects.testing import check_template
 
@@ -341,12 +342,84 @@ def _always(r: ResourceView) -> Iterator[Problem]:
     yield Problem("always wrong", "Properties")
 
 
-def test_two_different_rules_of_one_id_in_one_app_are_refused() -> None:
+def _other_check(r: ResourceView) -> Iterator[Problem]:
+    yield Problem("wrong in another way", "Properties")
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        _rule(title="Other"),
+        # The same fields but another check: still another rule.
+        _rule(check=_other_check),
+    ],
+    ids=["other-fields", "other-check"],
+)
+def test_two_different_rules_of_one_id_in_one_app_are_refused_naming_both_scopes(
+    other: Rule,
+) -> None:
     app = cdk.App()
-    SecurityGuardrails.apply(app, extra_rules=[_rule()])
-    with pytest.raises(SecureConstructsError, match="bring another rule 'ACME-1'") as raised:
-        SecurityGuardrails.apply(cdk.Stack(app, "S"), extra_rules=[_rule(title="Other")])
+    SecurityGuardrails.apply(app, extra_rules=[_rule(check=_always)])
+    with pytest.raises(SecureConstructsError) as raised:
+        SecurityGuardrails.apply(cdk.Stack(app, "S"), extra_rules=[other])
     assert raised.value.codes == ("SC-RULE-2",)
+    assert raised.value.issues[0].message == (
+        "the guardrails at 'S' bring another rule 'ACME-1' than the guardrails at '<app>'."
+    )
+    assert "\n" not in str(raised.value.issues[0])
+
+
+def test_one_rule_given_to_two_scopes_runs_at_both() -> None:
+    rule = _rule(check=_always)
+    app = cdk.App()
+    first, second, third = (cdk.Stack(app, name) for name in ("First", "Second", "Third"))
+    for stack in (first, second, third):
+        s3.Bucket(stack, "B")
+    SecurityGuardrails.apply(first, extra_rules=[rule])
+    cdk.Aspects.of(second).add(SecurityGuardrails(extra_rules=[rule]))
+    SecurityGuardrails.apply(third)  # without the rule
+    with pytest.raises(RuntimeError, match="ACME-1"):
+        app.synth()
+    evaluation = plugin_of(app).last_evaluation
+    assert evaluation is not None
+    assert {f.construct_path for f in evaluation.findings if f.rule.id == "ACME-1"} == {
+        "First/B/Resource",
+        "Second/B/Resource",
+    }
+
+
+def test_the_plugin_takes_custom_rules_per_scope_as_a_parameter() -> None:
+    inner = _rule(id="ACME-INNER-1", check=_always)
+    plugin = GuardrailsPlugin()
+    plugin.add_scope("S", frozenset(Pillar))
+    plugin.add_scope("S/Inner", frozenset(Pillar), extra_rules=(inner,))
+    plugin.add_scope("T", frozenset({Pillar.DETECTION}), extra_rules=(_rule(id="ACME-T-1"),))
+    selection = plugin.rules_for(StackTemplate("S", "S.template.json", {}, {}))
+    assert inner in selection.rules_at("S/Inner/Bucket/Resource")
+    assert inner not in selection.rules_at("S/Outer/Resource")
+    assert "ACME-T-1" not in {r.id for r in selection.rules_at("S/Inner/Bucket/Resource")}
+    assert {"ACME-INNER-1", "ACME-T-1"} <= set(plugin.rule_ids)
+    assert "rules_for" not in vars(plugin)  # a method of the class, not patched in
+
+
+def test_guardrails_list_their_custom_rule_ids() -> None:
+    guardrails = DetectionGuardrails(extra_rules=[_rule(pillar=Pillar.DETECTION)])
+    assert "ACME-1" in guardrails.rule_ids
+    assert all(RULES_BY_ID[i].pillar is Pillar.DETECTION for i in guardrails.rule_ids[:-1])
+
+
+def test_custom_rules_run_when_the_guardrails_are_a_validation_plugin(tmp_path: Path) -> None:
+    app = cdk.App(
+        outdir=str(tmp_path),
+        policy_validation_beta1=[SecurityGuardrails(extra_rules=[_rule(check=_always)])],
+    )
+    s3.Bucket(cdk.Stack(app, "S"), "B")
+    with pytest.raises(RuntimeError, match="ACME-1"):
+        app.synth()
+    report = json.loads((tmp_path / aspects.REPORT_JSON).read_text(encoding="utf-8"))
+    assert {(f["ruleId"], f["constructPath"]) for f in report["findings"]} >= {
+        ("ACME-1", "S/B/Resource")
+    }
 
 
 # -- one finding for DeletionPolicy and UpdateReplacePolicy (the shared layer) --------------
