@@ -387,12 +387,20 @@ def _format(args: argparse.Namespace) -> str:
 
 
 Evaluated = tuple[
-    tuple[StackTemplate, ...], tuple[Rule, ...], dict[str, str], Evaluation, AcknowledgmentAudit
+    tuple[StackTemplate, ...],
+    tuple[Rule, ...],
+    dict[str, str],
+    Evaluation,
+    AcknowledgmentAudit,
+    tuple[Rule, ...],
 ]
 
 
 def _evaluate(args: argparse.Namespace) -> Evaluated:
-    """Load the paths and run the selected rules: stacks, rules, skipped, evaluation, audit.
+    """Load the paths and run the selected rules.
+
+    Returns the stacks, the rules run, the skipped ids (and why), the evaluation, the
+    acknowledgment audit and the skipped custom rules (the reports describe them).
 
     The evaluation has the acknowledgments' terms applied (``until``, ``property``;
     :func:`aspects.baseline.audit_acknowledgments`).
@@ -430,7 +438,8 @@ def _evaluate(args: argparse.Namespace) -> Evaluated:
         allow_unjudged=accepted,
     )
     evaluation, audit = audit_acknowledgments(evaluation, stacks)
-    return stacks, rules, skipped, evaluation, audit
+    skipped_custom = tuple(r for r in catalogue if r.id in skipped and r.id not in RULES_BY_ID)
+    return stacks, rules, skipped, evaluation, audit, skipped_custom
 
 
 def _policy(args: argparse.Namespace) -> FailOn:
@@ -446,7 +455,7 @@ def run_scan(args: argparse.Namespace) -> int:
     """The ``scan`` command."""
     policy = _policy(args)
     baseline = Baseline.load(args.baseline) if args.baseline else None
-    stacks, rules, skipped, evaluation, audit = _evaluate(args)
+    stacks, rules, skipped, evaluation, audit, skipped_custom = _evaluate(args)
     adoption = decide(
         evaluation,
         level_of=lambda finding: policy.level(finding.rule.pillar),
@@ -466,6 +475,7 @@ def run_scan(args: argparse.Namespace) -> int:
         Path.cwd(),
         baselined=tuple((f, f"in the baseline {source}") for f in adoption.baselined),
         blocking=frozenset(adoption.blocking),
+        skipped_custom=skipped_custom,
     )
     fmt = _format(args)
     fail_on = str(args.fail_on)
@@ -557,7 +567,7 @@ def adoption_text(adoption: Adoption) -> str:
 
 def run_baseline(args: argparse.Namespace) -> int:
     """The ``baseline create`` and ``baseline prune`` commands."""
-    _stacks, _rules, _skipped, evaluation, _audit = _evaluate(args)
+    _stacks, _rules, _skipped, evaluation, _audit, _custom = _evaluate(args)
     if args.action == "create":
         baseline = Baseline.of(evaluation)
         _write(args.output, baseline.dumps())

@@ -6,7 +6,8 @@ Every format states the coverage (resources judged, types no rule judged): the t
 stack and in total, JSON in ``coverage``, SARIF in the run's ``properties``, JUnit as
 properties and a ``system-out`` line of each suite, HTML in its coverage section.
 
-Every finding in every format links to its rule's documentation (:func:`rule_doc_url`).
+Every finding in every format links to its rule's documentation (:func:`rule_doc_url`; a
+custom rule to its own ``docs_url``, or nowhere when it has none).
 Findings a baseline accepted (:attr:`Scan.baselined`) are shown as accepted, never as open:
 SARIF ``suppressions`` of kind ``external``, JUnit ``<skipped>``, their own table and HTML
 sections. Acknowledged findings are SARIF suppressions of kind ``inSource`` (the
@@ -104,6 +105,16 @@ class Scan:
     #: per pillar, a baseline); ``None``: every unacknowledged, not baselined finding at or
     #: above ``--fail-on`` (:func:`blocks`).
     blocking: frozenset[Finding] | None = None
+    #: The rules of ``skipped`` that are not in the catalogue (custom rules left out with
+    #: ``--skip-rule``, ``--rule`` or ``--pillar``): the reports still describe them.
+    skipped_custom: tuple[Rule, ...] = ()
+
+    def skipped_rule(self, rule_id: str) -> Rule:
+        """The rule of a skipped id: a custom one of ``skipped_custom``, or the catalogue's."""
+        for rule in self.skipped_custom:
+            if rule.id == rule_id:
+                return rule
+        return RULES_BY_ID[rule_id]
 
     def is_blocking(self, finding: Finding, fail_on: str) -> bool:
         """Whether *finding* makes this scan exit 1 (JUnit failures and HTML follow it)."""
@@ -137,18 +148,23 @@ class Scan:
 # -- documentation links ------------------------------------------------------------------------
 
 
-def rule_doc_url(rule_id: str) -> str:
+def rule_doc_url(rule: Rule | str) -> str | None:
     """The URL of a rule's documentation: its docs/rules.md entry, or the page about it.
 
-    A rule that is neither in the catalogue nor one of ours (a team's own rule, passed
-    with ``--rules-module``) links to docs/custom-rules.md, never to a missing anchor.
+    A custom rule (a team's own, passed with ``extra_rules=`` or ``--rules-module``) links
+    to its own ``docs_url``, or nowhere when it has none: the reports then carry no link
+    rather than one to a page that does not describe the rule. Given an id only, a rule
+    outside the catalogue has no known page (None).
     """
+    if isinstance(rule, Rule) and rule.docs_url is not None:
+        return rule.docs_url
+    rule_id = rule if isinstance(rule, str) else rule.id
     for prefix, page in _OUTSIDE_CATALOGUE.items():
         if rule_id.startswith(prefix):
             return DOCS_BASE_URL + page
-    if rule_id not in RULES_BY_ID:
-        return DOCS_BASE_URL + "custom-rules.md"
-    return f"{RULES_DOC_URL}#{rule_id.lower()}"
+    if rule_id in RULES_BY_ID:
+        return f"{RULES_DOC_URL}#{rule_id.lower()}"
+    return None
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -165,12 +181,12 @@ def render_json(scan: Scan) -> str:
     report["summary"]["skippedRules"] = len(scan.skipped)
     report["summary"]["baselined"] = len(scan.baselined)
     for data, finding in zip(report["findings"], scan.evaluation.findings, strict=True):
-        data["docs"] = rule_doc_url(finding.rule.id)
+        data["docs"] = rule_doc_url(finding.rule)
         data["fingerprint"] = fingerprint(finding)
     report["baselined"] = [
         {
             **finding_data(finding, scan.base),
-            "docs": rule_doc_url(finding.rule.id),
+            "docs": rule_doc_url(finding.rule),
             "fingerprint": fingerprint(finding),
             "baselineReason": reason,
         }
@@ -447,14 +463,17 @@ def _source_location(site: SourceSite, base: Path, base_id: str) -> dict[str, An
 
 
 def _sarif_rule_extras(rule: Rule) -> dict[str, Any]:
-    url = rule_doc_url(rule.id)
+    url = rule_doc_url(rule)
     in_catalogue = rule.id in RULES_BY_ID
-    return {
-        "helpUri": url,
-        "help": {
+    help_text = {"text": rule.fix, "markdown": f"**Fix:** {rule.fix}"}
+    if url is not None:
+        help_text = {
             "text": f"{rule.fix} Documentation: {url}",
             "markdown": f"**Fix:** {rule.fix}\n\n[{rule.id} documentation]({url})",
-        },
+        }
+    return {
+        **({"helpUri": url} if url is not None else {}),
+        "help": help_text,
         "properties": {
             "security-severity": SECURITY_SEVERITY[(rule.severity, rule.pillar)],
             "precision": PRECISION_CATALOGUE if in_catalogue else PRECISION_OUTSIDE,
@@ -485,10 +504,12 @@ def sarif_report(scan: Scan, base_id: str = "SRCROOT") -> dict[str, Any]:
     findings = [*scan.evaluation.findings, *(finding for finding, _ in extra)]
     reasons: list[str | None] = [why.get(finding) for finding in findings]
     everything = dataclasses.replace(scan.evaluation, findings=tuple(findings))
+    run_ids = {rule.id for rule in scan.rules}
     sarif = to_sarif(
         everything,
         scan.base,
-        rules=scan.rules,
+        # Skipped rules are described too (disabled): custom ones are not in the catalogue.
+        rules=(*scan.rules, *(scan.skipped_rule(i) for i in scan.skipped if i not in run_ids)),
         skipped=scan.skipped,
         base_id=base_id,
         base_description="The directory secure-constructs scan ran in.",
@@ -496,9 +517,10 @@ def sarif_report(scan: Scan, base_id: str = "SRCROOT") -> dict[str, Any]:
     (run,) = sarif["runs"]
     by_id = {rule.id: rule for rule in (*scan.rules, *(f.rule for f in findings))}
     for descriptor in run["tool"]["driver"]["rules"]:
-        rule = by_id.get(descriptor["id"]) or RULES_BY_ID[descriptor["id"]]
+        rule = by_id.get(descriptor["id"]) or scan.skipped_rule(descriptor["id"])
         extras = _sarif_rule_extras(rule)
-        descriptor["helpUri"] = extras["helpUri"]
+        if "helpUri" in extras:
+            descriptor["helpUri"] = extras["helpUri"]
         descriptor["help"] = extras["help"]
         descriptor["properties"].update(extras["properties"])
         # GitHub shows at most 1024 characters of a description: a longer rationale is
@@ -522,7 +544,9 @@ def sarif_report(scan: Scan, base_id: str = "SRCROOT") -> dict[str, Any]:
             "primaryLocationLineHash": f"{identity[:16]}:1",
         }
         result["properties"]["propertyPath"] = finding.property_path
-        result["properties"]["docs"] = rule_doc_url(finding.rule.id)
+        docs = rule_doc_url(finding.rule)
+        if docs is not None:
+            result["properties"]["docs"] = docs
         site = sites.get(finding.template_path, {}).get(finding.logical_id)
         if site is not None:
             result["relatedLocations"] = [
@@ -598,7 +622,7 @@ def render_table(scan: Scan, *, fail_on: str = "error") -> str:
                     out.append(f"           acknowledged: {finding.acknowledged_reason}")
                 else:
                     out.append(f"           fix: {finding.rule.fix}")
-                out.append(f"           docs: {rule_doc_url(finding.rule.id)}")
+                out += _docs_line(finding.rule)
     # Baselined findings outside the evaluation (the CLI lists the others after the table).
     extra = scan.extra_baselined()
     if extra:
@@ -606,7 +630,7 @@ def render_table(scan: Scan, *, fail_on: str = "error") -> str:
         for finding, reason in extra:
             out.append(f"  {finding.rule.id:<13}{finding.location} [{finding.logical_id}]")
             out.append(f"           baselined: {reason}")
-            out.append(f"           docs: {rule_doc_url(finding.rule.id)}")
+            out += _docs_line(finding.rule)
     if scan.skipped:
         out += ["", "Skipped rules (not run)"]
         out += [f"  {rid:<13}{why}" for rid, why in scan.skipped.items()]
@@ -661,7 +685,7 @@ def render_junit(scan: Scan, *, fail_on: str = "error") -> str:
     found: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
     for finding in (*scan.evaluation.findings, *dict(scan.extra_baselined())):
         found[(finding.template_path, finding.logical_id, finding.rule.id)].append(finding)
-    skipped = [RULES_BY_ID[rid] for rid, why in scan.skipped.items() if why == SKIPPED_BY_OPTION]
+    skipped = [scan.skipped_rule(i) for i, why in scan.skipped.items() if why == SKIPPED_BY_OPTION]
     everything = [*scan.rules, *skipped]
     indexes = {stack.template_path: TemplateIndex(stack) for stack in scan.stacks}
     by_template = {stack.template_path: stack for stack in scan.stacks}
@@ -773,9 +797,9 @@ def _case(
         ET.SubElement(case, "skipped", message=scan.skipped[rule.id])
         return case
     live = [f for f in findings if not f.acknowledged and f not in baselined]
-    docs = rule_doc_url(rule.id)
+    docs = rule_doc_url(rule)
     notes = [f"{f.severity} ({f.status}): {f.message}" for f in live]
-    detail = "\n".join([*notes, f"Fix: {rule.fix}", f"Docs: {docs}"])
+    detail = "\n".join([*notes, f"Fix: {rule.fix}", *([f"Docs: {docs}"] if docs else [])])
     failing = [f for f in live if scan.is_blocking(f, fail_on)]
     if failing:
         failure = ET.SubElement(
@@ -793,7 +817,8 @@ def _case(
             ("finding.blocking", "false"),
             ("finding.docs", docs),
         ):
-            ET.SubElement(properties, "property", name=name, value=value)
+            if value is not None:
+                ET.SubElement(properties, "property", name=name, value=value)
         ET.SubElement(case, "system-out").text = detail
     elif findings:
         first = findings[0]
@@ -804,6 +829,17 @@ def _case(
         )
         ET.SubElement(case, "skipped", message=reason)
     return case
+
+
+def _docs_line(rule: Rule) -> list[str]:
+    """The table's ``docs:`` line of a finding's rule (none for a custom rule without docs)."""
+    url = rule_doc_url(rule)
+    return [] if url is None else [f"           docs: {url}"]
+
+
+def _linked(rule: Rule) -> str:
+    url = rule_doc_url(rule)
+    return rule.id if url is None else f"[{rule.id}]({url})"
 
 
 def _worst(findings: Sequence[Finding]) -> Severity:
@@ -832,14 +868,14 @@ def render_rules(rules: tuple[Rule, ...], fmt: str, width: int = RULES_WIDTH) ->
     """
     if fmt == "json":
         return (
-            json.dumps([{**rule_metadata(r), "docs": rule_doc_url(r.id)} for r in rules], indent=2)
+            json.dumps([{**rule_metadata(r), "docs": rule_doc_url(r)} for r in rules], indent=2)
             + "\n"
         )
     if fmt == "markdown":
         header = ("ID", "Pillar", "Severity", "Title", "FSBP", "cdk-nag", "checkov")
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += [
-            f"| [{r.id}]({rule_doc_url(r.id)}) | {r.pillar} | {r.severity} | {r.title} | "
+            f"| {_linked(r)} | {r.pillar} | {r.severity} | {r.title} | "
             f"{_cell(r.fsbp)} | {_cell(r.cdk_nag)} | {_cell(r.checkov)} |"
             for r in rules
         ]

@@ -144,7 +144,10 @@ def _severity(scan: Scan, finding: Finding, fail_on: str) -> str:
 
 
 def _docs(finding: Finding) -> str:
-    url = rule_doc_url(finding.rule.id)
+    """The link to the rule's documentation ("" for a custom rule without ``docs_url``)."""
+    url = rule_doc_url(finding.rule)
+    if url is None:
+        return ""
     return f'<a class="docs" href="{escape(url)}">{escape(finding.rule.id)} docs</a>'
 
 

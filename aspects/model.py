@@ -8,6 +8,7 @@ a cloud assembly.
 from __future__ import annotations
 
 import enum
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -80,6 +81,11 @@ class Rule:
     yields a :class:`Problem` per thing that is wrong; it raises :class:`CannotVerify`
     when the value that decides cannot be known. Yielding nothing means compliant or not
     applicable.
+
+    ``docs_url`` is where the reports link the rule (SARIF ``helpUri``, the JSON
+    ``docs``, JUnit, HTML, the table): a custom rule gives its own page (an ``http(s)``
+    URL) or none, and then the reports carry no link. The built-in rules leave it unset
+    and link their entry in ``docs/rules.md``.
     """
 
     id: str
@@ -94,6 +100,7 @@ class Rule:
     nist_800_53: tuple[str, ...] = ()
     cdk_nag: tuple[str, ...] = ()
     checkov: tuple[str, ...] = ()
+    docs_url: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse a rule whose fields are of the wrong kind, naming the rule and the field.
@@ -150,6 +157,13 @@ def _field_problems(rule: Rule) -> Iterator[tuple[str, str, str]]:
         )
     if not callable(rule.check):
         yield "check", f"{rule.check!r} is not callable.", "pass a function of one ResourceView."
+    if rule.docs_url is not None and not _is_web_address(rule.docs_url):
+        yield (
+            "docs_url",
+            f"{rule.docs_url!r} is not an http(s) URL.",
+            "pass the address of the rule's page, e.g. 'https://wiki.example.com/ACME-S3-1', "
+            "or leave it out.",
+        )
     for name in ("fsbp", "nist_800_53", "cdk_nag", "checkov"):
         value = getattr(rule, name)
         if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
@@ -158,6 +172,14 @@ def _field_problems(rule: Rule) -> Iterator[tuple[str, str, str]]:
                 f"{value!r} is not a tuple of ids.",
                 "pass a tuple of strings, e.g. ('S3.5',).",
             )
+
+
+def _is_web_address(value: object) -> bool:
+    """An absolute ``http``/``https`` URL without white space (SARIF needs a URI)."""
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        return False
+    parts = urllib.parse.urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 @dataclass(frozen=True)

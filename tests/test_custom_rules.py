@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import aws_cdk as cdk
+import jsonschema
 import pytest
 from aws_cdk import aws_s3 as s3
 
@@ -38,6 +39,7 @@ from aspects.rules import RULES_BY_ID
 from aspects.testing import check_template
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "custom-rules.md"
+DATA = Path(__file__).resolve().parent / "data"
 REASON = "scratch bucket, deleted nightly by the sandbox job"
 
 
@@ -420,6 +422,116 @@ def test_custom_rules_run_when_the_guardrails_are_a_validation_plugin(tmp_path: 
     assert {(f["ruleId"], f["constructPath"]) for f in report["findings"]} >= {
         ("ACME-1", "S/B/Resource")
     }
+
+
+# -- in every report format ------------------------------------------------------------------
+
+DOCS_URL = "https://wiki.acme.example/guardrails/ACME-DOC-1"
+# A rules module: one rule with its own documentation, one without.
+DOCUMENTED_RULES = f"""
+from aspects import Pillar, Problem, Rule, Severity
+
+
+def _always(r):
+    yield Problem("always wrong", "Properties")
+
+
+def _rule(rule_id, **extra):
+    return Rule(
+        id=rule_id,
+        title="Always wrong",
+        pillar=Pillar.PREVENTION,
+        severity=Severity.ERROR,
+        resource_types=("AWS::Route53::HostedZone",),
+        rationale="Why it matters.",
+        fix="How to fix it.",
+        check=_always,
+        **extra,
+    )
+
+
+RULES = [_rule("ACME-DOC-1", docs_url={DOCS_URL!r}), _rule("ACME-NODOC-1")]
+"""
+
+
+@pytest.fixture
+def documented(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """``scan`` arguments for a template with one hosted zone and the module above."""
+    (tmp_path / "documented_rules.py").write_text(DOCUMENTED_RULES, encoding="utf-8")
+    zone = {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "acme.example"}}
+    (tmp_path / "t.json").write_text(json.dumps({"Resources": {"Zone": zone}}), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    sys.modules.pop("documented_rules", None)
+    yield ["scan", "t.json", "--rules-module", "documented_rules"]
+    sys.modules.pop("documented_rules", None)
+
+
+def _render(capsys: pytest.CaptureFixture[str], argv: list[str], fmt: str) -> str:
+    code = main([*argv, "-f", fmt])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    return out
+
+
+def test_a_custom_rule_links_its_own_docs_or_none_in_every_format(
+    documented: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = json.loads(_render(capsys, documented, "json"))
+    assert {f["ruleId"]: f["docs"] for f in report["findings"]} == {
+        "ACME-DOC-1": DOCS_URL,
+        "ACME-NODOC-1": None,
+    }
+    sarif = json.loads(_render(capsys, documented, "sarif"))
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(sarif, schema, format_checker=jsonschema.FormatChecker())
+    (run,) = sarif["runs"]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["ACME-DOC-1"]["helpUri"] == DOCS_URL
+    assert rules["ACME-DOC-1"]["help"] == {
+        "text": f"How to fix it. Documentation: {DOCS_URL}",
+        "markdown": f"**Fix:** How to fix it.\n\n[ACME-DOC-1 documentation]({DOCS_URL})",
+    }
+    assert "helpUri" not in rules["ACME-NODOC-1"]
+    assert rules["ACME-NODOC-1"]["help"] == {
+        "text": "How to fix it.",
+        "markdown": "**Fix:** How to fix it.",
+    }
+    docs = {r["ruleId"]: r["properties"].get("docs") for r in run["results"]}
+    assert docs == {"ACME-DOC-1": DOCS_URL, "ACME-NODOC-1": None}
+    junit = _render(capsys, documented, "junit")
+    assert f"Docs: {DOCS_URL}" in junit
+    assert junit.count("Docs:") == 1
+    html = _render(capsys, documented, "html")
+    assert re.findall(r'<a class="docs" href="([^"]*)"', html) == [DOCS_URL]
+    table = _render(capsys, documented, "table")
+    assert f"docs: {DOCS_URL}" in table
+    assert table.count("docs:") == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "html", "table"])
+def test_skipping_a_custom_rule_works_in_every_format(
+    documented: list[str], capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    out = _render(capsys, [*documented, "--skip-rule", "ACME-NODOC-1"], fmt)
+    assert "ACME-NODOC-1" in out
+    if fmt == "sarif":
+        (invocation,) = json.loads(out)["runs"][0]["invocations"]
+        skipped = {
+            o["descriptor"]["id"]: o["properties"]["reason"]
+            for o in invocation["ruleConfigurationOverrides"]
+        }
+        assert skipped == {"ACME-NODOC-1": "skipped by --skip-rule"}
+    if fmt == "junit":
+        assert re.search(r'name="ACME-NODOC-1 t/Zone"[^>]*>\s*<skipped message="skipped by', out)
+
+
+def test_a_docs_url_that_is_not_a_web_address_is_refused() -> None:
+    with pytest.raises(SecureConstructsError) as raised:
+        _rule(docs_url="wiki/ACME-1")
+    assert raised.value.codes == ("SC-RULE-5",)
+    assert "[SC-RULE-5] rule ACME-1.docs_url: 'wiki/ACME-1' is not an http(s) URL." in str(
+        raised.value
+    )
 
 
 # -- one finding for DeletionPolicy and UpdateReplacePolicy (the shared layer) --------------

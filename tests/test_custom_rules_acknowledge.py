@@ -304,3 +304,11 @@ def test_check_applies_custom_acknowledgments_like_synthesis(acked: Synth) -> No
     assert found == {
         path: state[0] for path, state in acked.acme().items() if path.startswith("ByAspect/")
     }
+
+
+def test_coverage_counts_what_a_custom_rule_judges(acked: Synth) -> None:
+    stacks = {s["stack"]: s for s in acked.report()["coverage"]["stacks"]}
+    judged = {name: (s["resources"], s["judged"]) for name, s in stacks.items()}
+    # No built-in rule judges a hosted zone: the custom rule does, where it was given.
+    assert judged == {"ByAspect": (7, 7), "ByApply": (1, 1), "Without": (1, 0)}
+    assert [t["type"] for t in stacks["Without"]["notJudgedTypes"]] == ["AWS::Route53::HostedZone"]
