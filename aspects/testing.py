@@ -143,7 +143,9 @@ def check_template(
         The stack's construct path the findings name (default ``"Stack"``).
     metadata:
         CDK's ``<stack>.metadata.json`` content, if the test needs construct paths or
-        acknowledgments (default: none, findings are located by logical id).
+        acknowledgments (default: none, findings are located by logical id). The terms
+        :func:`aspects.acknowledge` records (``until``, ``property``) apply as in
+        synthesis.
     raise_rule_errors:
         Default True: a custom check that raises fails the call with an AssertionError
         naming the rule and the resource, chained to the original exception (the
@@ -156,6 +158,8 @@ def check_template(
     )
     stack = StackTemplate(stack_path, f"{stack_path}.template.json", template, metadata or {})
     evaluation = evaluate([stack], lambda _stack: chosen, settings=settings)
+    # The terms of acknowledgments in *metadata* (until=, property=) apply as in synthesis.
+    evaluation, _audit = audit_acknowledgments(evaluation, [stack])
     if failures and raise_rule_errors:
         first = failures[0]
         raise AssertionError(str(first)) from first.exception

@@ -36,7 +36,7 @@ from aspects import (
 from aspects.baseline import ACKNOWLEDGMENT_METADATA
 from aspects.cli import main
 from aspects.plugin import plugin_of
-from aspects.testing import check
+from aspects.testing import check, check_template
 
 REASON = "scratch zone, deleted nightly by the sandbox job"
 NO_MATCH = "it matches no finding: the resource was fixed, removed or renamed"
@@ -312,3 +312,34 @@ def test_coverage_counts_what_a_custom_rule_judges(acked: Synth) -> None:
     # No built-in rule judges a hosted zone: the custom rule does, where it was given.
     assert judged == {"ByAspect": (7, 7), "ByApply": (1, 1), "Without": (1, 0)}
     assert [t["type"] for t in stacks["Without"]["notJudgedTypes"]] == ["AWS::Route53::HostedZone"]
+
+
+@pytest.mark.parametrize(
+    ("terms", "acknowledged"),
+    [
+        ({}, True),
+        ({"until": "2020-01-01"}, False),
+        ({"property": "Properties.Name"}, False),
+        ({"property": "Properties.HostedZoneTags"}, True),
+    ],
+)
+def test_check_template_applies_the_terms_of_acknowledgments(
+    terms: dict[str, str], acknowledged: bool
+) -> None:
+    zone = {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "a.example"}}
+    metadata = {
+        "/Stack/Zone": [
+            {
+                "type": "aws:cdk:acknowledged-rules",
+                "data": {"SecureConstructs::ACME-TAG-1": REASON},
+            },
+            {
+                "type": ACKNOWLEDGMENT_METADATA,
+                "data": {"ruleId": "ACME-TAG-1", "reason": REASON, **terms},
+            },
+        ],
+        "/Stack/Zone/Resource": [{"type": "aws:cdk:logicalId", "data": "Zone"}],
+    }
+    evaluation = check_template({"Resources": {"Zone": zone}}, rules=[TAG], metadata=metadata)
+    (finding,) = evaluation.findings
+    assert (finding.construct_path, finding.acknowledged) == ("Stack/Zone/Resource", acknowledged)
