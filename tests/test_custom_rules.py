@@ -6,6 +6,7 @@ through check_template with the built-in rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import re
@@ -36,7 +37,7 @@ from aspects.index import StackTemplate
 from aspects.model import Status
 from aspects.plugin import GuardrailsPlugin, plugin_of
 from aspects.rules import RULES_BY_ID
-from aspects.testing import check_template
+from aspects.testing import check, check_template
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "custom-rules.md"
 DATA = Path(__file__).resolve().parent / "data"
@@ -104,6 +105,18 @@ def test_documented_rules_judge_a_template(my_rules: ModuleType) -> None:
 def test_documented_check_template_snippet_runs(my_rules: ModuleType) -> None:
     snippet = next(block for block in _blocks() if "check_template(" in block)
     exec(compile(snippet, str(DOC), "exec"), {})  # noqa: S102 - the doc's own example
+
+
+def test_documented_acknowledgment_of_a_custom_rule_holds_until_its_day(
+    my_rules: ModuleType,
+) -> None:
+    snippet = next(block for block in _blocks() if "acknowledge(" in block)
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, str(DOC), "exec"), namespace)  # noqa: S102 - the doc's own example
+    evaluation = check(namespace["stack"], extra_rules=my_rules.RULES)
+    (finding,) = [f for f in evaluation.findings if f.rule.id == "ACME-TAG-1"]
+    holds = dt.date.today() <= dt.date(2027, 3, 31)  # the example's until=
+    assert (finding.construct_path, finding.acknowledged) == ("Sandbox/Scratch/Resource", holds)
 
 
 def test_documented_rules_are_valid_for_the_guardrails(my_rules: ModuleType) -> None:
