@@ -39,3 +39,6 @@ def _version() -> str:
 
 
 VERSION = _version()
+
+#: The project's home: SARIF's ``informationUri``; rule documentation lives below it.
+INFORMATION_URI = "https://github.com/secure-constructs/secure-constructs"

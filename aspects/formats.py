@@ -23,7 +23,6 @@ trace for the resource, a related location in the app's source (:func:`creation_
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import re
 import textwrap
@@ -41,9 +40,11 @@ from aspects.constants import PLUGIN_NAME, VERSION
 from aspects.coverage import StackCoverage
 from aspects.engine import Evaluation
 from aspects.index import StackTemplate, TemplateIndex
+from aspects.links import (
+    rule_doc_url,
+)
 from aspects.model import Finding, Pillar, Rule, Severity, Status
 from aspects.report import (
-    INFORMATION_URI,
     coverage_line,
     finding_data,
     relative_path,
@@ -56,17 +57,6 @@ from aspects.report import (
 from aspects.rules import RULES_BY_ID
 
 FORMATS = ("table", "json", "sarif", "junit", "html")
-
-#: Where the documentation lives: every finding links to its rule's entry there. A rule of
-#: the catalogue is the ``### SC-...`` heading of docs/rules.md (GitHub's anchor is the id in
-#: lower case); the few rules outside the catalogue link to the page that explains them.
-DOCS_BASE_URL = f"{INFORMATION_URI}/blob/main/docs/"
-RULES_DOC_URL = DOCS_BASE_URL + "rules.md"
-_OUTSIDE_CATALOGUE = {
-    "SC-CFN-3": "cli.md#nested-stacks",  # before the SC-CFN- prefix: the first match wins
-    "SC-COV-": "coverage.md#a-closed-world-fail_on_unjudged",
-    "SC-CFN-": "cli.md#transforms-and-sam",
-}
 
 #: Why a rule left out with ``--skip-rule`` did not run. Such rules keep a JUnit test case
 #: per resource (skipped); rules merely not selected (``--rule``, ``--pillar``) are listed
@@ -148,25 +138,6 @@ class Scan:
 # -- documentation links ------------------------------------------------------------------------
 
 
-def rule_doc_url(rule: Rule | str) -> str | None:
-    """The URL of a rule's documentation: its docs/rules.md entry, or the page about it.
-
-    A custom rule (a team's own, passed with ``extra_rules=`` or ``--rules-module``) links
-    to its own ``docs_url``, or nowhere when it has none: the reports then carry no link
-    rather than one to a page that does not describe the rule. Given an id only, a rule
-    outside the catalogue has no known page (None).
-    """
-    if isinstance(rule, Rule) and rule.docs_url is not None:
-        return rule.docs_url
-    rule_id = rule if isinstance(rule, str) else rule.id
-    for prefix, page in _OUTSIDE_CATALOGUE.items():
-        if rule_id.startswith(prefix):
-            return DOCS_BASE_URL + page
-    if rule_id in RULES_BY_ID:
-        return f"{RULES_DOC_URL}#{rule_id.lower()}"
-    return None
-
-
 # -- JSON --------------------------------------------------------------------------------------
 
 
@@ -180,16 +151,8 @@ def render_json(scan: Scan) -> str:
     report["summary"]["stacks"] = [s.stack_path for s in scan.stacks]
     report["summary"]["skippedRules"] = len(scan.skipped)
     report["summary"]["baselined"] = len(scan.baselined)
-    for data, finding in zip(report["findings"], scan.evaluation.findings, strict=True):
-        data["docs"] = rule_doc_url(finding.rule)
-        data["fingerprint"] = fingerprint(finding)
     report["baselined"] = [
-        {
-            **finding_data(finding, scan.base),
-            "docs": rule_doc_url(finding.rule),
-            "fingerprint": fingerprint(finding),
-            "baselineReason": reason,
-        }
+        {**finding_data(finding, scan.base), "baselineReason": reason}
         for finding, reason in scan.baselined
     ]
     return json.dumps(report, indent=2) + "\n"
@@ -197,51 +160,9 @@ def render_json(scan: Scan) -> str:
 
 # -- SARIF -------------------------------------------------------------------------------------
 
-#: ``properties.security-severity`` of a rule (GitHub code scanning: 9.0 and above is
-#: critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low), from its severity and pillar.
-#: Errors are high: preventive controls (public access, admin rights, open ports) highest,
-#: then encryption in transit and at rest; a detection gap (no logs, no alarm) is medium,
-#: because it hides an attack rather than enabling one. Warnings are a band lower in the
-#: same order. A construct that enforces a warning rule does not change the rule's score.
-SECURITY_SEVERITY: Mapping[tuple[Severity, Pillar], str] = {
-    (Severity.ERROR, Pillar.PREVENTION): "8.5",
-    (Severity.ERROR, Pillar.IN_TRANSIT): "7.5",
-    (Severity.ERROR, Pillar.AT_REST): "7.0",
-    (Severity.ERROR, Pillar.DETECTION): "5.5",
-    (Severity.WARNING, Pillar.PREVENTION): "5.0",
-    (Severity.WARNING, Pillar.IN_TRANSIT): "4.5",
-    (Severity.WARNING, Pillar.AT_REST): "4.0",
-    (Severity.WARNING, Pillar.DETECTION): "3.0",
-}
-
-#: ``properties.precision`` (very-high, high, medium, low): catalogue rules read the
-#: literal template and say *cannot verify* when a value is only known at deploy time, so
-#: their results are rarely false positives (high); the rules outside the catalogue report
-#: what was not judged (a transform, a type no rule reads), not a proven weakness (medium).
-PRECISION_CATALOGUE = "high"
-PRECISION_OUTSIDE = "medium"
-
-#: GitHub code scanning's limit on a rule's short and full description.
-DESCRIPTION_LIMIT = 1024
-
-#: The ``partialFingerprints`` key of our own logical identity (version 1 of the recipe).
-FINGERPRINT_KEY = "secureConstructsFinding/v1"
-
 #: A region longer than this many lines (a large resource whose property is missing) is
 #: narrowed to its first line, so annotations stay readable.
 MAX_REGION_LINES = 30
-
-
-def fingerprint(finding: Finding) -> str:
-    """A finding's identity across runs: rule id, stack, logical id and property path.
-
-    Neither the line (which moves when the template changes elsewhere) nor the message
-    (which may name a value) is part of it. 32 hex digits of SHA-256.
-    """
-    key = "\x1f".join(
-        (finding.rule.id, finding.stack_path, finding.logical_id, finding.property_path)
-    )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -462,26 +383,6 @@ def _source_location(site: SourceSite, base: Path, base_id: str) -> dict[str, An
     return {"uri": uri_reference(relative), "uriBaseId": base_id}
 
 
-def _sarif_rule_extras(rule: Rule) -> dict[str, Any]:
-    url = rule_doc_url(rule)
-    in_catalogue = rule.id in RULES_BY_ID
-    help_text = {"text": rule.fix, "markdown": f"**Fix:** {rule.fix}"}
-    if url is not None:
-        help_text = {
-            "text": f"{rule.fix} Documentation: {url}",
-            "markdown": f"**Fix:** {rule.fix}\n\n[{rule.id} documentation]({url})",
-        }
-    return {
-        **({"helpUri": url} if url is not None else {}),
-        "help": help_text,
-        "properties": {
-            "security-severity": SECURITY_SEVERITY[(rule.severity, rule.pillar)],
-            "precision": PRECISION_CATALOGUE if in_catalogue else PRECISION_OUTSIDE,
-            "problem.severity": "error" if rule.severity is Severity.ERROR else "warning",
-        },
-    }
-
-
 def render_sarif(scan: Scan) -> str:
     """SARIF 2.1.0; template URIs are relative to the working directory (``SRCROOT``).
 
@@ -515,21 +416,6 @@ def sarif_report(scan: Scan, base_id: str = "SRCROOT") -> dict[str, Any]:
         base_description="The directory secure-constructs scan ran in.",
     )
     (run,) = sarif["runs"]
-    by_id = {rule.id: rule for rule in (*scan.rules, *(f.rule for f in findings))}
-    for descriptor in run["tool"]["driver"]["rules"]:
-        rule = by_id.get(descriptor["id"]) or scan.skipped_rule(descriptor["id"])
-        extras = _sarif_rule_extras(rule)
-        if "helpUri" in extras:
-            descriptor["helpUri"] = extras["helpUri"]
-        descriptor["help"] = extras["help"]
-        descriptor["properties"].update(extras["properties"])
-        # GitHub shows at most 1024 characters of a description: a longer rationale is
-        # shortened there and given whole in the help.
-        full = descriptor["fullDescription"]["text"]
-        if len(full) > DESCRIPTION_LIMIT:
-            descriptor["fullDescription"]["text"] = full[: DESCRIPTION_LIMIT - 1] + "\u2026"
-            descriptor["help"]["text"] = f"{full}\n\n{descriptor['help']['text']}"
-            descriptor["help"]["markdown"] = f"{full}\n\n{descriptor['help']['markdown']}"
     sites = {stack.template_path: creation_sites(stack) for stack in scan.stacks}
     for result, finding, baseline_reason in zip(run["results"], findings, reasons, strict=True):
         physical = result["locations"][0]["physicalLocation"]
@@ -538,15 +424,6 @@ def sarif_report(scan: Scan, base_id: str = "SRCROOT") -> dict[str, Any]:
         )
         if region is not None:
             physical["region"] = region.sarif()
-        identity = fingerprint(finding)
-        result["partialFingerprints"] = {
-            FINGERPRINT_KEY: identity,
-            "primaryLocationLineHash": f"{identity[:16]}:1",
-        }
-        result["properties"]["propertyPath"] = finding.property_path
-        docs = rule_doc_url(finding.rule)
-        if docs is not None:
-            result["properties"]["docs"] = docs
         site = sites.get(finding.template_path, {}).get(finding.logical_id)
         if site is not None:
             result["relatedLocations"] = [
@@ -559,15 +436,7 @@ def sarif_report(scan: Scan, base_id: str = "SRCROOT") -> dict[str, Any]:
                     },
                 }
             ]
-        if finding.acknowledged:
-            result["suppressions"] = [
-                {
-                    "kind": "inSource",
-                    "status": "accepted",
-                    "justification": finding.acknowledged_reason,
-                }
-            ]
-        elif baseline_reason is not None:
+        if baseline_reason is not None and not finding.acknowledged:
             result["suppressions"] = [
                 {"kind": "external", "status": "accepted", "justification": baseline_reason}
             ]

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from aspects.constants import PLUGIN_NAME, VERSION
-from aspects.formats import Scan, rule_doc_url
+from aspects.formats import Scan
+from aspects.links import rule_doc_url
 from aspects.model import Finding, Pillar, Severity, Status
 from aspects.report import coverage_line, relative_path, template_line
 

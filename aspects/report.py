@@ -23,9 +23,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aspects.constants import PLUGIN_NAME, REPORT_JSON, REPORT_SARIF, VERSION
+from aspects.constants import INFORMATION_URI, PLUGIN_NAME, REPORT_JSON, REPORT_SARIF, VERSION
 from aspects.coverage import Coverage, StackCoverage, reason_for
 from aspects.engine import Evaluation
+from aspects.links import fingerprint, rule_doc_url, sarif_result_extras, sarif_rule_extras
 from aspects.model import Finding, Rule, Severity
 from aspects.rules import RULES_BY_ID
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from aspects.baseline import Adoption
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/secure-constructs/secure-constructs"
 #: How many not-judged types a line of text names before "and N more type(s)".
 COVERAGE_LISTED = 5
 
@@ -94,6 +94,8 @@ def finding_data(finding: Finding, base: Path) -> dict[str, Any]:
         "ignoredAcknowledgment": (
             str(finding.ignored_acknowledgment) if finding.ignored_acknowledgment else None
         ),
+        "docs": rule_doc_url(finding.rule),
+        "fingerprint": fingerprint(finding),
     }
 
 
@@ -372,9 +374,14 @@ def to_sarif(
             ],
             "properties": {"status": str(finding.status), "stack": finding.stack_path},
         }
-        if finding.acknowledged:
+        sarif_result_extras(result, finding)
+        if finding.acknowledged:  # written in the app or the template
             result["suppressions"] = [
-                {"kind": "external", "justification": finding.acknowledged_reason}
+                {
+                    "kind": "inSource",
+                    "status": "accepted",
+                    "justification": finding.acknowledged_reason,
+                }
             ]
         results.append(result)
     run: dict[str, Any] = {
@@ -411,7 +418,7 @@ def to_sarif(
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
-    return {
+    descriptor = {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in re.split(r"\W+", rule.title) if part),
         "shortDescription": {"text": rule.title},
@@ -428,6 +435,8 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
             "checkov": list(rule.checkov),
         },
     }
+    sarif_rule_extras(rule, descriptor)
+    return descriptor
 
 
 def render_reports(

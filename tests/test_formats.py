@@ -28,19 +28,16 @@ import pytest
 from aspects.assembly import load_paths
 from aspects.cli import exit_code, main
 from aspects.engine import evaluate
-from aspects.formats import (
+from aspects.formats import Scan, render_junit, render_rules, render_sarif
+from aspects.html_report import render_html
+from aspects.links import (
     DOCS_BASE_URL,
     FINGERPRINT_KEY,
     RULES_DOC_URL,
     SECURITY_SEVERITY,
-    Scan,
     fingerprint,
-    render_junit,
-    render_rules,
-    render_sarif,
     rule_doc_url,
 )
-from aspects.html_report import render_html
 from aspects.model import Finding, Pillar, Problem, Rule, Severity
 from aspects.rules import ALL_RULES
 from tests.conftest import REPO_ROOT

@@ -26,6 +26,7 @@ from aspects import (
     evaluate,
 )
 from aspects.index import StackTemplate
+from aspects.links import rule_doc_url
 from aspects.model import Problem
 from aspects.plugin import GuardrailsPlugin, _violations
 from aspects.rules import ALL_RULES
@@ -225,7 +226,31 @@ def test_acknowledged_findings_stay_in_the_report_with_their_reason(acknowledged
 def test_sarif_records_acknowledgments_as_suppressions(acknowledged: Synth) -> None:
     sarif = json.loads((acknowledged.outdir / REPORT_SARIF).read_text())
     suppressions = [r["suppressions"] for r in sarif["runs"][0]["results"]]
-    assert suppressions == [[{"kind": "external", "justification": REASON}]] * 2
+    # Written in the app: inSource, as `scan` reports it.
+    assert (
+        suppressions == [[{"kind": "inSource", "status": "accepted", "justification": REASON}]] * 2
+    )
+
+
+def test_synth_reports_carry_what_code_scanning_reads(acknowledged: Synth) -> None:
+    """The reports in cdk.out link and score each rule and fingerprint each finding."""
+    (run,) = json.loads((acknowledged.outdir / REPORT_SARIF).read_text())["runs"]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    s3_2 = rules["SC-S3-2"]
+    assert s3_2["helpUri"] == rule_doc_url("SC-S3-2")
+    assert s3_2["help"]["text"].endswith(f"Documentation: {rule_doc_url('SC-S3-2')}")
+    assert s3_2["properties"]["security-severity"] == "7.0"  # an error of the at-rest pillar
+    assert s3_2["properties"]["precision"] == "high"
+    assert all(len(rule["fullDescription"]["text"]) <= 1024 for rule in rules.values())
+    for result in run["results"]:
+        identity = result["partialFingerprints"]["secureConstructsFinding/v1"]
+        assert len(identity) == 32
+        assert result["partialFingerprints"]["primaryLocationLineHash"] == f"{identity[:16]}:1"
+        assert result["properties"]["docs"] == rule_doc_url(result["ruleId"])
+    report = json.loads((acknowledged.outdir / REPORT_JSON).read_text())
+    assert [(f["docs"], len(f["fingerprint"])) for f in report["findings"]] == [
+        (rule_doc_url(f["ruleId"]), 32) for f in report["findings"]
+    ]
 
 
 def test_acknowledge_rejects_unknown_rule_and_empty_reason() -> None:
