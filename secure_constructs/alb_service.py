@@ -33,7 +33,13 @@ from aspects.rules.wafv2 import LOG_NAME_PREFIX
 from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import alb as alb_defaults
-from secure_constructs._defaults import declare_guarantee, enforce_rules, pin
+from secure_constructs._defaults import (
+    cfn_resource,
+    declare_guarantee,
+    enforce_rules,
+    physical_name,
+    pin,
+)
 from secure_constructs._defaults import ecs as ecs_defaults
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.ec2 import (
@@ -136,12 +142,6 @@ _DOMAIN = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _WAF_RULE_NAME = re.compile(r"^[\w-]{1,128}$")
 _NO_COUNT_ONLY: Mapping[str, Sequence[str]] = MappingProxyType({})
-
-
-def _cfn(construct: Construct) -> cdk.CfnResource:
-    child = construct.node.default_child
-    assert isinstance(child, cdk.CfnResource)  # noqa: S101 - CDK L2s always have one
-    return child
 
 
 _EXTERNAL_WEB_ACL_REASON = (
@@ -1076,25 +1076,11 @@ class SecureAlbService(Construct):
         if enforce and bucket.policy is not None:
             enforce_rules(bucket.policy, "SC-IAM-4")
 
-    def _physical_name(self, prefix: str, max_length: int) -> str:
-        """A deterministic name, unique in the account and region, for resources that need one.
-
-        ``<prefix><stack name>-<construct id>-<hash of the construct path>``, shortened in
-        the middle so the hash always survives.
-        """
-        stack_name = cdk.Stack.of(self).stack_name
-        readable = self.node.id
-        if not cdk.Token.is_unresolved(stack_name):
-            readable = f"{stack_name}-{readable}"
-        suffix = f"-{self.node.addr[-8:]}"
-        readable = re.sub(r"[^A-Za-z0-9_-]", "-", readable)
-        return prefix + readable[: max_length - len(prefix) - len(suffix)] + suffix
-
     def _create_web_acl(
         self, options: WafOptions, retention: logs.RetentionDays, removal_policy: cdk.RemovalPolicy
     ) -> None:
         """The WebACL, its association with the load balancer and its logging."""
-        name = self._physical_name("", 128)
+        name = physical_name(self, "", 128)
         self.web_acl = wafv2.CfnWebACL(
             self,
             "WebAcl",
@@ -1122,7 +1108,7 @@ class SecureAlbService(Construct):
             encryption_key=self.encryption_key,
             retention=retention,
             removal_policy=removal_policy,
-            log_group_name=self._physical_name(LOG_NAME_PREFIX, 512),
+            log_group_name=physical_name(self, LOG_NAME_PREFIX, 512),
         )
 
     def _attach_web_acl(self, web_acl: wafv2.CfnWebACL | str) -> None:
@@ -1153,7 +1139,7 @@ class SecureAlbService(Construct):
 
     def _create_alarm_topic(self, removal_policy: cdk.RemovalPolicy) -> sns.Topic:
         """A topic encrypted with the key (SC-SNS-1) that denies plain-HTTP publishing."""
-        name = self._physical_name("", 256)
+        name = physical_name(self, "", 256)
         topic = sns.Topic(
             self,
             "AlarmTopic",
@@ -1267,7 +1253,7 @@ class SecureAlbService(Construct):
             "WafBlockedRequests": self.web_acl or self.load_balancer,
         }
         for name, alarm in self.alarms.items():
-            pin(watched[name], companions={f"{name}Alarm": _cfn(alarm)})
+            pin(watched[name], companions={f"{name}Alarm": cfn_resource(alarm)})
 
     def _accept_inherent_findings(
         self,
@@ -1283,16 +1269,16 @@ class SecureAlbService(Construct):
         the configuration produces the finding.
         """
         accept_cdk_nag(
-            _cfn(self.redirect_listener),
+            cfn_resource(self.redirect_listener),
             [f"{pack}-ELBv2ACMCertificateRequired" for pack in _COMPLIANCE_PACKS],
             _REDIRECT_LISTENER_REASON,
         )
-        group = _cfn(self.load_balancer_security_group)
+        group = cfn_resource(self.load_balancer_security_group)
         if open_to_the_internet:
             accept_cdk_nag(group, ["AwsSolutions-EC23"], _PUBLIC_INGRESS_REASON)
             accept_checkov(group, ["CKV_AWS_260"], _PORT_80_REASON)
         if created_log_bucket:
-            bucket = _cfn(self.access_log_bucket)  # type: ignore[arg-type]
+            bucket = cfn_resource(self.access_log_bucket)
             accept_cdk_nag(
                 bucket,
                 [f"{pack}-S3DefaultEncryptionKMS" for pack in _COMPLIANCE_PACKS],
@@ -1313,7 +1299,7 @@ class SecureAlbService(Construct):
             )
             accept_checkov(bucket, ["CKV_AWS_18"], _LOG_BUCKET_NOT_LOGGED_REASON)
         accept_cdk_nag(
-            _cfn(self.execution_role.policy),
+            cfn_resource(self.execution_role.policy),
             ["AwsSolutions-IAM5[Resource::*]"],
             _ECR_REGISTRY_LOGIN_REASON,
         )
@@ -1321,9 +1307,11 @@ class SecureAlbService(Construct):
             findings = ["AwsSolutions-IAM5[Resource::*]"]
             if isinstance(self.execute_command_log_group, logs.LogGroup):
                 findings.append(self._log_stream_finding(self.execute_command_log_group))
-            accept_cdk_nag(_cfn(self.task_role.policy), findings, _EXEC_WILDCARD_REASON)
+            accept_cdk_nag(cfn_resource(self.task_role.policy), findings, _EXEC_WILDCARD_REASON)
         if has_environment:
-            accept_cdk_nag(_cfn(self.task_definition), ["AwsSolutions-ECS2"], _ENVIRONMENT_REASON)
+            accept_cdk_nag(
+                cfn_resource(self.task_definition), ["AwsSolutions-ECS2"], _ENVIRONMENT_REASON
+            )
 
     def _log_stream_finding(self, group: logs.LogGroup) -> str:
         """The granular AwsSolutions-IAM5 finding for "any log stream of *group*".
@@ -1340,7 +1328,7 @@ class SecureAlbService(Construct):
         partition = rendered(stack.partition, "Partition")
         region = rendered(stack.region, "Region")
         account = rendered(stack.account, "AccountId")
-        logical_id = stack.resolve(_cfn(group).logical_id)
+        logical_id = stack.resolve(cfn_resource(group).logical_id)
         return (
             f"AwsSolutions-IAM5[Resource::arn:{partition}:logs:{region}:{account}:"
             f"log-group:<{logical_id}>:*]"

@@ -21,14 +21,14 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as route53_targets
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_wafv2 as wafv2
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from aspects.acknowledge import acknowledge
 from aspects.errors import Issue
 from aspects.rules.wafv2 import LOG_NAME_PREFIX
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import apigateway as defaults
-from secure_constructs._defaults import enforce_rules, pin
+from secure_constructs._defaults import cfn_resource, enforce_rules, physical_name, pin
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
@@ -648,7 +648,7 @@ class SecureApi(Construct, DropIn):
         )
         # The group exists before the stage can write (or API Gateway creates it, in clear).
         self.stage.node.add_dependency(self.execution_log_group)
-        pin(self.stage, companions={"ExecutionLogs": _cfn(self.execution_log_group)})
+        pin(self.stage, companions={"ExecutionLogs": cfn_resource(self.execution_log_group)})
 
         self.request_validator = self.api.add_request_validator(
             "RequestValidator",
@@ -676,7 +676,7 @@ class SecureApi(Construct, DropIn):
                 target=route53.RecordTarget.from_alias(route53_targets.ApiGateway(self.api)),
             )
 
-        self._waf_metric_name = self._physical_name("", 128)
+        self._waf_metric_name = physical_name(self, "", 128)
         self.web_acl, self.web_acl_association, self.waf_log_group = self._create_web_acl(
             waf, log_retention, removal_policy
         )
@@ -781,16 +781,6 @@ class SecureApi(Construct, DropIn):
         )
         self.cloud_watch_role = role
 
-    def _physical_name(self, prefix: str, max_length: int) -> str:
-        """``<prefix><stack>-<id>-<hash of the path>``, shortened in the middle."""
-        stack_name = cdk.Stack.of(self).stack_name
-        readable = self.node.id
-        if not cdk.Token.is_unresolved(stack_name):
-            readable = f"{stack_name}-{readable}"
-        suffix = f"-{self.node.addr[-8:]}"
-        readable = re.sub(r"[^A-Za-z0-9_-]", "-", readable)
-        return prefix + readable[: max_length - len(prefix) - len(suffix)] + suffix
-
     def _create_web_acl(
         self, options: WafOptions, retention: logs.RetentionDays, removal_policy: cdk.RemovalPolicy
     ) -> tuple[wafv2.CfnWebACL, wafv2.CfnWebACLAssociation, logs.ILogGroup]:
@@ -826,7 +816,7 @@ class SecureApi(Construct, DropIn):
             encryption_key=self.encryption_key,
             retention=retention,
             removal_policy=removal_policy,
-            log_group_name=self._physical_name(LOG_NAME_PREFIX, 512),
+            log_group_name=physical_name(self, LOG_NAME_PREFIX, 512),
         )
         return web_acl, association, log_group
 
@@ -857,7 +847,7 @@ class SecureApi(Construct, DropIn):
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(topic))
         pin(alarm, pinned={"ActionsEnabled": True}, present=("AlarmActions",))
         # Deleting the alarm is reported on the WebACL it watches.
-        pin(self.web_acl, companions={"BlockedRequestsAlarm": _cfn(alarm)})
+        pin(self.web_acl, companions={"BlockedRequestsAlarm": cfn_resource(alarm)})
         self.blocked_requests_alarm = alarm
 
     def _accept_inherent_findings(self, *, cached: bool, client_certificate: bool) -> None:
@@ -1103,11 +1093,3 @@ def _input_issues(
             "use RemovalPolicy.RETAIN (default) or RETAIN_ON_UPDATE_OR_DELETE.",
         )
     return [*checks.issues, *issues]
-
-
-def _cfn(construct: IConstruct) -> cdk.CfnResource:
-    """The CloudFormation resource of *construct* (itself if it is one)."""
-    child = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
-    if not isinstance(child, cdk.CfnResource):  # pragma: no cover - CDK L2s always have one
-        raise TypeError(f"{construct.node.path} has no CloudFormation resource")
-    return child

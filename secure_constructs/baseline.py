@@ -24,13 +24,13 @@ from aws_cdk import aws_securityhub as securityhub
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import custom_resources as cr
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from aspects.constants import DISABLED_PARTS_METADATA as _DISABLED_PARTS_METADATA
 from aspects.errors import Issue
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import baseline as defaults
-from secure_constructs._defaults import enforce_rules, pin
+from secure_constructs._defaults import cfn_resource, enforce_rules, pin
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import encrypted_log_group
@@ -476,14 +476,15 @@ class SecurityBaseline(Construct):
         # Whoever is paged stays subscribed, over the protocol given (an https endpoint
         # does not fall back to http).
         for subscription in made:
-            cfn = _cfn(subscription)
+            cfn = cfn_resource(subscription)
             assert isinstance(cfn, sns.CfnSubscription)  # noqa: S101 - CDK always makes it
             pin(cfn, pinned={"Protocol": cfn.protocol})
         if made:
             pin(
                 topic,
                 companions={
-                    f"Subscription{i}": _cfn(subscription) for i, subscription in enumerate(made)
+                    f"Subscription{i}": cfn_resource(subscription)
+                    for i, subscription in enumerate(made)
                 },
             )
         return topic
@@ -584,10 +585,10 @@ class SecurityBaseline(Construct):
         account = "<AWS::AccountId>" if is_token(stack.account) else stack.account
         region = "<AWS::Region>" if is_token(stack.region) else stack.region
         accept_cdk_nag(
-            _cfn(self.trail_logs_role.policy),
+            cfn_resource(self.trail_logs_role.policy),
             [
                 f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:{region}:"
-                f"{account}:log-group:<{stack.get_logical_id(_cfn(self.trail_log_group))}>"
+                f"{account}:log-group:<{stack.get_logical_id(cfn_resource(self.trail_log_group))}>"
                 f":log-stream:{account}_CloudTrail_*]"
             ],
             _TRAIL_STREAMS_REASON,
@@ -631,9 +632,9 @@ class SecurityBaseline(Construct):
         # L2's LogsRole with an inline policy.
         cfn_trail.cloud_watch_logs_log_group_arn = self.trail_log_group.log_group_arn
         cfn_trail.cloud_watch_logs_role_arn = self.trail_logs_role.role_arn
-        cfn_trail.add_resource_dependency(_cfn(self.trail_logs_role.policy))
+        cfn_trail.add_resource_dependency(cfn_resource(self.trail_logs_role.policy))
         if self.trail_bucket.bucket.policy is not None:
-            cfn_trail.add_resource_dependency(_cfn(self.trail_bucket.bucket.policy))
+            cfn_trail.add_resource_dependency(cfn_resource(self.trail_bucket.bucket.policy))
             enforce_rules(self.trail_bucket.bucket.policy, "SC-IAM-4")
 
         if options.alarms:
@@ -798,7 +799,7 @@ class SecurityBaseline(Construct):
             ),
         )
         if bucket.policy is not None and options.delivery_bucket is None:
-            channel.add_resource_dependency(_cfn(bucket.policy))
+            channel.add_resource_dependency(cfn_resource(bucket.policy))
         # CloudFormation starts the recorder once the channel exists.
         channel.add_resource_dependency(recorder)
         self.config_delivery_channel = channel
@@ -957,7 +958,7 @@ class SecurityBaseline(Construct):
         """Trace CDK's provider function and say why the scanners' other asks do not apply."""
         provider = cdk.Stack.of(self).node.find_child(_PROVIDER_ID)
         assert isinstance(provider, lambda_.Function)  # noqa: S101 - CDK's SingletonFunction
-        function = _cfn(provider)
+        function = cfn_resource(provider)
         assert isinstance(function, lambda_.CfnFunction)  # noqa: S101
         function.tracing_config = lambda_.CfnFunction.TracingConfigProperty(mode="Active")
         enforce_rules(provider, "SC-LAMBDA-6")
@@ -981,7 +982,9 @@ class SecurityBaseline(Construct):
         # already orders; a redundant ordering, not a risk.
         ignore_cfn_lint(function, ["W3005"])
         accept_cdk_nag(
-            _cfn(role.policy), ["AwsSolutions-IAM5[Resource::*]"], _ACCOUNT_API_WILDCARD_REASON
+            cfn_resource(role.policy),
+            ["AwsSolutions-IAM5[Resource::*]"],
+            _ACCOUNT_API_WILDCARD_REASON,
         )
 
     def _pin_parts(self, trail: TrailOptions | None) -> None:
@@ -993,7 +996,7 @@ class SecurityBaseline(Construct):
         and findings rule; the Config recorder every resource type continuously, and its
         delivery channel encrypted. Deleting a companion is reported on the part it served.
         """
-        rules = {name: _cfn(rule) for name, rule in self.findings_rules.items()}
+        rules = {name: cfn_resource(rule) for name, rule in self.findings_rules.items()}
         if self.trail is not None and trail is not None:
             selectors: dict[str, Any] = {
                 "IncludeGlobalServiceEvents": True,
@@ -1013,8 +1016,8 @@ class SecurityBaseline(Construct):
                 selectors[f"EventSelectors.{i}.DataResources.0.Type"] = kind
             companions: dict[str, cdk.CfnResource] = {}
             for name, metric_filter in self.metric_filters.items():
-                companions[f"{name}Filter"] = _cfn(metric_filter)
-                companions[f"{name}Alarm"] = _cfn(self.alarms[name])
+                companions[f"{name}Filter"] = cfn_resource(metric_filter)
+                companions[f"{name}Alarm"] = cfn_resource(self.alarms[name])
             pin(
                 self.trail,
                 pinned=selectors,
@@ -1083,7 +1086,9 @@ class SecurityBaseline(Construct):
             "PasswordPolicy": self.password_policy,
         }
         parts = {
-            name: _cfn(part.node.find_child("Resource") if name in self._account_calls else part)
+            name: cfn_resource(
+                part.node.find_child("Resource") if name in self._account_calls else part
+            )
             for name, part in built.items()
             if part is not None
         }
@@ -1103,12 +1108,6 @@ class SecurityBaseline(Construct):
 
 #: The construct id of CDK's AwsCustomResource provider (a SingletonFunction, one per stack).
 _PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
-
-
-def _cfn(construct: IConstruct) -> cdk.CfnResource:
-    child = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
-    assert isinstance(child, cdk.CfnResource)  # noqa: S101 - CDK L2s always have one
-    return child
 
 
 def _generated_trail_name(scope: Construct) -> str:
@@ -1216,7 +1215,7 @@ def _allow_config(key: kms.IKey, bucket: s3.IBucket, prefix: str | None) -> None
 
 
 def _object_lock(bucket: s3.Bucket, mode: str, retention: cdk.Duration) -> None:
-    cfn = _cfn(bucket)
+    cfn = cfn_resource(bucket)
     assert isinstance(cfn, s3.CfnBucket)  # noqa: S101
     cfn.object_lock_enabled = True
     cfn.object_lock_configuration = s3.CfnBucket.ObjectLockConfigurationProperty(

@@ -25,8 +25,8 @@ from constructs import Construct
 from aspects.errors import Issue
 from aspects.rules.wafv2 import LOG_NAME_PREFIX
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
+from secure_constructs._defaults import cfn_resource, enforce_rules, physical_name, pin
 from secure_constructs._defaults import cloudfront as defaults
-from secure_constructs._defaults import enforce_rules, pin
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
@@ -83,7 +83,6 @@ _NO_GEO_RESTRICTION_REASON = (
     "default: pass geo_restriction=GeoRestriction.allowlist(...) to restrict it. The WAF "
     "already drops known-bad sources (Amazon IP reputation list) for every country."
 )
-_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _WEB_ACL_ARN = re.compile(
     r"^arn:aws(-[a-z]+)*:wafv2:us-east-1:\d{12}:global/webacl/[\w-]{1,128}/[0-9a-f-]{36}$"
 )
@@ -95,12 +94,6 @@ _BEHAVIOR_FIELDS = tuple(
 )
 _BLOCKED_REQUESTS_ALARM_THRESHOLD = 500
 _ALARM_PERIOD = cdk.Duration.minutes(5)
-
-
-def _cfn(construct: Construct) -> cdk.CfnResource:
-    child = construct.node.default_child
-    assert isinstance(child, cdk.CfnResource)  # noqa: S101 - CDK L2s always have one
-    return child
 
 
 @drop_in(cloudfront.IDistribution, attr="distribution")
@@ -378,16 +371,6 @@ class SecureDistribution(Construct, DropIn):
 
     # -- the parts -------------------------------------------------------------------------
 
-    def _physical_name(self, prefix: str, max_length: int) -> str:
-        """``<prefix><stack name>-<construct id>-<hash of the path>``, cut in the middle."""
-        stack_name = cdk.Stack.of(self).stack_name
-        readable = self.node.id
-        if not cdk.Token.is_unresolved(stack_name):
-            readable = f"{stack_name}-{readable}"
-        suffix = f"-{self.node.addr[-8:]}"
-        readable = _NAME_UNSAFE.sub("-", readable)
-        return prefix + readable[: max_length - len(prefix) - len(suffix)] + suffix
-
     def _require_edge_region(self) -> None:
         """In a stack without a Region: refuse to deploy outside us-east-1 (a template rule)."""
         cdk.CfnRule(
@@ -413,7 +396,7 @@ class SecureDistribution(Construct, DropIn):
         removal_policy: cdk.RemovalPolicy,
     ) -> str:
         """A CLOUDFRONT WebACL with the baseline rules, and its logging; returns its ARN."""
-        name = self._physical_name("", 128)
+        name = physical_name(self, "", 128)
         self.web_acl = wafv2.CfnWebACL(
             self,
             "WebAcl",
@@ -440,7 +423,7 @@ class SecureDistribution(Construct, DropIn):
             encryption_key=key,
             retention=retention,
             removal_policy=removal_policy,
-            log_group_name=self._physical_name(LOG_NAME_PREFIX, 512),
+            log_group_name=physical_name(self, LOG_NAME_PREFIX, 512),
         )
         return self.web_acl.attr_arn
 
@@ -540,14 +523,14 @@ class SecureDistribution(Construct, DropIn):
         self.log_delivery_source = logs.CfnDeliverySource(
             self,
             "AccessLogSource",
-            name=self._physical_name("", 60),
+            name=physical_name(self, "", 60),
             resource_arn=self.distribution.distribution_arn,
             log_type="ACCESS_LOGS",
         )
         self.log_delivery_destination = logs.CfnDeliveryDestination(
             self,
             "AccessLogDestination",
-            name=self._physical_name("", 60),
+            name=physical_name(self, "", 60),
             destination_resource_arn=destination_arn,
         )
         self.log_delivery = logs.CfnDelivery(
@@ -557,7 +540,7 @@ class SecureDistribution(Construct, DropIn):
             delivery_destination_arn=self.log_delivery_destination.attr_arn,
         )
         companions: dict[str, cdk.CfnResource] = {
-            "AccessLogs": _cfn(log_group),
+            "AccessLogs": cfn_resource(log_group),
             "AccessLogSource": self.log_delivery_source,
             "AccessLogDestination": self.log_delivery_destination,
             "AccessLogDelivery": self.log_delivery,
@@ -566,7 +549,7 @@ class SecureDistribution(Construct, DropIn):
             # CloudWatch Logs checks the resource policy when the delivery is created.
             self.log_delivery.node.add_dependency(policy.policy_dependable)
             if isinstance(policy.policy_dependable, Construct):
-                companions["AccessLogsPolicy"] = _cfn(policy.policy_dependable)
+                companions["AccessLogsPolicy"] = cfn_resource(policy.policy_dependable)
         # The access logs stay delivered: deleting a part is reported on the distribution.
         pin(self.distribution, companions=companions)
 
@@ -602,12 +585,12 @@ class SecureDistribution(Construct, DropIn):
         pin(alarm, pinned={"ActionsEnabled": True}, present=("AlarmActions",))
         if self.web_acl is not None:
             # Deleting the alarm is reported on the WebACL it watches.
-            pin(self.web_acl, companions={"BlockedRequestsAlarm": _cfn(alarm)})
+            pin(self.web_acl, companions={"BlockedRequestsAlarm": cfn_resource(alarm)})
         self.alarms["WafBlockedRequests"] = alarm
 
     def _create_alarm_topic(self, key: kms.IKey, removal_policy: cdk.RemovalPolicy) -> sns.Topic:
         """A topic encrypted with the key (SC-SNS-1) that denies plain-HTTP publishing."""
-        name = self._physical_name("", 256)
+        name = physical_name(self, "", 256)
         topic = sns.Topic(
             self,
             "AlarmTopic",
@@ -659,7 +642,7 @@ class SecureDistribution(Construct, DropIn):
 
     def _accept_inherent_findings(self, *, with_logs: bool, geo_restricted: bool) -> None:
         """What the external scanners report on a default distribution, and why it stays."""
-        cfn = _cfn(self.distribution)
+        cfn = cfn_resource(self.distribution)
         if with_logs:
             accept_cdk_nag(cfn, ["AwsSolutions-CFR3"], _V2_LOGGING_REASON)
             accept_checkov(cfn, ["CKV_AWS_86"], _V2_LOGGING_REASON)

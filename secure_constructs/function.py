@@ -28,7 +28,7 @@ from aspects.rules.awslambda import (
 from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import awslambda as defaults
-from secure_constructs._defaults import declare_guarantee, enforce_rules
+from secure_constructs._defaults import cfn_resource, declare_guarantee, enforce_rules
 from secure_constructs._defaults.ec2 import egress_only_security_group
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
@@ -83,12 +83,6 @@ _VPC_WILDCARD_REASON = (
 
 _ENV_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]+$")
 _SUPPORTED = frozenset(SUPPORTED_RUNTIMES)
-
-
-def _cfn(construct: Construct) -> cdk.CfnResource:
-    child = construct.node.default_child
-    assert isinstance(child, cdk.CfnResource)  # noqa: S101 - CDK L2s always have one
-    return child
 
 
 @drop_in(lambda_.IFunction, attr="function", own=("role",))
@@ -381,7 +375,7 @@ class SecureFunction(Construct, DropIn):
         Acknowledged on the one resource each finding is about, and only when the option
         that would remove the finding was not used.
         """
-        function = _cfn(self.function)
+        function = cfn_resource(self.function)
         if not reserved:
             accept_cdk_nag(
                 function,
@@ -394,7 +388,7 @@ class SecureFunction(Construct, DropIn):
                 function, [f"{pack}-LambdaInsideVPC" for pack in _COMPLIANCE_PACKS], _NO_VPC_REASON
             )
             accept_checkov(function, ["CKV_AWS_117"], _NO_VPC_REASON)
-        policy = _cfn(self.role.policy)
+        policy = cfn_resource(self.role.policy)
         accept_cdk_nag(
             policy,
             ["AwsSolutions-IAM5[Resource::*]"],

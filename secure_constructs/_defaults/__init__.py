@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aws_cdk as cdk
 from constructs import IConstruct
 
 from aspects.constants import GUARANTEES_METADATA
+
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def cfn_resource(construct: IConstruct) -> cdk.CfnResource:
+    """The CloudFormation resource of *construct*: itself if it is one, else its default child.
+
+    Metadata and acknowledgments go on the L1, which is what the template shows.
+    """
+    resource = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
+    if not isinstance(resource, cdk.CfnResource):  # pragma: no cover - a construct bug
+        raise TypeError(f"{construct.node.path} has no CloudFormation resource")
+    return resource
+
+
+def physical_name(scope: IConstruct, prefix: str, max_length: int) -> str:
+    """A deterministic name, unique in the account and region, for resources that need one.
+
+    ``<prefix><stack name>-<construct id>-<hash of the construct path>``, shortened in the
+    middle so the hash always survives (two constructs with long, alike paths still get
+    different names); characters AWS names refuse become ``-``.
+    """
+    stack_name = cdk.Stack.of(scope).stack_name
+    readable = scope.node.id
+    if not cdk.Token.is_unresolved(stack_name):
+        readable = f"{stack_name}-{readable}"
+    suffix = f"-{scope.node.addr[-8:]}"
+    readable = _NAME_UNSAFE.sub("-", readable)
+    return prefix + readable[: max_length - len(prefix) - len(suffix)] + suffix
 
 
 def declare_guarantee(construct: IConstruct, name: str, value: Any) -> None:
@@ -16,11 +46,7 @@ def declare_guarantee(construct: IConstruct, name: str, value: Any) -> None:
     The SC-NET rules read the metadata and fail synthesis when the template no longer
     keeps the promise (an escape hatch, another library), see ``aspects.rules.network``.
     """
-    resource = (
-        construct.node.default_child if not isinstance(construct, cdk.CfnResource) else construct
-    )
-    if not isinstance(resource, cdk.CfnResource):  # pragma: no cover - a construct bug
-        raise TypeError(f"{construct.node.path} has no CloudFormation resource")
+    resource = cfn_resource(construct)
     existing = resource.get_metadata(GUARANTEES_METADATA) or {}
     resource.add_metadata(GUARANTEES_METADATA, {**existing, name: value})
 
@@ -46,9 +72,7 @@ def pin(
     *retained* that the resource stays retained on removal and replacement
     (``DeletionPolicy``/``UpdateReplacePolicy``), for types no retention rule covers.
     """
-    resource = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
-    if not isinstance(resource, cdk.CfnResource):  # pragma: no cover - a construct bug
-        raise TypeError(f"{construct.node.path} has no CloudFormation resource")
+    resource = cfn_resource(construct)
     existing = resource.get_metadata(GUARANTEES_METADATA) or {}
     merged = {**existing}
     if pinned:
