@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
@@ -29,7 +28,6 @@ from constructs import Construct
 from aspects.acknowledge import acknowledge
 from aspects.errors import Issue
 from aspects.rules.elbv2 import TLS12_POLICY_PREFIXES
-from aspects.rules.wafv2 import LOG_NAME_PREFIX
 from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import alb as alb_defaults
@@ -51,6 +49,7 @@ from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._defaults.s3 import access_log_bucket_props, declare_acls_disabled
+from secure_constructs._defaults.waf import DEFAULT_WAF, WafOptions
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
     Checks,
@@ -140,8 +139,6 @@ _ENVIRONMENT_REASON = (
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
-_WAF_RULE_NAME = re.compile(r"^[\w-]{1,128}$")
-_NO_COUNT_ONLY: Mapping[str, Sequence[str]] = MappingProxyType({})
 
 
 _EXTERNAL_WEB_ACL_REASON = (
@@ -209,178 +206,6 @@ class DomainOptions:
                 )
             )
         return issues
-
-
-@dataclass(frozen=True)
-class WafOptions:
-    """Settings of the WAFv2 WebACL SecureAlbService creates.
-
-    The WebACL always enforces the AWS managed rule groups Amazon IP reputation, Common
-    (core rule set), Known bad inputs and SQL injection, and a rate-based rule per client
-    IP, each with CloudWatch metrics and sampled requests; requests no rule blocks are
-    allowed. These options add to that baseline; they cannot remove from it.
-
-    Parameters
-    ----------
-    rate_limit:
-        Requests one client IP may send per window before WAF blocks it. Default 2,000
-        (per 5 minutes). WAF accepts 10 to 2,000,000,000.
-    rate_window_seconds:
-        The rate rule's window: 60, 120, 300 (default) or 600 seconds.
-    additional_managed_rule_groups:
-        More AWS managed rule groups by name (e.g. ``"AWSManagedRulesLinuxRuleSet"``,
-        ``"AWSManagedRulesAnonymousIpList"``), evaluated after the baseline. Mind the WebACL
-        capacity: the baseline uses 1,127 of the 1,500 units in the base price. Default: none.
-    count_only_rules:
-        Rules of an enabled managed group that only count instead of blocking, for a
-        known false positive, e.g. ``{"AWSManagedRulesCommonRuleSet":
-        ("SizeRestrictions_BODY",)}`` for uploads larger than 8 KB. The Log4Shell rules
-        (``Log4JRCE*``) of the known-bad-inputs group always block. Default: none.
-    additional_rules:
-        Your own rules, e.g. an IP allow list or a geo match. Priorities 10, 20, 30, ...
-        used by the baseline and the additional groups (see
-        ``secure_constructs._defaults.waf``) are reserved; use others (0-9 run first).
-        Default: none.
-    """
-
-    rate_limit: int = waf_defaults.DEFAULT_RATE_LIMIT
-    rate_window_seconds: int = waf_defaults.DEFAULT_RATE_WINDOW_SECONDS
-    additional_managed_rule_groups: tuple[str, ...] = ()
-    count_only_rules: Mapping[str, Sequence[str]] = field(default_factory=lambda: _NO_COUNT_ONLY)
-    additional_rules: tuple[wafv2.CfnWebACL.RuleProperty, ...] = ()
-
-    def issues(self) -> list[Issue]:
-        """What is wrong with these settings (empty when valid)."""
-        type_issues = self._type_issues()
-        if type_issues:
-            return type_issues
-        issues: list[Issue] = []
-        low, high = waf_defaults.RATE_LIMIT_RANGE
-        if not low <= self.rate_limit <= high:
-            issues.append(
-                Issue(
-                    "SC-ALB-11",
-                    "waf.rate_limit",
-                    f"{self.rate_limit} is outside WAF's {low} to {high:,} requests.",
-                    f"size it for your busiest legitimate client (default "
-                    f"{waf_defaults.DEFAULT_RATE_LIMIT}).",
-                )
-            )
-        if self.rate_window_seconds not in waf_defaults.RATE_WINDOWS_SECONDS:
-            issues.append(
-                Issue(
-                    "SC-ALB-11",
-                    "waf.rate_window_seconds",
-                    f"{self.rate_window_seconds} is not a window WAF supports.",
-                    f"use one of {sorted(waf_defaults.RATE_WINDOWS_SECONDS)} seconds.",
-                )
-            )
-        enabled = [g for g, _ in waf_defaults.managed_groups(self.additional_managed_rule_groups)]
-        for group in self.additional_managed_rule_groups:
-            if not group.startswith("AWSManagedRules") or enabled.count(group) > 1:
-                issues.append(
-                    Issue(
-                        "SC-ALB-11",
-                        "waf.additional_managed_rule_groups",
-                        f"{group!r} is not an AWS managed rule group name, or is already enabled.",
-                        "name a group that is not in the baseline, e.g. "
-                        "'AWSManagedRulesLinuxRuleSet'.",
-                    )
-                )
-        for group, rules in self.count_only_rules.items():
-            if group not in enabled:
-                issues.append(
-                    Issue(
-                        "SC-ALB-11",
-                        "waf.count_only_rules",
-                        f"{group!r} is not one of the enabled managed groups.",
-                        f"use one of: {', '.join(enabled)}.",
-                    )
-                )
-            protected = [r for r in rules if r.startswith(waf_defaults.PROTECTED_RULE_PREFIX)]
-            if group == waf_defaults.KNOWN_BAD_INPUTS and protected:
-                issues.append(
-                    Issue(
-                        "SC-ALB-11",
-                        "waf.count_only_rules",
-                        f"{', '.join(protected)} stop Log4Shell (CVE-2021-44228) and must "
-                        "keep blocking (checkov CKV_AWS_192).",
-                        "fix the false positive in the application or with a narrower "
-                        "scope-down rule of your own.",
-                    )
-                )
-        issues += self._rule_issues()
-        return issues
-
-    def _type_issues(self) -> list[Issue]:
-        checks = Checks("SC-ALB-11")
-        checks.integer("waf.rate_limit", self.rate_limit)
-        checks.integer("waf.rate_window_seconds", self.rate_window_seconds)
-        checks.items(
-            "waf.additional_managed_rule_groups",
-            self.additional_managed_rule_groups,
-            lambda group: isinstance(group, str),
-            "str",
-            "pass a tuple of group names, e.g. ('AWSManagedRulesLinuxRuleSet',).",
-        )
-        if checks.mapping("waf.count_only_rules", self.count_only_rules, optional=False):
-            for rules in self.count_only_rules.values():
-                if not checks.items(
-                    "waf.count_only_rules",
-                    rules,
-                    lambda rule: isinstance(rule, str),
-                    "str",
-                    "map each group to a tuple of rule names, e.g. "
-                    "{'AWSManagedRulesCommonRuleSet': ('SizeRestrictions_BODY',)}.",
-                ):
-                    break
-        checks.items(
-            "waf.additional_rules",
-            self.additional_rules,
-            lambda rule: isinstance(rule, wafv2.CfnWebACL.RuleProperty),
-            "wafv2.CfnWebACL.RuleProperty",
-            "pass a tuple of wafv2.CfnWebACL.RuleProperty(...).",
-        )
-        return checks.issues
-
-    def _rule_issues(self) -> list[Issue]:
-        reserved_priorities = waf_defaults.reserved_priorities(self.additional_managed_rule_groups)
-        names = set(waf_defaults.reserved_names(self.additional_managed_rule_groups))
-        issues: list[Issue] = []
-        priorities: set[int] = set()
-        for rule in self.additional_rules:
-            priority, name = rule.priority, rule.name
-            if isinstance(priority, (int, float)) and (
-                priority in reserved_priorities or priority in priorities
-            ):
-                issues.append(
-                    Issue(
-                        "SC-ALB-11",
-                        "waf.additional_rules",
-                        f"rule {name!r} has priority {priority}, which another rule uses "
-                        f"(the construct's rules use {sorted(reserved_priorities)}).",
-                        "give every rule its own priority.",
-                    )
-                )
-            if isinstance(name, str) and (name in names or not _WAF_RULE_NAME.match(name)):
-                issues.append(
-                    Issue(
-                        "SC-ALB-11",
-                        "waf.additional_rules",
-                        f"rule name {name!r} is used twice or is not 1-128 letters, digits, "
-                        "'_' or '-'.",
-                        "give every rule its own valid name.",
-                    )
-                )
-            if isinstance(priority, (int, float)):
-                priorities.add(int(priority))
-            if isinstance(name, str):
-                names.add(name)
-        return issues
-
-
-#: The WebACL SecureAlbService creates unless told otherwise.
-DEFAULT_WAF = WafOptions()
 
 
 @dataclass(frozen=True)
@@ -1080,26 +905,15 @@ class SecureAlbService(Construct):
         self, options: WafOptions, retention: logs.RetentionDays, removal_policy: cdk.RemovalPolicy
     ) -> None:
         """The WebACL, its association with the load balancer and its logging."""
-        name = physical_name(self, "", 128)
-        self.web_acl = wafv2.CfnWebACL(
+        self.web_acl = waf_defaults.create_web_acl(
             self,
-            "WebAcl",
-            name=name,
+            options,
+            waf_scope="REGIONAL",
             description=f"Protects the load balancer of {self.node.path}",
-            scope="REGIONAL",
-            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=waf_defaults.visibility(name),
-            rules=waf_defaults.rules(
-                rate_limit=options.rate_limit,
-                rate_window_seconds=options.rate_window_seconds,
-                additional_groups=options.additional_managed_rule_groups,
-                count_only=options.count_only_rules,
-                additional_rules=options.additional_rules,
-            ),
+            # A rate limit in front of an internal service too: its absence is an error here.
+            enforced=("SC-WAF-7", "SC-WAF-10"),
         )
-        # A rate limit in front of an internal service too: its absence is an error here.
-        enforce_rules(self.web_acl, "SC-WAF-7", "SC-WAF-10")
-        self._waf_metric_name = name
+        self._waf_metric_name = waf_defaults.web_acl_name(self)
         self.web_acl_arn = self.web_acl.attr_arn
         self._associate(self.web_acl_arn)
         self.waf_log_group = waf_defaults.log_web_acl(
@@ -1108,7 +922,6 @@ class SecureAlbService(Construct):
             encryption_key=self.encryption_key,
             retention=retention,
             removal_policy=removal_policy,
-            log_group_name=physical_name(self, LOG_NAME_PREFIX, 512),
         )
 
     def _attach_web_acl(self, web_acl: wafv2.CfnWebACL | str) -> None:
@@ -1216,28 +1029,12 @@ class SecureAlbService(Construct):
             **common,
         )
         if self._waf_metric_name is not None:
-            blocked = cloudwatch.Metric(
-                namespace="AWS/WAFV2",
-                metric_name="BlockedRequests",
-                dimensions_map={
-                    "WebACL": self._waf_metric_name,
-                    "Rule": "ALL",
-                    "Region": cdk.Stack.of(self).region,
-                },
-                period=period,
-                statistic="Sum",
-            )
-            self.alarms["WafBlockedRequests"] = blocked.create_alarm(
+            self.alarms["WafBlockedRequests"] = waf_defaults.blocked_requests_alarm(
                 self,
-                "WafBlockedRequestsAlarm",
-                actions_enabled=True,
+                self._waf_metric_name,
                 threshold=options.waf_blocked_requests,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description=f"{self.node.path}: WAF blocked at least "
-                f"{options.waf_blocked_requests} requests in {period.to_human_string()} (an "
-                "attack, or a rule blocking real users)",
+                period=period,
+                regional=True,
             )
         action = cloudwatch_actions.SnsAction(topic)
         for alarm in self.alarms.values():

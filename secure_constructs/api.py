@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,14 +24,14 @@ from constructs import Construct
 
 from aspects.acknowledge import acknowledge
 from aspects.errors import Issue
-from aspects.rules.wafv2 import LOG_NAME_PREFIX
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import apigateway as defaults
-from secure_constructs._defaults import cfn_resource, enforce_rules, physical_name, pin
+from secure_constructs._defaults import cfn_resource, enforce_rules, pin
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
+from secure_constructs._defaults.waf import DEFAULT_WAF, WafOptions
 from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
@@ -42,7 +41,6 @@ from secure_constructs._validation import (
     raise_if_any,
     where,
 )
-from secure_constructs.alb_service import WafOptions
 
 __all__ = [
     "WARN_API_DESTROY_ON_REMOVAL",
@@ -217,7 +215,6 @@ class ApiDomain:
 
 
 DEFAULT_THROTTLE = Throttle()
-DEFAULT_WAF = WafOptions()
 _NO_METHOD_THROTTLES: Mapping[str, Throttle] = MappingProxyType({})
 
 
@@ -676,7 +673,6 @@ class SecureApi(Construct, DropIn):
                 target=route53.RecordTarget.from_alias(route53_targets.ApiGateway(self.api)),
             )
 
-        self._waf_metric_name = physical_name(self, "", 128)
         self.web_acl, self.web_acl_association, self.waf_log_group = self._create_web_acl(
             waf, log_retention, removal_policy
         )
@@ -785,25 +781,14 @@ class SecureApi(Construct, DropIn):
         self, options: WafOptions, retention: logs.RetentionDays, removal_policy: cdk.RemovalPolicy
     ) -> tuple[wafv2.CfnWebACL, wafv2.CfnWebACLAssociation, logs.ILogGroup]:
         """The regional WebACL, its association with the stage and its logging."""
-        name = self._waf_metric_name
-        web_acl = wafv2.CfnWebACL(
+        web_acl = waf_defaults.create_web_acl(
             self,
-            "WebAcl",
-            name=name,
+            options,
+            waf_scope="REGIONAL",
             description=f"Protects the stage of {self.node.path}",
-            scope="REGIONAL",
-            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=waf_defaults.visibility(name),
-            rules=waf_defaults.rules(
-                rate_limit=options.rate_limit,
-                rate_window_seconds=options.rate_window_seconds,
-                additional_groups=options.additional_managed_rule_groups,
-                count_only=options.count_only_rules,
-                additional_rules=options.additional_rules,
-            ),
+            # In front of an API stage these two are warnings; this WebACL always has them.
+            enforced=("SC-WAF-7", "SC-WAF-10"),
         )
-        # In front of an API stage these two are warnings; this WebACL always has them.
-        enforce_rules(web_acl, "SC-WAF-7", "SC-WAF-10")
         association = wafv2.CfnWebACLAssociation(
             self,
             "WebAclAssociation",
@@ -816,33 +801,16 @@ class SecureApi(Construct, DropIn):
             encryption_key=self.encryption_key,
             retention=retention,
             removal_policy=removal_policy,
-            log_group_name=physical_name(self, LOG_NAME_PREFIX, 512),
         )
         return web_acl, association, log_group
 
     def _create_blocked_requests_alarm(self, topic: sns.ITopic, threshold: int) -> None:
-        period = cdk.Duration.minutes(5)
-        blocked = cloudwatch.Metric(
-            namespace="AWS/WAFV2",
-            metric_name="BlockedRequests",
-            dimensions_map={
-                "WebACL": self._waf_metric_name,
-                "Rule": "ALL",
-                "Region": cdk.Stack.of(self).region,
-            },
-            period=period,
-            statistic="Sum",
-        )
-        alarm = blocked.create_alarm(
+        alarm = waf_defaults.blocked_requests_alarm(
             self,
-            "WafBlockedRequestsAlarm",
-            actions_enabled=True,
+            waf_defaults.web_acl_name(self),
             threshold=threshold,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"{self.node.path}: WAF blocked at least {threshold} requests "
-            "in 5 minutes (an attack, or a rule blocking real users)",
+            period=cdk.Duration.minutes(5),
+            regional=True,
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(topic))
         pin(alarm, pinned={"ActionsEnabled": True}, present=("AlarmActions",))
@@ -1027,8 +995,7 @@ def _input_issues(
     if checks.instance(
         "waf", waf, WafOptions, "a WafOptions", "pass WafOptions(...)."
     ) and isinstance(waf, WafOptions):
-        # The WebACL's options are SecureAlbService's: its issues, under this construct's code.
-        issues += [dataclasses.replace(i, code="SC-API-8") for i in waf.issues()]
+        issues += waf.issues(code="SC-API-8")
     checks.boolean("client_certificate", client_certificate)
     checks.boolean("cloud_watch_role", cloud_watch_role)
     checks.interface(

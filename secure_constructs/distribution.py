@@ -23,13 +23,13 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from aspects.errors import Issue
-from aspects.rules.wafv2 import LOG_NAME_PREFIX
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import cfn_resource, enforce_rules, physical_name, pin
 from secure_constructs._defaults import cloudfront as defaults
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
+from secure_constructs._defaults.waf import DEFAULT_WAF, WafOptions
 from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
@@ -39,7 +39,6 @@ from secure_constructs._validation import (
     raise_if_any,
     where,
 )
-from secure_constructs.alb_service import DEFAULT_WAF, WafOptions
 from secure_constructs.bucket import SecureBucket
 
 __all__ = [
@@ -396,34 +395,22 @@ class SecureDistribution(Construct, DropIn):
         removal_policy: cdk.RemovalPolicy,
     ) -> str:
         """A CLOUDFRONT WebACL with the baseline rules, and its logging; returns its ARN."""
-        name = physical_name(self, "", 128)
-        self.web_acl = wafv2.CfnWebACL(
+        self.web_acl = waf_defaults.create_web_acl(
             self,
-            "WebAcl",
-            name=name,
+            options,
+            waf_scope="CLOUDFRONT",
             description=f"Protects the CloudFront distribution of {self.node.path}"[:256],
-            scope="CLOUDFRONT",
-            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=waf_defaults.visibility(name),
-            rules=waf_defaults.rules(
-                rate_limit=options.rate_limit,
-                rate_window_seconds=options.rate_window_seconds,
-                additional_groups=options.additional_managed_rule_groups,
-                count_only=options.count_only_rules,
-                additional_rules=options.additional_rules,
-            ),
+            # The rate limit and the IP-reputation/SQLi groups are warnings in front of a
+            # distribution; removing them from this WebACL is an error.
+            enforced=("SC-WAF-7", "SC-WAF-8", "SC-WAF-10"),
         )
-        # The rate limit and the IP-reputation/SQLi groups are warnings in front of a
-        # distribution; removing them from this WebACL is an error.
-        enforce_rules(self.web_acl, "SC-WAF-7", "SC-WAF-8", "SC-WAF-10")
-        self._waf_metric_name = name
+        self._waf_metric_name = waf_defaults.web_acl_name(self)
         self.waf_log_group = waf_defaults.log_web_acl(
             self,
             self.web_acl,
             encryption_key=key,
             retention=retention,
             removal_policy=removal_policy,
-            log_group_name=physical_name(self, LOG_NAME_PREFIX, 512),
         )
         return self.web_acl.attr_arn
 
@@ -561,23 +548,8 @@ class SecureDistribution(Construct, DropIn):
             assert self.encryption_key is not None  # noqa: S101 - created with the WebACL
             topic = self._create_alarm_topic(self.encryption_key, removal_policy)
         self.alarm_topic = topic
-        blocked = cloudwatch.Metric(
-            namespace="AWS/WAFV2",
-            metric_name="BlockedRequests",
-            dimensions_map={"WebACL": self._waf_metric_name, "Rule": "ALL"},
-            period=_ALARM_PERIOD,
-            statistic="Sum",
-        )
-        alarm = blocked.create_alarm(
-            self,
-            "WafBlockedRequestsAlarm",
-            actions_enabled=True,
-            threshold=threshold,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"{self.node.path}: WAF blocked at least {threshold} requests in "
-            f"{_ALARM_PERIOD.to_human_string()} (an attack, or a rule blocking real users)",
+        alarm = waf_defaults.blocked_requests_alarm(
+            self, self._waf_metric_name, threshold=threshold, period=_ALARM_PERIOD, regional=False
         )
         action = cloudwatch_actions.SnsAction(topic)
         alarm.add_alarm_action(action)
@@ -965,7 +937,7 @@ def _region_issues(scope: object, props: Mapping[str, Any]) -> list[Issue]:
 
 
 def _option_issues(props: Mapping[str, Any]) -> list[Issue]:
-    issues: list[Issue] = list(props["waf"].issues())
+    issues: list[Issue] = props["waf"].issues(code="SC-DIST-6")
     if props["waf_blocked_requests"] < 1:
         issues.append(
             Issue(

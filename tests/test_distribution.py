@@ -18,7 +18,7 @@ from aws_cdk import aws_route53_targets as targets
 from syrupy.assertion import SnapshotAssertion
 
 from aspects.testing import check
-from secure_constructs import SecureBucket, SecureConstructsError
+from secure_constructs import SecureBucket, SecureConstructsError, WafOptions
 from secure_constructs.distribution import (
     WARN_DISTRIBUTION_DEFAULT_CERTIFICATE,
     WARN_DISTRIBUTION_DESTROY_ON_REMOVAL,
@@ -678,6 +678,15 @@ def test_regional_web_acl_arn_is_rejected() -> None:
     )
     with pytest.raises(SecureConstructsError, match=r"SC-DIST-3\] web_acl_arn: .*CLOUDFRONT"):
         _build(web_acl_arn=arn)
+
+
+def test_bad_waf_options_are_reported_under_the_distribution_code() -> None:
+    with pytest.raises(SecureConstructsError) as raised:
+        _build(waf=WafOptions(rate_limit=5, rate_window_seconds=30))
+    assert raised.value.codes == ("SC-DIST-6", "SC-DIST-6")
+    message = str(raised.value)
+    assert "[SC-DIST-6] waf.rate_limit: 5 is outside WAF's 10 to 2,000,000,000 requests." in message
+    assert "[SC-DIST-6] waf.rate_window_seconds: 30 is not a window WAF supports." in message
 
 
 def test_wrong_types_are_reported_together() -> None:
