@@ -35,10 +35,10 @@ from secure_constructs._defaults import (
     cfn_resource,
     declare_guarantee,
     enforce_rules,
-    physical_name,
     pin,
 )
 from secure_constructs._defaults import ecs as ecs_defaults
+from secure_constructs._defaults import sns as sns_defaults
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.ec2 import (
     declare_ingress_ports,
@@ -799,7 +799,9 @@ class SecureAlbService(Construct):
         self.alarm_topic: sns.ITopic | None = None
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         if alarms is not None:
-            self.alarm_topic = alarm_topic or self._create_alarm_topic(removal_policy)
+            self.alarm_topic = alarm_topic or sns_defaults.alarm_topic(
+                self, encryption_key=self.encryption_key, removal_policy=removal_policy
+            )
             self._create_alarms(alarms, self.alarm_topic)
 
         self._accept_inherent_findings(
@@ -949,36 +951,6 @@ class SecureAlbService(Construct):
         )
         # Internal services too: detaching the WebACL is SC-ELB-3's (declared guarantee).
         declare_guarantee(self.load_balancer, "webAcl", True)
-
-    def _create_alarm_topic(self, removal_policy: cdk.RemovalPolicy) -> sns.Topic:
-        """A topic encrypted with the key (SC-SNS-1) that denies plain-HTTP publishing."""
-        name = physical_name(self, "", 256)
-        topic = sns.Topic(
-            self,
-            "AlarmTopic",
-            topic_name=name,
-            display_name=f"Alarms of {self.node.path}"[:100],
-            master_key=self.encryption_key,
-            enforce_ssl=True,
-        )
-        topic.apply_removal_policy(removal_policy)
-        enforce_rules(topic, "SC-SNS-3")  # its TLS-only policy stays
-        # CloudWatch publishes alarm notifications itself, so it needs the key, for this
-        # topic only (SNS puts the topic ARN in the encryption context). The ARN is built
-        # from the name: a reference to the topic would make key and topic depend on each
-        # other.
-        topic_arn = cdk.Stack.of(self).format_arn(service="sns", resource=name)
-        self.encryption_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowCloudWatchAlarmsToNotifyTheTopic",
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],
-                conditions={"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": topic_arn}},
-            ),
-            allow_no_op=True,
-        )
-        return topic
 
     def _create_alarms(self, options: AlarmOptions, topic: sns.ITopic) -> None:
         period = alb_defaults.ALARM_PERIOD

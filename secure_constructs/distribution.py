@@ -14,7 +14,6 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -26,6 +25,7 @@ from aspects.errors import Issue
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import cfn_resource, enforce_rules, physical_name, pin
 from secure_constructs._defaults import cloudfront as defaults
+from secure_constructs._defaults import sns as sns_defaults
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
@@ -546,7 +546,9 @@ class SecureDistribution(Construct, DropIn):
         """An alarm with actions on the WebACL's blocked requests (SC-WAF-8)."""
         if topic is None:
             assert self.encryption_key is not None  # noqa: S101 - created with the WebACL
-            topic = self._create_alarm_topic(self.encryption_key, removal_policy)
+            topic = sns_defaults.alarm_topic(
+                self, encryption_key=self.encryption_key, removal_policy=removal_policy
+            )
         self.alarm_topic = topic
         alarm = waf_defaults.blocked_requests_alarm(
             self, self._waf_metric_name, threshold=threshold, period=_ALARM_PERIOD, regional=False
@@ -559,34 +561,6 @@ class SecureDistribution(Construct, DropIn):
             # Deleting the alarm is reported on the WebACL it watches.
             pin(self.web_acl, companions={"BlockedRequestsAlarm": cfn_resource(alarm)})
         self.alarms["WafBlockedRequests"] = alarm
-
-    def _create_alarm_topic(self, key: kms.IKey, removal_policy: cdk.RemovalPolicy) -> sns.Topic:
-        """A topic encrypted with the key (SC-SNS-1) that denies plain-HTTP publishing."""
-        name = physical_name(self, "", 256)
-        topic = sns.Topic(
-            self,
-            "AlarmTopic",
-            topic_name=name,
-            display_name=f"Alarms of {self.node.path}"[:100],
-            master_key=key,
-            enforce_ssl=True,
-        )
-        topic.apply_removal_policy(removal_policy)
-        enforce_rules(topic, "SC-SNS-3")
-        # CloudWatch publishes the notifications itself: it needs the key for this topic
-        # only. The ARN is built from the name, so key and topic do not reference each other.
-        topic_arn = cdk.Stack.of(self).format_arn(service="sns", resource=name)
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowCloudWatchAlarmsToNotifyTheTopic",
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],
-                conditions={"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": topic_arn}},
-            ),
-            allow_no_op=True,
-        )
-        return topic
 
     def _warn(self, *, default_certificate: bool, without_logs: bool, destroy: bool) -> None:
         annotations = cdk.Annotations.of(self)

@@ -26,9 +26,10 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
-from secure_constructs._defaults import enforce_rules
+from secure_constructs._defaults import enforce_rules, physical_name
 from secure_constructs._validation import (
     HELPER_RANGE_CODE,
     HELPER_TYPE_CODE,
@@ -237,3 +238,39 @@ def cloudwatch_alarms_arn(scope: IConstruct) -> str:
         resource_name="*",
         arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
     )
+
+
+def alarm_topic(
+    scope: Construct, *, encryption_key: kms.IKey, removal_policy: cdk.RemovalPolicy
+) -> sns.Topic:
+    """The topic ``AlarmTopic`` of *scope* that a construct's own alarms notify.
+
+    Encrypted with *encryption_key* (SC-SNS-1), denying plain-HTTP publishing (SC-SNS-3,
+    an error here). CloudWatch publishes alarm notifications itself, so the key lets
+    ``cloudwatch.amazonaws.com`` use it for this topic only (SNS puts the topic ARN in the
+    encryption context). The ARN is built from the name: a reference to the topic would
+    make key and topic depend on each other.
+    """
+    name = physical_name(scope, "", 256)
+    topic = sns.Topic(
+        scope,
+        "AlarmTopic",
+        topic_name=name,
+        display_name=f"Alarms of {scope.node.path}"[:100],
+        master_key=encryption_key,
+        enforce_ssl=True,
+    )
+    topic.apply_removal_policy(removal_policy)
+    enforce_rules(topic, "SC-SNS-3")
+    topic_arn = cdk.Stack.of(scope).format_arn(service="sns", resource=name)
+    encryption_key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowCloudWatchAlarmsToNotifyTheTopic",
+            principals=[iam.ServicePrincipal(CLOUDWATCH_ALARMS)],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],
+            conditions={"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": topic_arn}},
+        ),
+        allow_no_op=True,
+    )
+    return topic
