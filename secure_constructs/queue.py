@@ -27,7 +27,6 @@ from secure_constructs._validation import (
     raise_if_any,
     where,
 )
-from secure_constructs.topic import _check_service
 
 #: Warning ids (acknowledge with ``Annotations.of(scope).acknowledge_warning(id)``).
 WARN_QUEUE_DESTROY_ON_REMOVAL = "secure-constructs:SecureQueue:destroy-on-removal"
@@ -45,21 +44,11 @@ MIN_RETENTION = cdk.Duration.minutes(1)
 DEFAULT_MAX_RECEIVE_COUNT = 5
 
 
-class _Queue(sqs.Queue):
-    """The L2 queue; every statement added to its policy also lets its services use the key.
+class _Queue(service_defaults.SharesKeyWithServices, sqs.Queue):
+    """The L2 queue; every statement added to its policy also lets its services use the key."""
 
-    JavaScript calls reach this override too (grants to a service principal, CDK
-    integrations given ``secure_queue.queue``), see :mod:`secure_constructs._defaults.sns`.
-    """
-
-    def add_to_resource_policy(
-        self, statement: iam.PolicyStatement
-    ) -> iam.AddToResourcePolicyResult:
-        """Add *statement* (pinned to the account if it names no source) and share the key."""
-        pinned = service_defaults.pin_to_account(statement, cdk.Stack.of(self).account)
-        result = super().add_to_resource_policy(pinned)
-        service_defaults.share_key_with_services(self, pinned, self.encryption_master_key)
-        return result
+    def _shared_key(self) -> kms.IKey | None:
+        return self.encryption_master_key
 
 
 @drop_in(sqs.IQueue, attr="queue", own=("encryption_master_key",))
@@ -279,7 +268,7 @@ class SecureQueue(Construct, DropIn):
             If *service* is not a service principal name or *source_arn* not a str
             (SC-QUEUE-6).
         """
-        _check_service("SecureQueue", self, service, source_arn, sid)
+        service_defaults.check_service(_METHOD, "SecureQueue", self, service, source_arn, sid)
         return self.add_to_resource_policy(
             service_defaults.allow_statement(
                 service,

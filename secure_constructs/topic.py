@@ -23,24 +23,13 @@ _TYPE = "SC-TOPIC-1"
 _METHOD = "SC-TOPIC-5"
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _MAX_DISPLAY_NAME = 100
-_SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
 
 
-class _Topic(sns.Topic):
-    """The L2 topic; every statement added to its policy also lets its services use the key.
+class _Topic(defaults.SharesKeyWithServices, sns.Topic):
+    """The L2 topic; every statement added to its policy also lets its services use the key."""
 
-    JavaScript calls reach this override too (grants to a service principal, CDK
-    integrations given ``secure_topic.topic``), see :mod:`secure_constructs._defaults.sns`.
-    """
-
-    def add_to_resource_policy(
-        self, statement: iam.PolicyStatement
-    ) -> iam.AddToResourcePolicyResult:
-        """Add *statement* (pinned to the account if it names no source) and share the key."""
-        pinned = defaults.pin_to_account(statement, cdk.Stack.of(self).account)
-        result = super().add_to_resource_policy(pinned)
-        defaults.share_key_with_services(self, pinned, self.master_key)
-        return result
+    def _shared_key(self) -> kms.IKey | None:
+        return self.master_key
 
 
 @drop_in(sns.ITopic, attr="topic", own=("master_key",))
@@ -207,7 +196,7 @@ class SecureTopic(Construct, DropIn):
             If *service* is not a service principal name or *source_arn* not a str
             (SC-TOPIC-5).
         """
-        _check_service("SecureTopic", self, service, source_arn, sid)
+        defaults.check_service(_METHOD, "SecureTopic", self, service, source_arn, sid)
         return self.add_to_resource_policy(
             defaults.allow_statement(
                 service,
@@ -218,29 +207,6 @@ class SecureTopic(Construct, DropIn):
                 sid=sid,
             )
         )
-
-
-def _check_service(
-    construct: str, instance: Construct, service: object, source_arn: object, sid: object
-) -> None:
-    """The arguments of ``allow_service`` (shared with SecureQueue)."""
-    code = _METHOD if construct == "SecureTopic" else "SC-QUEUE-6"
-    checks = Checks(code)
-    if (
-        checks.string("service", service)
-        and isinstance(service, str)
-        and not is_token(service)
-        and not _SERVICE.match(service)
-    ):
-        checks.add(
-            code,
-            "service",
-            f"{service!r} is not an AWS service principal name.",
-            "pass the service's principal, e.g. 's3.amazonaws.com' or 'events.amazonaws.com'.",
-        )
-    checks.string("source_arn", source_arn, optional=True)
-    checks.string("sid", sid, optional=True)
-    raise_if_any(method_where(construct, instance, "allow_service"), checks.issues)
 
 
 def _validate(

@@ -20,6 +20,7 @@ unconditioned service grant CDK writes into it directly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,8 @@ from secure_constructs._validation import (
     HELPER_RANGE_CODE,
     HELPER_TYPE_CODE,
     Checks,
+    is_token,
+    method_where,
     raise_if_any,
     where,
 )
@@ -59,6 +62,8 @@ _CONTEXT_PREFIX = "kms:encryptioncontext:"
 CLOUDWATCH_ALARMS = "cloudwatch.amazonaws.com"
 
 _MAX_DESCRIPTION = 8192
+#: What an AWS service principal name looks like (``s3.amazonaws.com``...).
+_SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
 
 
 def service_names(statement: iam.PolicyStatement) -> list[str]:
@@ -157,6 +162,30 @@ def share_key_with_services(
         )
 
 
+class SharesKeyWithServices:
+    """The ``add_to_resource_policy`` of SecureTopic's and SecureQueue's L2s.
+
+    Mixed in before ``sns.Topic`` or ``sqs.Queue``: every statement added to the policy is
+    pinned to the account when it grants a service without a source, and those services
+    get the use of the key (:func:`share_key_with_services`). jsii registers the override,
+    so JavaScript calls reach it too (grants to a service principal, CDK integrations given
+    ``.topic`` or ``.queue``). The subclass says which key (:meth:`_shared_key`).
+    """
+
+    def _shared_key(self) -> kms.IKey | None:
+        raise NotImplementedError  # pragma: no cover - each subclass names its key
+
+    def add_to_resource_policy(
+        self, statement: iam.PolicyStatement
+    ) -> iam.AddToResourcePolicyResult:
+        """Add *statement* (pinned to the account if it names no source) and share the key."""
+        assert isinstance(self, Construct)  # noqa: S101 - only mixed into L2 constructs
+        pinned = pin_to_account(statement, cdk.Stack.of(self).account)
+        result: iam.AddToResourcePolicyResult = super().add_to_resource_policy(pinned)  # type: ignore[misc]
+        share_key_with_services(self, pinned, self._shared_key())
+        return result
+
+
 class ServicePublisherKey(kms.Key):
     """A customer-managed key that pins every service grant added to it to the account.
 
@@ -228,6 +257,28 @@ def allow_statement(
         resources=[resource_arn],
         conditions=conditions,
     )
+
+
+def check_service(
+    code: str, construct: str, instance: Construct, service: object, source_arn: object, sid: object
+) -> None:
+    """The arguments of SecureTopic's and SecureQueue's ``allow_service``, under *code*."""
+    checks = Checks(code)
+    if (
+        checks.string("service", service)
+        and isinstance(service, str)
+        and not is_token(service)
+        and not _SERVICE.match(service)
+    ):
+        checks.add(
+            code,
+            "service",
+            f"{service!r} is not an AWS service principal name.",
+            "pass the service's principal, e.g. 's3.amazonaws.com' or 'events.amazonaws.com'.",
+        )
+    checks.string("source_arn", source_arn, optional=True)
+    checks.string("sid", sid, optional=True)
+    raise_if_any(method_where(construct, instance, "allow_service"), checks.issues)
 
 
 def cloudwatch_alarms_arn(scope: IConstruct) -> str:
