@@ -46,8 +46,11 @@ from secure_constructs._defaults.ec2 import (
     egress_only_security_group,
 )
 from secure_constructs._defaults.iam import ManagedPolicyRole
-from secure_constructs._defaults.kms import customer_managed_key
-from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
+from secure_constructs._defaults.logs import (
+    DEFAULT_LOG_RETENTION,
+    encrypted_log_group,
+    key_and_log_group,
+)
 from secure_constructs._defaults.s3 import access_log_bucket_props, declare_acls_disabled
 from secure_constructs._defaults.waf import DEFAULT_WAF, WafOptions
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
@@ -570,17 +573,14 @@ class SecureAlbService(Construct):
         super().__init__(scope, construct_id)
 
         # -- keys and logs ---------------------------------------------------------------
-        self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
-            self,
-            "Key",
-            description=f"Encrypts the logs, alarm notifications and ECS Exec sessions of "
-            f"{self.node.path}",
-            removal_policy=removal_policy,
-        )
-        self.log_group: logs.ILogGroup = encrypted_log_group(
+        self.encryption_key: kms.IKey
+        self.log_group: logs.ILogGroup
+        self.encryption_key, self.log_group = key_and_log_group(
             self,
             "ContainerLogs",
-            encryption_key=self.encryption_key,
+            encryption_key=encryption_key,
+            key_description=f"Encrypts the logs, alarm notifications and ECS Exec sessions of "
+            f"{self.node.path}",
             retention=log_retention,
             removal_policy=removal_policy,
         )

@@ -29,8 +29,11 @@ from secure_constructs._defaults import apigateway as defaults
 from secure_constructs._defaults import cfn_resource, enforce_rules, pin
 from secure_constructs._defaults import waf as waf_defaults
 from secure_constructs._defaults.iam import ManagedPolicyRole
-from secure_constructs._defaults.kms import customer_managed_key
-from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
+from secure_constructs._defaults.logs import (
+    DEFAULT_LOG_RETENTION,
+    encrypted_log_group,
+    key_and_log_group,
+)
 from secure_constructs._defaults.waf import DEFAULT_WAF, WafOptions
 from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
@@ -542,16 +545,13 @@ class SecureApi(Construct, DropIn):
         raise_if_any(where("SecureApi", scope, construct_id), issues)
         super().__init__(scope, construct_id)
 
-        self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
-            self,
-            "Key",
-            description=f"Encrypts the access, execution and WAF logs of {self.node.path}",
-            removal_policy=removal_policy,
-        )
-        self.access_log_group: logs.ILogGroup = encrypted_log_group(
+        self.encryption_key: kms.IKey
+        self.access_log_group: logs.ILogGroup
+        self.encryption_key, self.access_log_group = key_and_log_group(
             self,
             "AccessLogs",
-            encryption_key=self.encryption_key,
+            encryption_key=encryption_key,
+            key_description=f"Encrypts the access, execution and WAF logs of {self.node.path}",
             retention=log_retention,
             removal_policy=removal_policy,
         )

@@ -31,8 +31,10 @@ from secure_constructs._defaults import awslambda as defaults
 from secure_constructs._defaults import cfn_resource, declare_guarantee, enforce_rules
 from secure_constructs._defaults.ec2 import egress_only_security_group
 from secure_constructs._defaults.iam import ManagedPolicyRole
-from secure_constructs._defaults.kms import customer_managed_key
-from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
+from secure_constructs._defaults.logs import (
+    DEFAULT_LOG_RETENTION,
+    key_and_log_group,
+)
 from secure_constructs._defaults.sqs import DEFAULT_DEAD_LETTER_RETENTION, encrypted_queue
 from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov, ignore_cfn_lint
@@ -251,16 +253,13 @@ class SecureFunction(Construct, DropIn):
         raise_if_any(where("SecureFunction", scope, construct_id), [*checks.issues, *issues])
         super().__init__(scope, construct_id)
 
-        self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
-            self,
-            "Key",
-            description=f"Encrypts the environment, logs and dead letters of {self.node.path}",
-            removal_policy=removal_policy,
-        )
-        self.log_group: logs.ILogGroup = encrypted_log_group(
+        self.encryption_key: kms.IKey
+        self.log_group: logs.ILogGroup
+        self.encryption_key, self.log_group = key_and_log_group(
             self,
             "LogGroup",
-            encryption_key=self.encryption_key,
+            encryption_key=encryption_key,
+            key_description=f"Encrypts the environment, logs and dead letters of {self.node.path}",
             retention=log_retention,
             removal_policy=removal_policy,
         )

@@ -20,8 +20,7 @@ from aspects.errors import Issue
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import apigatewayv2 as defaults
 from secure_constructs._defaults import pin
-from secure_constructs._defaults.kms import customer_managed_key
-from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
+from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, key_and_log_group
 from secure_constructs._dropin import DropIn, drop_in
 from secure_constructs._scanners import accept_cdk_nag
 from secure_constructs._validation import Checks, method_where, raise_if_any, where
@@ -192,16 +191,13 @@ class SecureHttpApi(Construct, DropIn):
         raise_if_any(where("SecureHttpApi", scope, construct_id), issues)
         super().__init__(scope, construct_id)
 
-        self.encryption_key: kms.IKey = encryption_key or customer_managed_key(
-            self,
-            "Key",
-            description=f"Encrypts the access logs of {self.node.path}",
-            removal_policy=removal_policy,
-        )
-        self.access_log_group: logs.ILogGroup = encrypted_log_group(
+        self.encryption_key: kms.IKey
+        self.access_log_group: logs.ILogGroup
+        self.encryption_key, self.access_log_group = key_and_log_group(
             self,
             "AccessLogs",
-            encryption_key=self.encryption_key,
+            encryption_key=encryption_key,
+            key_description=f"Encrypts the access logs of {self.node.path}",
             retention=log_retention,
             removal_policy=removal_policy,
         )

@@ -7,7 +7,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from secure_constructs._defaults.kms import allow_cloudwatch_logs
+from secure_constructs._defaults.kms import allow_cloudwatch_logs, customer_managed_key
 from secure_constructs._validation import HELPER_TYPE_CODE, Checks, raise_if_any, where
 
 #: How long construct-created log groups keep logs unless told otherwise (SC-LOGS-2).
@@ -59,3 +59,32 @@ def encrypted_log_group(
         removal_policy=removal_policy,
         log_group_name=log_group_name,
     )
+
+
+def key_and_log_group(
+    scope: Construct,
+    log_group_id: str,
+    *,
+    encryption_key: kms.IKey | None,
+    key_description: str,
+    retention: logs.RetentionDays,
+    removal_policy: cdk.RemovalPolicy,
+) -> tuple[kms.IKey, logs.LogGroup]:
+    """The construct's key and its first log group, encrypted with it.
+
+    The key is *encryption_key* when the user brings one, else a new customer-managed key
+    ``Key`` of *scope* (:func:`~secure_constructs._defaults.kms.customer_managed_key`);
+    SecureApi, SecureHttpApi, SecureAlbService and SecureFunction start this way and
+    encrypt what they create later with the same key.
+    """
+    key = encryption_key or customer_managed_key(
+        scope, "Key", description=key_description, removal_policy=removal_policy
+    )
+    log_group = encrypted_log_group(
+        scope,
+        log_group_id,
+        encryption_key=key,
+        retention=retention,
+        removal_policy=removal_policy,
+    )
+    return key, log_group
