@@ -163,6 +163,38 @@ class Checks:
             f"pass a {kind.__name__} member, e.g. {kind.__name__}.{example}.",
         )
 
+    def finite_log_retention(
+        self, prop: str, value: object, least_days: int, why: str, *, infinite_code: str
+    ) -> bool:
+        """:meth:`log_retention`, with ``INFINITE`` rejected under the caller's *infinite_code*."""
+        if value == logs.RetentionDays.INFINITE:
+            self.add(
+                infinite_code,
+                prop,
+                "RetentionDays.INFINITE keeps logs forever (guardrail SC-LOGS-2).",
+                "pick a finite RetentionDays value (default ONE_YEAR).",
+            )
+            return False
+        return self.log_retention(prop, value, least_days, why)
+
+    def removal_policy(self, prop: str, value: object, *, snapshot_code: str, kinds: str) -> bool:
+        """A ``cdk.RemovalPolicy`` other than ``SNAPSHOT``, which *kinds* do not support.
+
+        *kinds* names what the construct creates (e.g. ``"KMS keys and log groups"``);
+        ``SNAPSHOT`` is rejected under the caller's *snapshot_code*.
+        """
+        if not self.member(prop, value, cdk.RemovalPolicy):
+            return False
+        if value == cdk.RemovalPolicy.SNAPSHOT:
+            self.add(
+                snapshot_code,
+                prop,
+                f"{kinds} do not support RemovalPolicy.SNAPSHOT.",
+                "use RemovalPolicy.RETAIN (default) or RETAIN_ON_UPDATE_OR_DELETE.",
+            )
+            return False
+        return True
+
     def log_retention(self, prop: str, value: object, least_days: int, why: str) -> bool:
         """A ``logs.RetentionDays`` of at least *least_days* (guardrail SC-LOGS-2).
 

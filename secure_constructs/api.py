@@ -1016,17 +1016,13 @@ def _input_issues(
             "pass at least 1 (default 500).",
         )
     checks.kms_key("encryption_key", encryption_key)
-    if log_retention == logs.RetentionDays.INFINITE:
-        checks.add(
-            "SC-API-3",
-            "log_retention",
-            "RetentionDays.INFINITE keeps logs forever (guardrail SC-LOGS-2).",
-            "pick a finite RetentionDays value (default ONE_YEAR).",
-        )
-    else:
-        checks.log_retention(
-            "log_retention", log_retention, DEFAULT_THRESHOLDS.log_retention_days, "the API logs"
-        )
+    checks.finite_log_retention(
+        "log_retention",
+        log_retention,
+        DEFAULT_THRESHOLDS.log_retention_days,
+        "the API logs",
+        infinite_code="SC-API-3",
+    )
     checks.items(
         "binary_media_types",
         binary_media_types,
@@ -1050,13 +1046,7 @@ def _input_issues(
         "pass iam.PolicyDocument(statements=[...]) or omit it.",
         optional=True,
     )
-    if checks.member("removal_policy", removal_policy, cdk.RemovalPolicy) and (
-        removal_policy == cdk.RemovalPolicy.SNAPSHOT
-    ):
-        checks.add(
-            "SC-API-3",
-            "removal_policy",
-            "KMS keys and log groups do not support RemovalPolicy.SNAPSHOT.",
-            "use RemovalPolicy.RETAIN (default) or RETAIN_ON_UPDATE_OR_DELETE.",
-        )
+    checks.removal_policy(
+        "removal_policy", removal_policy, snapshot_code="SC-API-3", kinds="KMS keys and log groups"
+    )
     return [*checks.issues, *issues]

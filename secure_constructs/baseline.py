@@ -1334,14 +1334,12 @@ def _validate(
         "channel_id='C0456EFGH')] (upper-case Slack ids; a name of letters, digits, - and _).",
     )
     checks.kms_key("encryption_key", encryption_key)
-    checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
-    if removal_policy == cdk.RemovalPolicy.SNAPSHOT:
-        checks.add(
-            _RANGE,
-            "removal_policy",
-            "KMS keys, buckets and log groups do not support RemovalPolicy.SNAPSHOT.",
-            "use RemovalPolicy.RETAIN (default) or RETAIN_ON_UPDATE_OR_DELETE.",
-        )
+    checks.removal_policy(
+        "removal_policy",
+        removal_policy,
+        snapshot_code=_RANGE,
+        kinds="KMS keys, buckets and log groups",
+    )
     if isinstance(trail, TrailOptions):
         _trail_checks(checks, trail)
     if isinstance(detector, GuardDutyOptions):

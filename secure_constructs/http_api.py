@@ -573,24 +573,17 @@ def _input_issues(
             "list the origins that may call the API, e.g. ['https://app.example.com'].",
         )
     checks.kms_key("encryption_key", encryption_key)
-    if log_retention == logs.RetentionDays.INFINITE:
-        checks.add(
-            _SETTING_CODE,
-            "log_retention",
-            "RetentionDays.INFINITE keeps logs forever (guardrail SC-LOGS-2).",
-            "pick a finite RetentionDays value (default ONE_YEAR).",
-        )
-    else:
-        checks.log_retention(
-            "log_retention", log_retention, DEFAULT_THRESHOLDS.log_retention_days, "the API logs"
-        )
-    if checks.member("removal_policy", removal_policy, cdk.RemovalPolicy) and (
-        removal_policy == cdk.RemovalPolicy.SNAPSHOT
-    ):
-        checks.add(
-            _SETTING_CODE,
-            "removal_policy",
-            "KMS keys and log groups do not support RemovalPolicy.SNAPSHOT.",
-            "use RemovalPolicy.RETAIN (default) or RETAIN_ON_UPDATE_OR_DELETE.",
-        )
+    checks.finite_log_retention(
+        "log_retention",
+        log_retention,
+        DEFAULT_THRESHOLDS.log_retention_days,
+        "the API logs",
+        infinite_code=_SETTING_CODE,
+    )
+    checks.removal_policy(
+        "removal_policy",
+        removal_policy,
+        snapshot_code=_SETTING_CODE,
+        kinds="KMS keys and log groups",
+    )
     return [*checks.issues, *issues]
