@@ -268,13 +268,14 @@ class SecureQueue(Construct, DropIn):
             If *service* is not a service principal name or *source_arn* not a str
             (SC-QUEUE-6).
         """
-        service_defaults.check_service(_METHOD, "SecureQueue", self, service, source_arn, sid)
         return self.add_to_resource_policy(
-            service_defaults.allow_statement(
+            service_defaults.service_statement(
+                _METHOD,
+                "SecureQueue",
+                self,
                 service,
                 ["sqs:SendMessage"],
                 self.queue.queue_arn,
-                account=cdk.Stack.of(self).account,
                 source_arn=source_arn,
                 sid=sid,
             )

@@ -196,13 +196,14 @@ class SecureTopic(Construct, DropIn):
             If *service* is not a service principal name or *source_arn* not a str
             (SC-TOPIC-5).
         """
-        defaults.check_service(_METHOD, "SecureTopic", self, service, source_arn, sid)
         return self.add_to_resource_policy(
-            defaults.allow_statement(
+            defaults.service_statement(
+                _METHOD,
+                "SecureTopic",
+                self,
                 service,
                 ["sns:Publish"],
                 self.topic.topic_arn,
-                account=cdk.Stack.of(self).account,
                 source_arn=source_arn,
                 sid=sid,
             )

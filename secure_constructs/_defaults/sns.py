@@ -259,10 +259,22 @@ def allow_statement(
     )
 
 
-def check_service(
-    code: str, construct: str, instance: Construct, service: object, source_arn: object, sid: object
-) -> None:
-    """The arguments of SecureTopic's and SecureQueue's ``allow_service``, under *code*."""
+def service_statement(
+    code: str,
+    construct: str,
+    instance: Construct,
+    service: str,
+    actions: list[str],
+    resource_arn: str,
+    *,
+    source_arn: str | None,
+    sid: str | None,
+) -> iam.PolicyStatement:
+    """What SecureTopic's and SecureQueue's ``allow_service`` add, their arguments checked.
+
+    A wrong *service*, *source_arn* or *sid* raises under the construct's *code* before any
+    jsii call; the statement is :func:`allow_statement`'s for the stack's account.
+    """
     checks = Checks(code)
     if (
         checks.string("service", service)
@@ -279,6 +291,14 @@ def check_service(
     checks.string("source_arn", source_arn, optional=True)
     checks.string("sid", sid, optional=True)
     raise_if_any(method_where(construct, instance, "allow_service"), checks.issues)
+    return allow_statement(
+        service,
+        actions,
+        resource_arn,
+        account=cdk.Stack.of(instance).account,
+        source_arn=source_arn,
+        sid=sid,
+    )
 
 
 def cloudwatch_alarms_arn(scope: IConstruct) -> str:
