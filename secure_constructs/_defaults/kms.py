@@ -31,6 +31,30 @@ def customer_managed_key(
     CDK's default key policy gives the account root full control, so IAM policies decide
     who uses it; construct grants add exactly the actions a grantee needs.
     """
+    return new_key(
+        "customer_managed_key",
+        kms.Key,
+        scope,
+        construct_id,
+        description=description,
+        removal_policy=removal_policy,
+    )
+
+
+def new_key(
+    helper: str,
+    key_type: type[kms.Key],
+    scope: Construct,
+    construct_id: str,
+    *,
+    description: str,
+    removal_policy: cdk.RemovalPolicy,
+) -> kms.Key:
+    """A *key_type* (``kms.Key`` or a subclass) with yearly rotation, SC-IAM-4 enforced.
+
+    What :func:`customer_managed_key` and ``_defaults.sns.service_publisher_key`` (whose
+    key pins service grants) share; a wrong argument is reported as *helper*'s.
+    """
     checks = Checks(HELPER_TYPE_CODE)
     checks.scope(scope, construct_id)
     if checks.string("description", description) and len(description) > _MAX_DESCRIPTION:
@@ -41,8 +65,8 @@ def customer_managed_key(
             "shorten it.",
         )
     checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
-    raise_if_any(where("customer_managed_key", scope, construct_id), checks.issues)
-    key = kms.Key(
+    raise_if_any(where(helper, scope, construct_id), checks.issues)
+    key = key_type(
         scope,
         construct_id,
         description=description,

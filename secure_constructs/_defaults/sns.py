@@ -31,14 +31,12 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from secure_constructs._defaults import enforce_rules, physical_name
+from secure_constructs._defaults.kms import new_key
 from secure_constructs._validation import (
-    HELPER_RANGE_CODE,
-    HELPER_TYPE_CODE,
     Checks,
     is_token,
     method_where,
     raise_if_any,
-    where,
 )
 
 #: What a service publishing to an encrypted topic or queue needs of its key: a data key
@@ -61,7 +59,6 @@ _CONTEXT_PREFIX = "kms:encryptioncontext:"
 #: What a topic's policy allows CloudWatch alarms of the account to do.
 CLOUDWATCH_ALARMS = "cloudwatch.amazonaws.com"
 
-_MAX_DESCRIPTION = 8192
 #: What an AWS service principal name looks like (``s3.amazonaws.com``...).
 _SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
 
@@ -215,26 +212,14 @@ def service_publisher_key(
     The same settings as :func:`secure_constructs._defaults.kms.customer_managed_key`, as a
     :class:`ServicePublisherKey` (SC-KMS-1, SC-KMS-3, SC-IAM-4).
     """
-    checks = Checks(HELPER_TYPE_CODE)
-    checks.scope(scope, construct_id)
-    if checks.string("description", description) and len(description) > _MAX_DESCRIPTION:
-        checks.add(
-            HELPER_RANGE_CODE,
-            "description",
-            f"a {len(description)}-character description is longer than KMS's {_MAX_DESCRIPTION}.",
-            "shorten it.",
-        )
-    checks.member("removal_policy", removal_policy, cdk.RemovalPolicy)
-    raise_if_any(where("service_publisher_key", scope, construct_id), checks.issues)
-    key = ServicePublisherKey(
+    return new_key(
+        "service_publisher_key",
+        ServicePublisherKey,
         scope,
         construct_id,
         description=description,
-        enable_key_rotation=True,
         removal_policy=removal_policy,
     )
-    enforce_rules(key, "SC-IAM-4")
-    return key
 
 
 def allow_statement(
