@@ -409,20 +409,25 @@ def raise_if_any(what: str, issues: Sequence[Issue]) -> None:
         raise SecureConstructsError(what, issues)
 
 
+def select_subnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection) -> ec2.SelectedSubnets:
+    """``vpc.select_subnets(selection)`` (jsii wants the struct's fields as keywords)."""
+    return vpc.select_subnets(
+        availability_zones=selection.availability_zones,
+        one_per_az=selection.one_per_az,
+        subnet_filters=selection.subnet_filters,
+        subnet_group_name=selection.subnet_group_name,
+        subnet_type=selection.subnet_type,
+        subnets=selection.subnets,
+    )
+
+
 def missing_subnets(vpc: object, selection: ec2.SubnetSelection) -> str | None:
     """Why *selection* matches no subnets of *vpc* (jsii's words), or None if it does.
 
     One ``select_subnets`` call: CDK would make it anyway, and raise a JavaScript error.
     """
     try:
-        vpc.select_subnets(  # type: ignore[attr-defined]
-            availability_zones=selection.availability_zones,
-            one_per_az=selection.one_per_az,
-            subnet_filters=selection.subnet_filters,
-            subnet_group_name=selection.subnet_group_name,
-            subnet_type=selection.subnet_type,
-            subnets=selection.subnets,
-        )
+        select_subnets(vpc, selection)  # type: ignore[arg-type]
     except RuntimeError as exc:
         return str(exc).splitlines()[0]
     return None

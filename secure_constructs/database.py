@@ -35,6 +35,7 @@ from secure_constructs._validation import (
     literal_int,
     method_where,
     raise_if_any,
+    select_subnets,
     where,
 )
 
@@ -496,7 +497,7 @@ class SecureDatabase(Construct, DropIn):
         self.instance: rds.DatabaseInstance | None = None
         self._database: rds.DatabaseCluster | rds.DatabaseInstance
         if engine.is_cluster:
-            zones = _select(vpc, vpc_subnets).availability_zones
+            zones = select_subnets(vpc, vpc_subnets).availability_zones
             self._database = self.cluster = rds.DatabaseCluster(
                 self,
                 "Cluster",
@@ -1073,21 +1074,9 @@ def _backup_issues(backup_retention: cdk.Duration) -> list[Issue]:
     ]
 
 
-def _select(vpc: ec2.IVpc, selection: ec2.SubnetSelection) -> ec2.SelectedSubnets:
-    """``vpc.select_subnets(selection)`` (jsii wants the struct's fields as keywords)."""
-    return vpc.select_subnets(
-        availability_zones=selection.availability_zones,
-        one_per_az=selection.one_per_az,
-        subnet_filters=selection.subnet_filters,
-        subnet_group_name=selection.subnet_group_name,
-        subnet_type=selection.subnet_type,
-        subnets=selection.subnets,
-    )
-
-
 def _subnet_issues(vpc: ec2.IVpc, selection: ec2.SubnetSelection) -> list[Issue]:
     try:
-        selected = _select(vpc, selection)
+        selected = select_subnets(vpc, selection)
     except RuntimeError as exc:  # jsii: no such subnet group in the VPC
         return [
             Issue(
