@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+from jsii.errors import JSIIError
 
 from aspects.errors import Issue, SecureConstructsError
+from aspects.secrets_detection import Leak, variable_leak
 
 _REPR_LIMIT = 60
 
@@ -431,6 +434,23 @@ def missing_subnets(vpc: object, selection: ec2.SubnetSelection) -> str | None:
     except RuntimeError as exc:
         return str(exc).splitlines()[0]
     return None
+
+
+def environment_leak(scope: Construct, name: str, value: str) -> Leak | None:
+    """Whether the environment variable *name* = *value* gives a secret away, or None.
+
+    The guardrails' judgement (SC-LAMBDA-2, SC-ECS-3) made before synthesis, so the
+    construct can refuse the value with a Python error. A token is resolved in *scope*'s
+    stack first; one that cannot be resolved yet is left to the guardrails, which judge
+    the synthesized template (None here).
+    """
+    resolved: Any = value
+    if cdk.Token.is_unresolved(value):
+        try:
+            resolved = cdk.Stack.of(scope).resolve(value)
+        except (RuntimeError, JSIIError):
+            return None
+    return variable_leak(name, resolved)
 
 
 def literal_int(value: object) -> int | None:

@@ -28,7 +28,6 @@ from constructs import Construct
 from aspects.acknowledge import acknowledge
 from aspects.errors import Issue
 from aspects.rules.elbv2 import TLS12_POLICY_PREFIXES
-from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import alb as alb_defaults
 from secure_constructs._defaults import (
@@ -56,6 +55,7 @@ from secure_constructs._defaults.waf import DEFAULT_WAF, WafOptions
 from secure_constructs._scanners import accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
     Checks,
+    environment_leak,
     is_token,
     literal_int,
     missing_subnets,
@@ -1616,13 +1616,7 @@ def _environment_issues(scope: Construct, environment: Mapping[str, str]) -> lis
                     "use letters, digits and underscores, not starting with a digit.",
                 )
             )
-        resolved: Any = value
-        if cdk.Token.is_unresolved(value):
-            try:
-                resolved = cdk.Stack.of(scope).resolve(value)
-            except RuntimeError:  # not resolvable yet: the guardrails judge the template
-                continue
-        leak = variable_leak(name, resolved)  # the judgement of guardrail SC-ECS-3
+        leak = environment_leak(scope, name, value)  # the judgement of guardrail SC-ECS-3
         if leak is None:
             continue
         if leak.kind is not None:

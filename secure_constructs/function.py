@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -16,7 +15,6 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
-from jsii.errors import JSIIError
 
 from aspects.errors import Issue
 from aspects.rules.awslambda import (
@@ -25,7 +23,6 @@ from aspects.rules.awslambda import (
     SUPPORTED_RUNTIMES,
     supported_in_family,
 )
-from aspects.secrets_detection import variable_leak
 from aspects.settings import DEFAULT as DEFAULT_THRESHOLDS
 from secure_constructs._defaults import awslambda as defaults
 from secure_constructs._defaults import cfn_resource, declare_guarantee, enforce_rules
@@ -41,6 +38,7 @@ from secure_constructs._scanners import accept_cdk_nag, accept_checkov, ignore_c
 from secure_constructs._validation import (
     PRINCIPAL,
     Checks,
+    environment_leak,
     is_token,
     literal_int,
     method_where,
@@ -827,13 +825,7 @@ def _environment_issues(scope: Construct, environment: Mapping[str, str]) -> lis
     issues: list[Issue] = []
     for name, value in environment.items():
         issues += _name_issues("environment", name)
-        resolved: Any = value
-        if cdk.Token.is_unresolved(value):
-            try:
-                resolved = cdk.Stack.of(scope).resolve(value)
-            except (RuntimeError, JSIIError):  # cannot resolve yet: the guardrails judge it
-                continue
-        leak = variable_leak(name, resolved)  # the judgement of guardrail SC-LAMBDA-2
+        leak = environment_leak(scope, name, value)  # the judgement of guardrail SC-LAMBDA-2
         if leak is None:
             continue
         if leak.kind is not None:
