@@ -159,7 +159,8 @@ class SecureDistribution(Construct, DropIn):
         Use this CLOUDFRONT WebACL (``arn:aws:wafv2:us-east-1:...:global/webacl/...``)
         instead of creating one. Required outside us-east-1.
     waf:
-        Settings of the created WebACL (the ``WafOptions`` of ``SecureAlbService``).
+        Settings of the created WebACL (the same ``WafOptions`` as SecureAlbService and
+        SecureApi). Default ``WafOptions()``.
     alarm_topic:
         Where the blocked-requests alarm notifies. Default: a KMS-encrypted topic, created
         with the WebACL. Subscribe your on-call to it.
