@@ -626,7 +626,9 @@ def _violations(
     group is left exactly when one of its findings is not acknowledged, as that finding's
     own violation would have been. The CLI keeps, within each violation, the resources of
     the stacks it selected: the same per resource. The gate (:func:`gate_violation`) stays
-    its own fatal violation.
+    its own fatal violation. aws-cdk-lib before 2.275 suppresses every violation of an
+    acknowledged rule wherever the acknowledgment was given, grouped or not; the gate and
+    our own reports are what keep those findings visible and blocking there.
 
     The structs are built through their constructors, type checks included (about 20 µs a
     resource). The generated constructors check only ``if __debug__``, so the one supported
