@@ -487,14 +487,24 @@ def _parse_json(text: str, path: Path) -> Any:
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
-    """Whether mappings and lists nest more than *limit* deep (walked without recursion)."""
-    stack = [(data, 1)] if isinstance(data, dict | list) else []
-    while stack:
-        node, depth = stack.pop()
+    """Whether mappings and lists nest more than *limit* deep (walked without recursion).
+
+    Level by level, testing exact types: ``json.loads`` makes only ``dict`` and ``list``
+    containers, and this walk runs over every template a synthesis reads.
+    """
+    level = [data] if type(data) is dict or type(data) is list else []
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+        deeper = []
+        for node in level:
+            for child in node.values() if type(node) is dict else node:
+                kind = type(child)
+                if kind is dict or kind is list:
+                    deeper.append(child)
+        level = deeper
+        depth += 1
     return False
 
 

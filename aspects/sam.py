@@ -117,7 +117,10 @@ def _embedded_transforms(template: Mapping[str, Any]) -> Iterator[Any]:
     stack: list[Any] = [v for k, v in template.items() if k != "Transform"]
     while stack:
         node = stack.pop()
-        if isinstance(node, Mapping):
+        kind = type(node)
+        if kind is str or kind is int or kind is bool or kind is float or node is None:
+            continue  # the leaves of parsed JSON, tested without the ABC check of Mapping
+        if kind is dict or isinstance(node, Mapping):
             if "Fn::Transform" in node:
                 yield node["Fn::Transform"]
             stack.extend(node.values())
