@@ -400,7 +400,7 @@ class SecureDistribution(Construct, DropIn):
             self,
             options,
             waf_scope="CLOUDFRONT",
-            description=f"Protects the CloudFront distribution of {self.node.path}"[:256],
+            description=f"Protects the CloudFront distribution of {self.node.path}",
             # The rate limit and the IP-reputation/SQLi groups are warnings in front of a
             # distribution; removing them from this WebACL is an error.
             enforced=("SC-WAF-7", "SC-WAF-8", "SC-WAF-10"),

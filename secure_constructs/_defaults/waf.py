@@ -335,6 +335,10 @@ def web_acl_name(scope: Construct) -> str:
     return physical_name(scope, "", 128)
 
 
+#: The longest WebACL description WAF accepts.
+MAX_DESCRIPTION_LENGTH = 256
+
+
 def create_web_acl(
     scope: Construct,
     options: WafOptions,
@@ -355,7 +359,9 @@ def create_web_acl(
         scope,
         "WebAcl",
         name=name,
-        description=description,
+        # WAF refuses a longer description at deploy time; it usually names a construct
+        # path, which can be longer.
+        description=description[:MAX_DESCRIPTION_LENGTH],
         scope=waf_scope,
         default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
         visibility_config=visibility(name),
