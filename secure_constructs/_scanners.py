@@ -32,6 +32,10 @@ CDK_NAG_PACKS: tuple[str, ...] = tuple(
 
 _CHECKOV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 
+#: The cdk-nag packs whose rules of one name (``<pack>-LambdaInsideVPC``...) the constructs
+#: accept together: the compliance packs beside AwsSolutions.
+COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+
 
 def cdk_nag_acknowledgment_id(rule_id: str) -> str:
     """The id CDK matches a cdk-nag 3 finding against: ``<Pack>::<RuleId>``.

@@ -52,7 +52,7 @@ from secure_constructs._defaults.logs import (
 )
 from secure_constructs._defaults.s3 import access_log_bucket_props, declare_acls_disabled
 from secure_constructs._defaults.waf import DEFAULT_WAF, WafOptions
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._scanners import COMPLIANCE_PACKS, accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
     Checks,
     environment_leak,
@@ -88,7 +88,6 @@ WARN_ALB_DELETION_PROTECTION_DISABLED = (
 WARN_ALB_DESTROY_ON_REMOVAL = "secure-constructs:SecureAlbService:destroy-on-removal"
 
 #: The cdk-nag 3 compliance packs whose rules the acknowledgments below answer.
-_COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 
 _PUBLIC_INGRESS_REASON = (
     "An internet-facing load balancer must accept HTTPS (443) from any address; port 80 is "
@@ -1039,7 +1038,7 @@ class SecureAlbService(Construct):
         """
         accept_cdk_nag(
             cfn_resource(self.redirect_listener),
-            [f"{pack}-ELBv2ACMCertificateRequired" for pack in _COMPLIANCE_PACKS],
+            [f"{pack}-ELBv2ACMCertificateRequired" for pack in COMPLIANCE_PACKS],
             _REDIRECT_LISTENER_REASON,
         )
         group = cfn_resource(self.load_balancer_security_group)
@@ -1050,20 +1049,20 @@ class SecureAlbService(Construct):
             bucket = cfn_resource(self.access_log_bucket)
             accept_cdk_nag(
                 bucket,
-                [f"{pack}-S3DefaultEncryptionKMS" for pack in _COMPLIANCE_PACKS],
+                [f"{pack}-S3DefaultEncryptionKMS" for pack in COMPLIANCE_PACKS],
                 _LOG_BUCKET_SSE_S3_REASON,
             )
             accept_cdk_nag(
                 bucket,
                 [
                     "AwsSolutions-S1",
-                    *(f"{pack}-S3BucketLoggingEnabled" for pack in _COMPLIANCE_PACKS),
+                    *(f"{pack}-S3BucketLoggingEnabled" for pack in COMPLIANCE_PACKS),
                 ],
                 _LOG_BUCKET_NOT_LOGGED_REASON,
             )
             accept_cdk_nag(
                 bucket,
-                [f"{pack}-S3BucketReplicationEnabled" for pack in _COMPLIANCE_PACKS],
+                [f"{pack}-S3BucketReplicationEnabled" for pack in COMPLIANCE_PACKS],
                 _LOG_BUCKET_REPLICATION_REASON,
             )
             accept_checkov(bucket, ["CKV_AWS_18"], _LOG_BUCKET_NOT_LOGGED_REASON)

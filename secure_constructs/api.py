@@ -36,7 +36,7 @@ from secure_constructs._defaults.logs import (
 )
 from secure_constructs._defaults.waf import DEFAULT_WAF, WafOptions
 from secure_constructs._dropin import DropIn, drop_in
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._scanners import COMPLIANCE_PACKS, accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
     Checks,
     is_token,
@@ -62,7 +62,6 @@ WARN_API_DESTROY_ON_REMOVAL = "secure-constructs:SecureApi:destroy-on-removal"
 #: The authorizer every method gets: an authorizer construct or ``AuthorizationType.IAM``.
 Authorization = apigateway.IAuthorizer | apigateway.AuthorizationType
 
-_COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 _MIN_REASON = 20
 _METHOD_KEY = re.compile(r"^(/[^/]*)*/([A-Z]+|\*)$")
 _METHOD_CODE = "SC-API-9"
@@ -825,14 +824,14 @@ class SecureApi(Construct, DropIn):
         if not cached:
             accept_cdk_nag(
                 stage,
-                [f"{pack}-APIGWCacheEnabledAndEncrypted" for pack in _COMPLIANCE_PACKS],
+                [f"{pack}-APIGWCacheEnabledAndEncrypted" for pack in COMPLIANCE_PACKS],
                 _NO_CACHE_REASON,
             )
             accept_checkov(stage, ["CKV_AWS_120"], _NO_CACHE_REASON)
         if not client_certificate:
             accept_cdk_nag(
                 stage,
-                [f"{pack}-APIGWSSLEnabled" for pack in _COMPLIANCE_PACKS],
+                [f"{pack}-APIGWSSLEnabled" for pack in COMPLIANCE_PACKS],
                 _NO_CLIENT_CERTIFICATE_REASON,
             )
 

@@ -34,7 +34,12 @@ from secure_constructs._defaults import cfn_resource, enforce_rules, pin
 from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import encrypted_log_group
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov, ignore_cfn_lint
+from secure_constructs._scanners import (
+    COMPLIANCE_PACKS,
+    accept_cdk_nag,
+    accept_checkov,
+    ignore_cfn_lint,
+)
 from secure_constructs._validation import (
     RETENTION_DAYS,
     Checks,
@@ -73,7 +78,6 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _OBJECT_LOCK_MODES = ("GOVERNANCE", "COMPLIANCE")
 
 #: The cdk-nag 3 compliance packs whose rules the acknowledgments below answer.
-_COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 _CONCURRENCY_PACKS = ("NIST.800.53.R5", "HIPAA.Security")
 
 _ACCOUNT_API_WILDCARD_REASON = (
@@ -969,7 +973,7 @@ class SecurityBaseline(Construct):
         )
         accept_cdk_nag(
             function,
-            [f"{pack}-LambdaInsideVPC" for pack in _COMPLIANCE_PACKS],
+            [f"{pack}-LambdaInsideVPC" for pack in COMPLIANCE_PACKS],
             _PROVIDER_VPC_REASON,
         )
         accept_cdk_nag(

@@ -19,7 +19,7 @@ from secure_constructs._defaults import s3 as defaults
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.notifications import harden_notifications_handler
 from secure_constructs._dropin import DropIn, drop_in
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._scanners import COMPLIANCE_PACKS, accept_cdk_nag, accept_checkov
 from secure_constructs._validation import Checks, is_token, method_where, raise_if_any, where
 
 #: Warning ids (acknowledge with ``Annotations.of(scope).acknowledge_warning(id)``).
@@ -46,8 +46,7 @@ _LOG_BUCKET_REPLICATION_REASON = (
 )
 
 #: The cdk-nag 3 compliance packs whose S3 rules these acknowledgments answer.
-_COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
-_REPLICATION_RULES = tuple(f"{pack}-S3BucketReplicationEnabled" for pack in _COMPLIANCE_PACKS)
+_REPLICATION_RULES = tuple(f"{pack}-S3BucketReplicationEnabled" for pack in COMPLIANCE_PACKS)
 
 
 def _cfn_bucket(bucket: s3.Bucket) -> s3.CfnBucket:
@@ -255,7 +254,7 @@ class SecureBucket(Construct, DropIn):
         cfn = _cfn_bucket(log_bucket)
         accept_cdk_nag(
             cfn,
-            [f"{pack}-S3DefaultEncryptionKMS" for pack in _COMPLIANCE_PACKS],
+            [f"{pack}-S3DefaultEncryptionKMS" for pack in COMPLIANCE_PACKS],
             _LOG_BUCKET_SSE_S3_REASON,
         )
         accept_cdk_nag(cfn, _REPLICATION_RULES, _LOG_BUCKET_REPLICATION_REASON)

@@ -34,7 +34,12 @@ from secure_constructs._defaults.logs import (
 )
 from secure_constructs._defaults.sqs import DEFAULT_DEAD_LETTER_RETENTION, encrypted_queue
 from secure_constructs._dropin import DropIn, drop_in
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov, ignore_cfn_lint
+from secure_constructs._scanners import (
+    COMPLIANCE_PACKS,
+    accept_cdk_nag,
+    accept_checkov,
+    ignore_cfn_lint,
+)
 from secure_constructs._validation import (
     PRINCIPAL,
     Checks,
@@ -56,7 +61,6 @@ WARN_FUNCTION_DESTROY_ON_REMOVAL = "secure-constructs:SecureFunction:destroy-on-
 SecretReference = secretsmanager.ISecret | ssm.IParameter
 
 #: The cdk-nag 3 compliance packs whose Lambda rules the acknowledgments below answer.
-_COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 _CONCURRENCY_PACKS = ("NIST.800.53.R5", "HIPAA.Security")  # PCI has no LambdaConcurrency
 
 _NO_RESERVED_CONCURRENCY_REASON = (
@@ -382,7 +386,7 @@ class SecureFunction(Construct, DropIn):
             accept_checkov(function, ["CKV_AWS_115"], _NO_RESERVED_CONCURRENCY_REASON)
         if not in_vpc:
             accept_cdk_nag(
-                function, [f"{pack}-LambdaInsideVPC" for pack in _COMPLIANCE_PACKS], _NO_VPC_REASON
+                function, [f"{pack}-LambdaInsideVPC" for pack in COMPLIANCE_PACKS], _NO_VPC_REASON
             )
             accept_checkov(function, ["CKV_AWS_117"], _NO_VPC_REASON)
         policy = cfn_resource(self.role.policy)

@@ -20,7 +20,7 @@ from secure_constructs._defaults.iam import ManagedPolicyRole
 from secure_constructs._defaults.kms import customer_managed_key
 from secure_constructs._defaults.logs import DEFAULT_LOG_RETENTION, encrypted_log_group
 from secure_constructs._dropin import DropIn, drop_in
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov
+from secure_constructs._scanners import COMPLIANCE_PACKS, accept_cdk_nag, accept_checkov
 from secure_constructs._validation import (
     Checks,
     is_token,
@@ -44,7 +44,6 @@ DEFAULT_GATEWAY_ENDPOINTS = (
 DEFAULT_MAX_AZS = 2
 _MAX_AZS_LIMIT = 6  # the most any region has (us-east-1)
 
-_COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 _CONCURRENCY_PACKS = ("NIST.800.53.R5", "HIPAA.Security")  # PCI has no LambdaConcurrency
 
 _PUBLIC_ROUTE_REASON = (
@@ -218,7 +217,7 @@ class SecureVpc(Construct, DropIn):
         for subnet in self.vpc.public_subnets:
             accept_cdk_nag(
                 subnet,
-                [f"{pack}-VPCNoUnrestrictedRouteToIGW" for pack in _COMPLIANCE_PACKS],
+                [f"{pack}-VPCNoUnrestrictedRouteToIGW" for pack in COMPLIANCE_PACKS],
                 _PUBLIC_ROUTE_REASON,
             )
         self._harden_default_sg_provider(removal_policy)

@@ -17,12 +17,16 @@ from constructs import Construct
 
 from secure_constructs._defaults.kms import allow_cloudwatch_logs, customer_managed_key
 from secure_constructs._defaults.logs import encrypted_log_group
-from secure_constructs._scanners import accept_cdk_nag, accept_checkov, ignore_cfn_lint
+from secure_constructs._scanners import (
+    COMPLIANCE_PACKS,
+    accept_cdk_nag,
+    accept_checkov,
+    ignore_cfn_lint,
+)
 
 #: The id CDK gives its singleton notifications function below the stack.
 HANDLER_ID = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834"
 
-_COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 _XRAY_REASON = (
     "CDK's bucket notifications function: X-Ray's PutTraceSegments and PutTelemetryRecords "
     "support no resource-level permissions; CDK attaches statements to the singleton's role "
@@ -90,7 +94,7 @@ def harden_notifications_handler(
 
 def _accept_inherent_findings(stack: cdk.Stack, function: cdk.CfnResource, role: iam.Role) -> None:
     """What the scanners ask of CDK's notifications function that its design rules out."""
-    inline = [f"{pack}-IAMNoInlinePolicy" for pack in _COMPLIANCE_PACKS]
+    inline = [f"{pack}-IAMNoInlinePolicy" for pack in COMPLIANCE_PACKS]
     default_policy = role.node.find_child("DefaultPolicy").node.default_child
     if isinstance(default_policy, cdk.CfnResource):
         accept_cdk_nag(default_policy, ["AwsSolutions-IAM5[Resource::*]", *inline], _XRAY_REASON)
