@@ -243,7 +243,7 @@ def test_only_the_fixture_vpc_needs_the_tests_own_acknowledgments(
 
 
 def test_pack_names_match_the_ones_the_construct_acknowledges() -> None:
-    assert alb_module._COMPLIANCE_PACKS == COMPLIANCE_PACKS
+    assert alb_module.COMPLIANCE_PACKS == COMPLIANCE_PACKS
 
 
 # -- checkov -------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def test_plain_rest_api_fails_cdk_nag_checkov_and_our_guardrails(plain: Scanned)
 
 
 def test_compliance_pack_names_match_the_harness() -> None:
-    assert api_module._COMPLIANCE_PACKS == COMPLIANCE_PACKS
+    assert api_module.COMPLIANCE_PACKS == COMPLIANCE_PACKS
 
 
 def test_default_acknowledges_only_the_inherent_findings(default: Scanned) -> None:

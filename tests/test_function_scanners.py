@@ -199,5 +199,5 @@ def test_plain_function_fails_cdk_nag_checkov_and_our_guardrails(plain: Scanned)
 
 
 def test_compliance_pack_names_match_the_harness() -> None:
-    assert function_module._COMPLIANCE_PACKS == COMPLIANCE_PACKS
+    assert function_module.COMPLIANCE_PACKS == COMPLIANCE_PACKS
     assert set(function_module._CONCURRENCY_PACKS) < set(COMPLIANCE_PACKS)

@@ -190,7 +190,7 @@ def test_ack_id_is_qualified_by_the_pack_name() -> None:
 
 def test_pack_names_match_the_installed_cdk_nag() -> None:
     assert {pack().name for pack in PACKS} == PACK_NAMES
-    assert bucket_module._COMPLIANCE_PACKS == COMPLIANCE_PACKS
+    assert bucket_module.COMPLIANCE_PACKS == COMPLIANCE_PACKS
 
 
 def test_accept_cdk_nag_suppresses_one_resource_with_its_reason(tmp_path: Path) -> None:

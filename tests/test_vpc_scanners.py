@@ -160,4 +160,4 @@ def test_plain_vpc_fails_cdk_nag_checkov_and_our_guardrails(plain: Scanned) -> N
 
 
 def test_compliance_pack_names_match_the_harness() -> None:
-    assert vpc_module._COMPLIANCE_PACKS == COMPLIANCE_PACKS
+    assert vpc_module.COMPLIANCE_PACKS == COMPLIANCE_PACKS
