@@ -185,14 +185,14 @@ def load_template(
         Read nested stack templates outside the template's directory.
     """
     file = Path(path)
-    template = read_template(file)
+    template, plain = read_template_plain(file)
     name = stack_path or _stack_name(file)
     metadata: Metadata = {}
     sibling = file.with_name(file.name.removesuffix(".template.json") + ".metadata.json")
     if file.name.endswith(".template.json") and sibling.is_file():
         metadata = _read_metadata(sibling)
     return with_nested(
-        StackTemplate(name, str(file), template, metadata),
+        StackTemplate(name, str(file), template, metadata, plain=plain),
         allow_outside_assembly=allow_outside_assembly,
     )
 
@@ -338,8 +338,9 @@ def with_nested(
                     raise InputError(
                         file, f"the template of nested stack {construct_path} is missing"
                     )
+                child, plain = read_template_plain(file)
                 children[name] = expand_transforms(
-                    StackTemplate(construct_path, str(file), read_template(file), stack.metadata)
+                    StackTemplate(construct_path, str(file), child, stack.metadata, plain=plain)
                 )
                 queue.append((construct_path, children[name].template))
     if not nested:
@@ -360,17 +361,40 @@ def read_template(path: Path) -> dict[str, Any]:
     The template is returned as written; :func:`with_nested` (the path every loader takes)
     expands its transforms.
     """
+    return read_template_plain(path)[0]
+
+
+def read_template_plain(path: Path) -> tuple[dict[str, Any], bool]:
+    """:func:`read_template`, and whether the template is *plain* (:func:`plain_text`)."""
     text = _read_text(path)
     if not text.strip():
         raise InputError(path, "is empty, not a CloudFormation template")
     if text.lstrip().startswith("{"):
         data = _parse_json(text, path)
+        plain = plain_text(text)
     else:
         try:
             data = parse_yaml(text)
         except YamlError as exc:
             raise InputError(path, f"invalid YAML ({exc})") from None
-    return check_template(data, path)
+        plain = False  # YAML's short forms (!If) do not spell the names out
+    return check_template(data, path), plain
+
+
+#: What the JSON text of a template must not contain for it to be *plain*. A ``\u``
+#: escape could spell any of the names, so text with one is never plain.
+_NOT_PLAIN = ("Fn::If", "AWS::NoValue", "Fn::Transform", "\\u")
+
+
+def plain_text(text: str) -> bool:
+    """Whether JSON *text* names none of ``Fn::If``, ``AWS::NoValue`` and ``Fn::Transform``.
+
+    Then no value in it depends on a condition (every resource is its only variant) and no
+    transform is embedded in it, which the loader and the engine would otherwise learn by
+    walking every value of the template. A substring search of the text answers both at
+    C speed; it can only err towards walking (a name inside a string).
+    """
+    return not any(marker in text for marker in _NOT_PLAIN)
 
 
 def check_template(data: Any, path: str | Path) -> dict[str, Any]:
@@ -548,7 +572,8 @@ def _assembly_stacks(
                 raise InputError(file, f"is listed in {manifest_path} but missing")
             path = str(artifact.get("displayName") or artifact_id)
             metadata = _artifact_metadata(directory, root, outside, artifact, file)
-            stack = StackTemplate(path, str(file), read_template(file), metadata)
+            template, plain = read_template_plain(file)
+            stack = StackTemplate(path, str(file), template, metadata, plain=plain)
             assets = _artifact_asset_manifests(
                 directory, root, outside, artifacts, artifact, manifest_path
             )

@@ -11,7 +11,6 @@ from aspects.coverage import Coverage, StackCoverage, in_scope, stack_coverage
 from aspects.index import AppIndex, ResourceView, StackTemplate, TemplateIndex
 from aspects.model import CannotVerify, Finding, IgnoredAcknowledgment, Rule, Severity, Status
 from aspects.settings import DEFAULT, Thresholds
-from aspects.values import variants
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def evaluate(
                 if selection.subtrees:
                     judged.setdefault(resource_type, []).append(logical_id)
                 count += 1
-                expanded = _expand(template.resources[logical_id])
+                expanded = _expand(app, template, logical_id)
                 for rule in type_rules_here:
                     findings.extend(_check(rule, app, template, logical_id, expanded))
     checked = frozenset(checked_stacks)
@@ -187,10 +186,14 @@ Outcome = tuple[Status, str, str]  # status, message, property path
 Variants = list[tuple[dict[str, bool], Mapping[str, Any]]]
 
 
-def _expand(resource: Mapping[str, Any]) -> Variants | CannotVerify:
-    """The variants of a resource, computed once for all the rules that check it."""
+def _expand(app: AppIndex, template: TemplateIndex, logical_id: str) -> Variants | CannotVerify:
+    """The variants of a resource, computed once for all the rules that check it.
+
+    Through the app's cache, which the relations read too (a bucket policy's variants
+    serve both its own rules and every rule of its bucket).
+    """
     try:
-        return list(variants(resource))
+        return app.variants_of(template, logical_id)
     except CannotVerify as exc:
         return exc
     except Exception as exc:  # a malformed resource must not stop the check

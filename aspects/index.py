@@ -60,6 +60,11 @@ class StackTemplate:
     partly_judged:
         What an AWS-published transform adds that no rule read (the rotation function the
         Secrets Manager transform builds), one sentence each: reported as warnings.
+    plain:
+        True when the template's text was read and names no ``Fn::If``, ``AWS::NoValue``
+        or ``Fn::Transform`` (:func:`aspects.assembly.plain_text`): every resource is then
+        its own only variant and nothing is embedded to transform, so neither is searched
+        for value by value. False (the default) always gives the full search.
     """
 
     stack_path: str
@@ -68,17 +73,18 @@ class StackTemplate:
     metadata: Mapping[str, list[Mapping[str, Any]]] = field(default_factory=dict)
     unverifiable: tuple[str, ...] = ()
     partly_judged: tuple[str, ...] = ()
+    plain: bool = False
 
     @classmethod
     def load(cls, stack_path: str, template_path: str | Path) -> StackTemplate:
         """Read a template and, when present, its ``.metadata.json`` sibling."""
-        from aspects.assembly import read_template  # bounded, checked parsing
+        from aspects.assembly import read_template_plain  # bounded, checked parsing
 
         path = Path(template_path)
-        template = read_template(path)
+        template, plain = read_template_plain(path)
         meta_path = path.with_name(path.name.removesuffix(".template.json") + ".metadata.json")
         metadata = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
-        return cls(stack_path, str(path), template, metadata)
+        return cls(stack_path, str(path), template, metadata, plain=plain)
 
 
 class TemplateIndex:
@@ -237,7 +243,8 @@ class AppIndex:
         key = (template.path, logical_id)
         found = self._variants.get(key)
         if found is None:
-            found = list(variants(template.resources[logical_id]))
+            resource = template.resources[logical_id]
+            found = [({}, resource)] if template.stack.plain else list(variants(resource))
             self._variants[key] = found
         return found
 

@@ -15,6 +15,7 @@ report, so never last run's "0 errors".
 
 from __future__ import annotations
 
+import gc
 import inspect
 import sys
 from collections import Counter
@@ -308,26 +309,37 @@ class GuardrailsPlugin:
         frozen = bool(existing_reports(outdir)) and plugins_only_add_files()
         if not frozen:
             remove_reports(outdir)
+        # Parsing the templates and judging them allocate hundreds of thousands of
+        # containers, which set off the cyclic garbage collector's full collections: each
+        # walks every object of the process, and after building a CDK app those are many
+        # (they doubled the time of reading the templates). Nothing here depends on
+        # collecting cycles, so the collector pauses for the validation and resumes after
+        # it, as it was.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return self._validate(context, outdir, frozen)
         except BaseException:
             if frozen:  # synthesis fails anyway: never leave an earlier verdict beside it
                 remove_reports(outdir)
             raise
+        finally:
+            if collecting:
+                gc.enable()
 
     def _validate(
         self, context: cdk.IPolicyValidationContext, outdir: Path, frozen: bool
     ) -> cdk.PolicyValidationPluginReport:
         root = context.app_construct
         # CDK hands over the templates of stacks, not of their NestedStacks: load those too.
+        # Each property read is a round trip to Node: read every one once.
+        handed = [(t.stack_construct_path, t.template_path) for t in context.stack_templates]
         stacks = [
             stack
-            for t in context.stack_templates
-            for stack in with_nested(StackTemplate.load(t.stack_construct_path, t.template_path))
+            for stack_path, template_path in handed
+            for stack in with_nested(StackTemplate.load(stack_path, template_path))
         ]
-        above = acknowledgments_above_stacks(
-            root, [t.stack_construct_path for t in context.stack_templates]
-        )
+        above = acknowledgments_above_stacks(root, [stack_path for stack_path, _ in handed])
         evaluation = evaluate(
             stacks, self.rules_for, ignored_acknowledgments=above, settings=self.settings
         )

@@ -99,15 +99,19 @@ def _no_network() -> Any:
     )
 
 
-def transform_names(template: Mapping[str, Any]) -> list[str]:
-    """The transforms a template names: its ``Transform`` section and embedded ones."""
+def transform_names(template: Mapping[str, Any], *, embedded: bool = True) -> list[str]:
+    """The transforms a template names: its ``Transform`` section and embedded ones.
+
+    ``embedded=False`` skips the search for ``Fn::Transform`` (a *plain* template, whose
+    text does not name it).
+    """
     raw = template.get("Transform")
     listed = raw if isinstance(raw, list) else [] if raw is None else [raw]
     names = []
     for item in listed:
         name = item.get("Name") if isinstance(item, Mapping) else item
         names.append(str(name))
-    if any(True for _ in _embedded_transforms(template)):
+    if embedded and any(True for _ in _embedded_transforms(template)):
         names.append("Fn::Transform")
     return names
 
@@ -133,7 +137,7 @@ def expand_transforms(stack: StackTemplate) -> StackTemplate:
 
     A stack without transforms is returned as it is.
     """
-    names = transform_names(stack.template)
+    names = transform_names(stack.template, embedded=not stack.plain)
     if not names:
         return stack
     reasons: list[str] = []
@@ -196,6 +200,7 @@ def expand_transforms(stack: StackTemplate) -> StackTemplate:
     return replace(
         stack,
         template=template,
+        plain=False,  # what a transform made was never text
         unverifiable=(*stack.unverifiable, *reasons),
         partly_judged=(*stack.partly_judged, *partly),
     )
