@@ -73,9 +73,14 @@ typecheck: setup
 
 check: lint typecheck test
 
-## Benchmarks (slow; prints tables, never pass/fail): see docs/performance.md.
+## Benchmarks (about 50 minutes; prints tables, never pass/fail): see docs/performance.md.
+## The tables go to build/bench/, the growth curve to docs/performance-growth.svg.
 bench: setup
-	$(BIN)/python -m benchmarks.run
+	mkdir -p build/bench
+	$(BIN)/python -m benchmarks.synth_paired --resources 2000 --rounds 9 | tee build/bench/paired-2000.md
+	$(BIN)/python -m benchmarks.synth_paired --resources 500 --rounds 9 | tee build/bench/paired-500.md
+	$(BIN)/python -m benchmarks.many_findings --buckets 1000 --rounds 3 | tee build/bench/many-findings.md
+	$(BIN)/python -m benchmarks.run --plot docs/performance-growth.svg | tee build/bench/growth-and-scan.md
 
 ## Regenerate the rule catalogue from the registry (a test fails when it is stale).
 docs: setup

@@ -1,19 +1,23 @@
-"""Benchmarks of the guardrails: synthesis overhead against cdk-nag, scan speed against checkov.
+"""Benchmarks of the guardrails: synthesis overhead against cdk-nag, scan cost against checkov.
 
-    PATH=$PWD/.venv/bin:$PWD/node_modules/.bin:$PATH python -m benchmarks.run
+    PATH=$PWD/.venv/bin:$PWD/node_modules/.bin:$PATH python -m benchmarks.run   # make bench
 
-Prints Markdown tables (``docs/performance.md`` holds a copy). Every figure is the median of
-``--runs`` runs; synthesis variants run interleaved (plain, guardrails, AwsSolutions, four
-packs, then again) so a slow moment of the machine hits all of them alike, and overheads
-are medians of the per-round differences to plain synthesis. Nothing here passes or fails.
+Prints Markdown tables (``docs/performance.md`` holds a copy) and writes a plot of the growth
+curve (``--plot``, SVG). Every figure is CPU time (user + system) unless it says otherwise:
+on a shared machine wall time moves with the neighbours' load, CPU time much less. Each is
+the median of ``--runs`` runs; synthesis variants run interleaved (plain, the Aspect,
+``apply()``, AwsSolutions, four packs, then again) so a slow moment hits all of them alike,
+and overheads are medians of the per-round differences to plain synthesis. Nothing here
+passes or fails.
 
-1. Synthesis of generated apps (``benchmarks/app.py``) in a fresh process per run: plain,
-   with ``SecurityGuardrails``, with cdk-nag AwsSolutions, with all four cdk-nag packs.
-   Wall time of building the tree plus ``app.synth()``; peak memory of Python plus Node.
+1. Synthesis of generated apps (``benchmarks/app.py``) in a fresh process per run: CPU of
+   Python plus jsii's Node process for building the tree and ``app.synth()``, the time
+   inside the guardrails' validation plugin, and peak memory of both processes.
 2. ``secure-constructs scan`` of the plain cloud assembly against
    ``checkov -d cdk.out --framework cloudformation`` and ``cfn-lint`` on the same
-   templates: whole-command wall time, process start included.
-3. Growth: time per resource at each size and a least-squares line through the points.
+   templates: CPU and peak memory of the whole command, process start included; and the
+   scan in this process (read, check, SARIF) with the peak of the memory it allocates.
+3. Growth: CPU per resource at each size and a least-squares line through the points.
 """
 
 from __future__ import annotations
@@ -27,22 +31,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from aspects.assembly import load_assembly
+from benchmarks.synth_once import LABELS, VARIANTS
 
 BIN = Path(sys.executable).parent
-VARIANTS = ("plain", "guardrails", "guardrails_plugin", "guardrails_proposed", "nag", "nag4")
-LABELS = {
-    "plain": "plain synth",
-    "guardrails": "+ SecurityGuardrails",
-    "guardrails_plugin": "+ guardrails plugin, no Aspect",
-    "guardrails_proposed": "+ plugin, no Aspect, proposed engine change",
-    "nag": "+ cdk-nag AwsSolutions",
-    "nag4": "+ cdk-nag, 4 packs",
-}
 # No network for checkov: no policy download, no version check.
 CHECKOV_ENV = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
 
@@ -73,18 +70,16 @@ def synth(resources: int, variant: str, outdir: Path) -> dict[str, Any]:
     return dict(json.loads(lines[-1]))
 
 
-def timed(command: Sequence[str], env: dict[str, str] | None = None) -> float:
-    """Wall time of a command (its exit code is ignored: scanners exit 1 on findings)."""
-    start = time.perf_counter()
-    subprocess.run(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        check=False,
-        timeout=3600,
-    )
-    return time.perf_counter() - start
+def measured(command: Sequence[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    """CPU (user + system, its waited-for children included) and peak RSS of a command.
+
+    The exit code is ignored: scanners exit 1 on findings.
+    """
+    with open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=sink, env=env)
+        _pid, _status, usage = os.wait4(process.pid, 0)
+        process.returncode = 0  # reaped by wait4
+    return {"cpu_s": usage.ru_utime + usage.ru_stime, "mib": usage.ru_maxrss / 1024}
 
 
 def count(outdir: Path) -> tuple[int, int]:
@@ -151,132 +146,136 @@ def run_scan(sizes: Sequence[int], runs: int, work: Path) -> dict[int, dict[str,
             ),
             "cfn-lint": ([str(BIN / "cfn-lint"), "--format", "json", *templates], None),
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        runs_of: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
         for number in range(runs):
             for name, (command, env) in commands.items():
-                times[name].append(timed(command, env))
+                runs_of[name].append(measured(command, env))
             print(
                 f"  scan  {size:>5} run {number + 1}/{runs}: "
-                + ", ".join(f"{n} {t[-1]:.2f}s" for n, t in times.items()),
+                + ", ".join(f"{n} {t[-1]['cpu_s']:.2f}s" for n, t in runs_of.items()),
                 file=sys.stderr,
                 flush=True,
             )
-        # In-process cost of reading, checking and reporting (no interpreter start-up).
+        # In this process: reading, checking and the SARIF report, without interpreter
+        # start-up and imports; the peak is what that work allocates (tracemalloc).
         from aspects.cli import main as scan_main
 
-        inproc = []
-        for _ in range(max(runs, 5)):
-            start = time.perf_counter()
+        inproc, peaks = [], []
+        for number in range(max(runs, 5)):
+            traced = number == 0  # tracing slows Python down: one run for the memory
+            if traced:
+                tracemalloc.start()
+            start = time.process_time()
             with open(os.devnull, "w") as sink:
                 saved, sys.stdout = sys.stdout, sink
                 try:
                     scan_main(["scan", str(outdir), "-f", "sarif"])
                 finally:
                     sys.stdout = saved
-            inproc.append(time.perf_counter() - start)
+            if traced:
+                peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+                tracemalloc.stop()
+            else:
+                inproc.append(time.process_time() - start)
         stacks, resources = count(outdir)
-        out[size] = {"times": times, "inproc": inproc, "stacks": stacks, "resources": resources}
+        out[size] = {
+            "runs": runs_of,
+            "inproc": inproc,
+            "inproc_peak_mib": peaks[0],
+            "stacks": stacks,
+            "resources": resources,
+        }
     return out
 
 
 def synth_tables(results: dict[int, dict[str, Any]]) -> list[str]:
-    lines = [
-        "### Synthesis wall time (median, s) and peak memory (Python + Node, MiB)",
+    cpu = [
+        "### Synthesis: CPU over plain synthesis (Python + Node; median of per-round differences)",
         "",
-        "| resources (stacks) | " + " | ".join(LABELS[v] for v in VARIANTS) + " |",
-        "|---|" + "---|" * len(VARIANTS),
+        "| resources (stacks) | "
+        + " | ".join(LABELS[v] for v in VARIANTS)
+        + " | time inside the plugin (Aspect) | AwsSolutions / Aspect |",
+        "|---|" + "---:|" * (len(VARIANTS) + 2),
     ]
-    for data in results.values():
-        cells = []
-        for v in VARIANTS:
-            secs = median([r[v]["total_s"] for r in data["rounds"]])
-            mem = median([r[v]["python_mib"] + r[v]["node_mib"] for r in data["rounds"]])
-            failed = any(r[v]["validation_failed"] for r in data["rounds"])
-            cells.append(f"{secs:.2f} s, {mem:.0f} MiB" + (" (fails)" if failed else ""))
-        lines.append(f"| {data['resources']} ({data['stacks']}) | " + " | ".join(cells) + " |")
-    for key, what in (("total_s", "wall time"), ("cpu_s", "CPU time, Python + Node")):
-        lines += ["", *overhead_table(results, key, what)]
-    return lines
-
-
-def overhead_table(results: dict[int, dict[str, Any]], key: str, what: str) -> list[str]:
-    """Overhead over plain synthesis: medians of the per-round differences."""
-    lines = [
-        f"### Overhead over plain synthesis ({what}; median of per-round differences)",
+    memory = [
+        "### Synthesis: peak memory (Python + Node, MiB, median)",
         "",
-        "| resources | plain | SecurityGuardrails (Aspect) | plugin without Aspect "
-        "| time inside the plugin | plugin, proposed engine change (inside) "
-        "| AwsSolutions | 4 packs | AwsSolutions / SecurityGuardrails |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| resources | " + " | ".join(LABELS[v] for v in VARIANTS) + " |",
+        "|---|" + "---:|" * len(VARIANTS),
     ]
     for data in results.values():
         rounds = data["rounds"]
-        plain = median([r["plain"][key] for r in rounds])
-
-        def over(variant: str, rounds: list[dict[str, Any]] = rounds) -> float:
-            return median([r[variant][key] - r["plain"][key] for r in rounds])
-
-        guard, direct = over("guardrails"), over("guardrails_plugin")
-        nag, nag4 = over("nag"), over("nag4")
-        plugin = median([r["guardrails"]["plugin_s"] for r in rounds])
-        proposed = over("guardrails_proposed")
-        inside = median([r["guardrails_proposed"]["plugin_s"] for r in rounds])
-        ratio = f"{nag / guard:.1f}x" if guard > 0 else "n/a (overhead within noise)"
-        lines.append(
-            f"| {data['resources']} | {plain:.2f} s "
-            f"| {guard:+.2f} s ({100 * guard / plain:+.1f} %) "
-            f"| {direct:+.2f} s ({100 * direct / plain:+.1f} %) | {plugin:.3f} s "
-            f"({100 * plugin / plain:.1f} %) | {proposed:+.2f} s ({inside:.3f} s) "
-            f"| {nag:+.2f} s | {nag4:+.2f} s | {ratio} |"
-        )
-    return lines
+        plain = median([r["plain"]["cpu_s"] for r in rounds])
+        cells = [f"{plain:.2f} s"]
+        for v in VARIANTS[1:]:
+            extra = median([r[v]["cpu_s"] - r["plain"]["cpu_s"] for r in rounds])
+            failed = any(r[v]["validation_failed"] for r in rounds)
+            cells.append(
+                f"{extra:+.2f} s ({100 * extra / plain:+.1f} %)" + (" (fails)" if failed else "")
+            )
+        inside = median([r["aspect"]["plugin_s"] for r in rounds])
+        guard = median([r["aspect"]["cpu_s"] - r["plain"]["cpu_s"] for r in rounds])
+        nag = median([r["nag"]["cpu_s"] - r["plain"]["cpu_s"] for r in rounds])
+        ratio = f"{nag / guard:.1f}x" if guard > 0 else "n/a (within noise)"
+        cells += [f"{inside:.3f} s ({100 * inside / plain:.1f} %)", ratio]
+        cpu.append(f"| {data['resources']} ({data['stacks']}) | " + " | ".join(cells) + " |")
+        mems = [median([r[v]["python_mib"] + r[v]["node_mib"] for r in rounds]) for v in VARIANTS]
+        memory.append(f"| {data['resources']} | " + " | ".join(f"{m:.0f}" for m in mems) + " |")
+    return [*cpu, "", *memory]
 
 
 def scan_tables(results: dict[int, dict[str, Any]]) -> list[str]:
     lines = [
-        "### Scanning the cloud assembly (median wall time of the whole command, s)",
+        "### Scanning the cloud assembly (whole command, process start included; median)",
         "",
-        "| resources (stacks) | secure-constructs scan | in-process (read + check + SARIF) "
-        "| checkov -d | cfn-lint | checkov / scan | cfn-lint / scan |",
-        "|---|---|---|---|---|---|---|",
+        "| resources (stacks) | scan CPU | scan peak RSS | in-process CPU (read + check + SARIF) "
+        "| in-process peak allocated | checkov CPU | checkov peak RSS | cfn-lint CPU "
+        "| checkov / scan (CPU) | cfn-lint / scan (CPU) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for data in results.values():
-        scan = median(data["times"]["scan"])
-        checkov = median(data["times"]["checkov"])
-        lint = median(data["times"]["cfn-lint"])
+        runs_of = data["runs"]
+        scan = median([r["cpu_s"] for r in runs_of["scan"]])
+        checkov = median([r["cpu_s"] for r in runs_of["checkov"]])
+        lint = median([r["cpu_s"] for r in runs_of["cfn-lint"]])
         lines.append(
-            f"| {data['resources']} ({data['stacks']}) | {scan:.2f} | "
-            f"{median(data['inproc']):.3f} | {checkov:.2f} | {lint:.2f} | "
-            f"{checkov / scan:.0f}x | {lint / scan:.0f}x |"
+            f"| {data['resources']} ({data['stacks']}) | {scan:.2f} s "
+            f"| {median([r['mib'] for r in runs_of['scan']]):.0f} MiB "
+            f"| {median(data['inproc']):.3f} s | {data['inproc_peak_mib']:.1f} MiB "
+            f"| {checkov:.2f} s | {median([r['mib'] for r in runs_of['checkov']]):.0f} MiB "
+            f"| {lint:.2f} s | {checkov / scan:.0f}x | {lint / scan:.0f}x |"
         )
     return lines
 
 
-def growth_table(
+def growth_series(
     synth_results: dict[int, dict[str, Any]], scan_results: dict[int, dict[str, Any]]
-) -> list[str]:
+) -> dict[str, list[tuple[float, float]]]:
+    """Name -> (resources, median CPU seconds) at each size."""
     series: dict[str, list[tuple[float, float]]] = {}
     for data in synth_results.values():
         for v in VARIANTS:
-            series.setdefault(LABELS[v], []).append(
-                (data["resources"], median([r[v]["total_s"] for r in data["rounds"]]))
+            series.setdefault(LABELS[v].replace("`", ""), []).append(
+                (data["resources"], median([r[v]["cpu_s"] for r in data["rounds"]]))
             )
-        series.setdefault("guardrails plugin", []).append(
-            (data["resources"], median([r["guardrails"]["plugin_s"] for r in data["rounds"]]))
+        series.setdefault("time inside the guardrails plugin", []).append(
+            (data["resources"], median([r["aspect"]["plugin_s"] for r in data["rounds"]]))
         )
     for data in scan_results.values():
-        series.setdefault("scan (in-process)", []).append(
-            (data["resources"], median(data["inproc"]))
-        )
+        series.setdefault("scan in-process", []).append((data["resources"], median(data["inproc"])))
         for name in ("scan", "checkov", "cfn-lint"):
-            series.setdefault(f"{name} (command)", []).append(
-                (data["resources"], median(data["times"][name]))
+            series.setdefault(f"{name} command", []).append(
+                (data["resources"], median([r["cpu_s"] for r in data["runs"][name]]))
             )
+    return series
+
+
+def growth_table(series: dict[str, list[tuple[float, float]]]) -> list[str]:
     lines = [
-        "### Growth with size (least-squares line through the medians)",
+        "### Growth with size (CPU; least-squares line through the medians)",
         "",
         "| measure | ms per resource at each size | fixed cost | ms per resource (slope) | R² |",
-        "|---|---|---|---|---|",
+        "|---|---|---:|---:|---:|",
     ]
     for name, points in series.items():
         per = ", ".join(f"{1000 * y / x:.2f} @{x:.0f}" for x, y in points)
@@ -286,6 +285,78 @@ def growth_table(
         else:
             lines.append(f"| {name} | {per} | - | - | - |")
     return lines
+
+
+_COLOURS = ("#1b6ac9", "#d1495b", "#00798c", "#edae49", "#66a182", "#8d6a9f", "#2e4057")
+
+
+def growth_svg(series: dict[str, list[tuple[float, float]]], title: str) -> str:
+    """A line chart of the series (log-scaled seconds), as a standalone SVG document."""
+    import math
+
+    width, height, left, right, top, bottom = 860, 460, 70, 300, 40, 50
+    points = [p for values in series.values() for p in values if p[1] > 0]
+    if not points:
+        return ""
+    x_max = max(x for x, _ in points) * 1.05
+    y_lo = math.floor(math.log10(min(y for _, y in points)))
+    y_hi = math.ceil(math.log10(max(y for _, y in points)))
+    y_hi = max(y_hi, y_lo + 1)
+
+    def px(x: float) -> float:
+        return left + (width - left - right) * x / x_max
+
+    def py(y: float) -> float:
+        span = (math.log10(y) - y_lo) / (y_hi - y_lo)
+        return height - bottom - (height - top - bottom) * span
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{left}" y="22" font-size="14">{title}</text>',
+    ]
+    for exp in range(y_lo, y_hi + 1):
+        y = py(10.0**exp)
+        out.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+        )
+        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{10.0**exp:g} s</text>')
+    step = 500 if x_max <= 3000 else 1000
+    for tick in range(0, int(x_max) + 1, step):
+        x = px(tick)
+        out.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{height - bottom}" stroke="#eee"/>'
+        )
+        out.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{tick}</text>'
+        )
+    out.append(
+        f'<text x="{(left + width - right) / 2:.0f}" y="{height - 12}" text-anchor="middle">'
+        "resources in the app</text>"
+    )
+    for number, (name, values) in enumerate(series.items()):
+        colour = _COLOURS[number % len(_COLOURS)]
+        dash = ' stroke-dasharray="5,3"' if number >= len(_COLOURS) else ""
+        shown = [(x, y) for x, y in values if y > 0]
+        if not shown:
+            continue
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in shown)
+        out.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+        )
+        out += [
+            f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>' for x, y in shown
+        ]
+        y_legend = top + 18 * number
+        out.append(
+            f'<line x1="{width - right + 15}" x2="{width - right + 40}" y1="{y_legend}" '
+            f'y2="{y_legend}" stroke="{colour}" stroke-width="2"{dash}/>'
+        )
+        label = name.replace("&", "&amp;").replace("<", "&lt;")
+        out.append(f'<text x="{width - right + 46}" y="{y_legend + 4}">{label}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 def machine() -> str:
@@ -312,7 +383,7 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 1000, 2000, 4000])
     parser.add_argument(
         "--scan-sizes",
         type=int,
@@ -321,6 +392,9 @@ def main() -> None:
         help="sizes for the scan comparison (plain synthesis once where not synthesized)",
     )
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--plot", type=Path, default=None, help="write the growth curve here (an SVG file)"
+    )
     parser.add_argument("--skip-synth", action="store_true")
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the cloud assemblies here")
@@ -334,8 +408,14 @@ def main() -> None:
         lines += [*synth_tables(synth_results), ""]
     if scan_results:
         lines += [*scan_tables(scan_results), ""]
-    lines += growth_table(synth_results, scan_results)
+    series = growth_series(synth_results, scan_results)
+    lines += growth_table(series)
     print("\n".join(lines))
+    if args.plot:
+        args.plot.write_text(
+            growth_svg(series, "CPU time (Python + Node) against app size, medians"), "utf-8"
+        )
+        print(f"\nplot: {args.plot}", file=sys.stderr)
     (work / "results.json").write_text(
         json.dumps({"synth": synth_results, "scan": scan_results}, indent=1), "utf-8"
     )

@@ -2,10 +2,8 @@
 
     python -m benchmarks.synth_once --resources 2000 --variant guardrails --outdir /tmp/x
 
-Variants: ``plain`` (no checks), ``guardrails`` (``SecurityGuardrails`` on the app),
-``guardrails_plugin`` (the same validation plugin registered without the Aspect),
-``guardrails_proposed`` (that, plus the engine change proposed in docs/performance.md,
-applied in-process),
+Variants: ``plain`` (no checks), ``aspect`` (``cdk.Aspects.of(app).add(SecurityGuardrails())``,
+as the README shows it), ``apply`` (``SecurityGuardrails.apply(app)``),
 ``nag`` (cdk-nag's AwsSolutions pack), ``nag4`` (AwsSolutions, NIST 800-53 R5, HIPAA
 Security, PCI DSS 3.2.1). Times exclude starting Python and loading aws_cdk (the same for
 every variant); they cover building the construct tree and ``app.synth()``, validation
@@ -26,59 +24,14 @@ import aws_cdk as cdk
 
 from benchmarks.app import build
 
-VARIANTS = ("plain", "guardrails", "guardrails_plugin", "guardrails_proposed", "nag", "nag4")
-
-
-_PATCHED: dict[str, Any] = {}
-
-
-def _restore_engine() -> None:
-    """Undo :func:`_no_copy_without_conditions` (paired runs share one process)."""
-    import sys
-
-    for name, original in _PATCHED.items():
-        setattr(sys.modules[name], "variants", original)  # noqa: B010
-    _PATCHED.clear()
-
-
-def _no_copy_without_conditions() -> None:
-    """Apply, in this process only, the engine change proposed in docs/performance.md.
-
-    ``aspects.values.variants`` rebuilds every resource (and scans it for conditions) once
-    per rule; a resource without ``Fn::If`` or ``AWS::NoValue`` has one variant, itself.
-    """
-    import sys
-
-    from aspects import values
-
-    if _PATCHED:
-        return
-    original = values.variants
-
-    def expandable(value: object) -> bool:
-        stack = [value]
-        while stack:
-            item = stack.pop()
-            if type(item) is dict:
-                if len(item) == 1:
-                    ((key, arg),) = item.items()
-                    if key == "Fn::If" or (key == "Ref" and arg == "AWS::NoValue"):
-                        return True
-                stack.extend(item.values())
-            elif type(item) is list:
-                stack.extend(item)
-        return False
-
-    def variants(resource: Any) -> Any:
-        if expandable(resource):
-            yield from original(resource)
-        else:
-            yield {}, resource
-
-    for name, module in list(sys.modules.items()):
-        if name.startswith("aspects") and getattr(module, "variants", None) is original:
-            _PATCHED[name] = original
-            setattr(module, "variants", variants)  # noqa: B010
+VARIANTS = ("plain", "aspect", "apply", "nag", "nag4")
+LABELS = {
+    "plain": "plain synth",
+    "aspect": "+ `Aspects.of(app).add(SecurityGuardrails())`",
+    "apply": "+ `SecurityGuardrails.apply(app)`",
+    "nag": "+ cdk-nag AwsSolutions",
+    "nag4": "+ cdk-nag 4 packs",
+}
 
 
 def _peak_kib(pid: int | str) -> int:
@@ -119,15 +72,11 @@ def _cpu_s() -> float:
 def _add_checks(app: cdk.App, variant: str) -> dict[str, float]:
     """Register the checks of *variant*; returns a dict the guardrails plugin times into."""
     timing = {"plugin_s": 0.0}
-    if variant == "guardrails_proposed":
-        _no_copy_without_conditions()
-    else:
-        _restore_engine()
-    if variant in ("guardrails", "guardrails_plugin", "guardrails_proposed"):
-        from aspects import Pillar, SecurityGuardrails
-        from aspects.plugin import GuardrailsPlugin, plugin_of
+    if variant in ("aspect", "apply"):
+        from aspects import SecurityGuardrails
+        from aspects.plugin import GuardrailsPlugin
 
-        original = GuardrailsPlugin.validate
+        original = getattr(GuardrailsPlugin.validate, "__wrapped__", GuardrailsPlugin.validate)
 
         def timed(
             self: GuardrailsPlugin, context: cdk.IPolicyValidationContext
@@ -138,11 +87,12 @@ def _add_checks(app: cdk.App, variant: str) -> dict[str, float]:
             finally:
                 timing["plugin_s"] += time.perf_counter() - start
 
+        timed.__wrapped__ = original  # type: ignore[attr-defined]
         GuardrailsPlugin.validate = timed  # type: ignore[method-assign]
-        if variant == "guardrails":
+        if variant == "aspect":  # as the README shows it
             cdk.Aspects.of(app).add(SecurityGuardrails())
-        else:  # the same plugin registered directly: no Aspect, no callback per construct
-            plugin_of(app).add_scope("", frozenset(Pillar))
+        else:
+            SecurityGuardrails.apply(app)
     elif variant in ("nag", "nag4"):
         from cdk_nag import (
             AwsSolutionsChecks,
