@@ -598,7 +598,16 @@ def policy_variants(
     variant in which the policy does not name this resource, and a policy with a
     resource-level ``Condition`` (as the variant where it is not deployed), count as a
     policy without statements.
+
+    Computed once per resource and relation for a check of the app: every rule of a bucket
+    reads the same attached policies. The list is shared; callers only read it.
     """
+    attached = tuple(attached)
+    memo: dict[Any, list[PolicyVariant]] = view.app.__dict__.setdefault("_policy_variants", {})
+    key = (view.key, attached, tuple(target_properties.items()))
+    found = memo.get(key)
+    if found is not None:
+        return found
     out: list[PolicyVariant] = []
     for template, logical_id in attached:
         resource = template.resources[logical_id]
@@ -615,6 +624,7 @@ def policy_variants(
         condition = resource.get("Condition")
         if isinstance(condition, str):
             out.append((logical_id, {condition: False}, []))
+    memo[key] = out
     return out
 
 

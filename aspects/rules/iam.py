@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from aspects.index import ExternalRef, ResourceView
@@ -501,11 +501,33 @@ def _deny_pins(r: ResourceView, deny: Mapping[str, Any], key_policy: bool) -> bo
     )
 
 
+Denies = list[tuple[int, Mapping[str, Any]]]
+
+
+def _deny_candidates(r: ResourceView, document: list[Mapping[str, Any]], where: str) -> Denies:
+    """``(index, statement)`` of the statements that may refuse an Allow: ``Deny`` ones.
+
+    Without ``NotAction``, ``NotResource`` or ``NotPrincipal``; a statement whose effect is
+    only known at deploy time does not count. Found once per policy, not once per Allow:
+    a log bucket's policy holds an Allow per load balancer.
+    """
+    out: Denies = []
+    for i, deny in enumerate(document):
+        if {"NotAction", "NotResource", "NotPrincipal"} & set(deny):
+            continue
+        try:
+            if effect(deny, r, f"{where}.Statement[{i}]") == "Deny":
+                out.append((i, deny))
+        except CannotVerify:
+            continue
+    return out
+
+
 def _denied_otherwise(
     r: ResourceView,
     allow: Mapping[str, Any],
     names: list[str],
-    document: list[Mapping[str, Any]],
+    denies: Denies,
     where: str,
     key_policy: bool,
 ) -> bool:
@@ -518,12 +540,10 @@ def _denied_otherwise(
     if "NotAction" in allow or "NotResource" in allow:
         return False
     wanted = {name.lower() for name in names}
-    for i, deny in enumerate(document):
+    for i, deny in denies:
         what = f"{where}.Statement[{i}]"
         try:
-            if deny is allow or {"NotAction", "NotResource", "NotPrincipal"} & set(deny):
-                continue
-            if effect(deny, r, what) != "Deny" or not _deny_pins(r, deny, key_policy):
+            if deny is allow or not _deny_pins(r, deny, key_policy):
                 continue
             named = {name.lower() for name, _ in _service_names(r, deny)}
             if not (wanted <= named or principal_is_everyone(deny, r, what)):
@@ -544,10 +564,17 @@ def _denied_otherwise(
 def _service_grants_pinned(r: ResourceView) -> Iterator[Problem]:
     prop, noun = SERVICE_GRANT_POLICIES[r.type]
     document = statements(policy_document(r, prop))
+    found: list[Denies] = []
+
+    def denies() -> Denies:  # only an Allow without its own condition needs them
+        if not found:
+            found.append(_deny_candidates(r, document, prop))
+        return found[0]
+
     deferred = Deferred()
     for i, statement in enumerate(document):
         with deferred:
-            yield from _service_statement(r, statement, f"{prop}.Statement[{i}]", document, noun)
+            yield from _service_statement(r, statement, f"{prop}.Statement[{i}]", denies, noun)
     deferred.raise_first()
 
 
@@ -555,7 +582,7 @@ def _service_statement(
     r: ResourceView,
     statement: Mapping[str, Any],
     what: str,
-    document: list[Mapping[str, Any]],
+    denies: Callable[[], Denies],
     noun: str,
 ) -> Iterator[Problem]:
     if "Principal" not in statement:
@@ -572,7 +599,7 @@ def _service_statement(
         return
     names = list(dict.fromkeys(name for name, _ in services))
     where = what.split(".Statement[", 1)[0]
-    if _denied_otherwise(r, statement, names, document, where, key_policy):
+    if _denied_otherwise(r, statement, names, denies(), where, key_policy):
         return
     sid = statement.get("Sid")
     label = f"{what} (Sid {sid!r})" if isinstance(sid, str) and sid else what

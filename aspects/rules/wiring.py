@@ -152,8 +152,7 @@ def _items(value: Any) -> Iterator[Any]:
 def _name(app: AppIndex, key: ResourceKey) -> str:
     """A resource as people named it: its construct path in the stack, else its logical id."""
     path, logical_id = key
-    template = next(t for t in app.templates if t.path == path)
-    found = template.construct_path(logical_id)
+    found = _template_at(app, path).construct_path(logical_id)
     if not found:
         return logical_id
     parts = found.split("/")[1:] or [logical_id]
@@ -162,21 +161,38 @@ def _name(app: AppIndex, key: ResourceKey) -> str:
     return "/".join(parts)
 
 
+def _template_at(app: AppIndex, path: str) -> Any:
+    """The app's template at *path* (one dictionary per app, not a search per lookup)."""
+    return app_cache(app, "wiring_templates_by_path", _templates_by_path)[path]
+
+
+def _templates_by_path(app: AppIndex) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for template in app.templates:
+        found.setdefault(template.path, template)  # the first, as a search would find
+    return found
+
+
 class _Wiring:
     """Collects the wires of an app: destination -> the services that deliver to it."""
 
     def __init__(self, app: AppIndex) -> None:
         self.app = app
         self.out: dict[ResourceKey, list[Wire]] = defaultdict(list)
+        self._seen: set[tuple[ResourceKey, Wire]] = set()
+
+    def put(self, dest: ResourceKey, wire: Wire) -> None:
+        """*wire* into *dest*, once (in the order found)."""
+        if (dest, wire) not in self._seen:
+            self._seen.add((dest, wire))
+            self.out[dest].append(wire)
 
     def add(self, value: Any, tpl: Any, kinds: tuple[str, ...], make: Any) -> None:
         """A wire to each resource of *kinds* that *value* names (``make(ref) -> Wire``)."""
         for item in _branches(value):
             for ref in self.app.resources_mentioned(item, tpl):
                 if ref.type in kinds:
-                    wire = make(ref)
-                    if wire not in self.out[ref.key]:
-                        self.out[ref.key].append(wire)
+                    self.put(ref.key, make(ref))
 
     def each(self, resource_type: str) -> Iterator[tuple[Any, str, Mapping[str, Any]]]:
         for tpl in self.app.templates:
@@ -186,7 +202,10 @@ class _Wiring:
 
 def _notifications(w: _Wiring, tpl: Any, config: Any, bucket: ResourceKey | None, via: str) -> None:
     """S3 event notifications to topics and queues (CloudFormation's and S3's names)."""
-    shown = _name(w.app, bucket) if bucket else "(a bucket outside the app)"
+
+    def shown() -> str:  # named only for a wire found: most buckets notify nothing
+        return _name(w.app, bucket) if bucket else "(a bucket outside the app)"
+
     for section, field_names, kind, noun in (
         ("TopicConfigurations", ("Topic", "TopicArn"), TOPIC, "topic"),
         ("QueueConfigurations", ("Queue", "QueueArn"), QUEUE, "queue"),
@@ -199,7 +218,7 @@ def _notifications(w: _Wiring, tpl: Any, config: Any, bucket: ResourceKey | None
                     (kind,),
                     lambda _ref, noun=noun: Wire(
                         "s3.amazonaws.com",
-                        f"bucket {shown} notifies this {noun}{via}",
+                        f"bucket {shown()} notifies this {noun}{via}",
                         PUBLISH,
                         bucket,
                         # The bucket itself refers to the topic when it holds the configuration.
@@ -399,9 +418,7 @@ def _policy_wires(w: _Wiring) -> None:
                                 else f"the {_POLICY_NOUN[kind]} {logical_id} allows {service} "
                                 f"actions known only at deploy time, which may let it {verb}"
                             )
-                            wire = Wire(service, how, needs, certain=certain)
-                            if wire not in w.out[dest]:
-                                w.out[dest].append(wire)
+                            w.put(dest, Wire(service, how, needs, certain=certain))
 
 
 def _readable(document: Any) -> list[Mapping[str, Any]]:
@@ -412,8 +429,7 @@ def _readable(document: Any) -> list[Mapping[str, Any]]:
 
 
 def _type_of(app: AppIndex, key: ResourceKey) -> str:
-    template = next(t for t in app.templates if t.path == key[0])
-    return str(template.resources[key[1]].get("Type"))
+    return str(_template_at(app, key[0]).resources[key[1]].get("Type"))
 
 
 def _wires(app: AppIndex) -> dict[ResourceKey, list[Wire]]:
