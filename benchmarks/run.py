@@ -73,13 +73,17 @@ def synth(resources: int, variant: str, outdir: Path) -> dict[str, Any]:
 def measured(command: Sequence[str], env: dict[str, str] | None = None) -> dict[str, float]:
     """CPU (user + system, its waited-for children included) and peak RSS of a command.
 
-    The exit code is ignored: scanners exit 1 on findings.
+    Through :mod:`benchmarks.measure`, a small process of its own (see there why).
     """
-    with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=sink, env=env)
-        _pid, _status, usage = os.wait4(process.pid, 0)
-        process.returncode = 0  # reaped by wait4
-    return {"cpu_s": usage.ru_utime + usage.ru_stime, "mib": usage.ru_maxrss / 1024}
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.measure", "--", *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=3600,
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def count(outdir: Path) -> tuple[int, int]:
@@ -123,6 +127,16 @@ def run_synth(sizes: Sequence[int], runs: int, work: Path) -> dict[int, dict[str
 
 
 def run_scan(sizes: Sequence[int], runs: int, work: Path) -> dict[int, dict[str, Any]]:
+    # An installed package has its bytecode compiled (pip does it at install time); a
+    # checkout run with PYTHONDONTWRITEBYTECODE would compile every module at each start,
+    # which doubled the scan command's CPU on the machine of docs/performance.md.
+    import aspects
+
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(Path(aspects.__file__).parent)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     out: dict[int, dict[str, Any]] = {}
     for size in sizes:
         outdir = work / str(size) / "plain"
@@ -161,8 +175,16 @@ def run_scan(sizes: Sequence[int], runs: int, work: Path) -> dict[int, dict[str,
         from aspects.cli import main as scan_main
 
         inproc, peaks = [], []
-        for number in range(max(runs, 5)):
-            traced = number == 0  # tracing slows Python down: one run for the memory
+        for number in range(max(runs, 5) + 2):
+            if number == 0:  # warm-up: the first run imports what the scan needs
+                with open(os.devnull, "w") as sink:
+                    saved, sys.stdout = sys.stdout, sink
+                    try:
+                        scan_main(["scan", str(outdir), "-f", "sarif"])
+                    finally:
+                        sys.stdout = saved
+                continue
+            traced = number == 1  # tracing slows Python down: one run for the memory
             if traced:
                 tracemalloc.start()
             start = time.process_time()
@@ -396,12 +418,22 @@ def main() -> None:
         "--plot", type=Path, default=None, help="write the growth curve here (an SVG file)"
     )
     parser.add_argument("--skip-synth", action="store_true")
+    parser.add_argument(
+        "--synth-from",
+        type=Path,
+        default=None,
+        help="take the synthesis figures from an earlier run's results.json",
+    )
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the cloud assemblies here")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="sc-bench-"))
     print(f"machine: {machine()}\nworkdir: {work}", file=sys.stderr, flush=True)
-    synth_results = {} if args.skip_synth else run_synth(args.sizes, args.runs, work)
+    if args.synth_from:  # the synthesis part of an earlier run (its results.json)
+        earlier = json.loads(args.synth_from.read_text("utf-8"))["synth"]
+        synth_results = {int(size): data for size, data in earlier.items()}
+    else:
+        synth_results = {} if args.skip_synth else run_synth(args.sizes, args.runs, work)
     scan_results = {} if args.skip_scan else run_scan(args.scan_sizes, args.runs, work)
     lines = [f"Machine: {machine()}", ""]
     if synth_results:
