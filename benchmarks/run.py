@@ -23,6 +23,7 @@ passes or fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -174,36 +175,25 @@ def run_scan(sizes: Sequence[int], runs: int, work: Path) -> dict[int, dict[str,
         # start-up and imports; the peak is what that work allocates (tracemalloc).
         from aspects.cli import main as scan_main
 
-        inproc, peaks = [], []
-        for number in range(max(runs, 5) + 2):
-            if number == 0:  # warm-up: the first run imports what the scan needs
-                with open(os.devnull, "w") as sink:
-                    saved, sys.stdout = sys.stdout, sink
-                    try:
-                        scan_main(["scan", str(outdir), "-f", "sarif"])
-                    finally:
-                        sys.stdout = saved
-                continue
-            traced = number == 1  # tracing slows Python down: one run for the memory
-            if traced:
-                tracemalloc.start()
+        def scan_once(outdir: Path = outdir) -> None:
+            with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+                scan_main(["scan", str(outdir), "-f", "sarif"])
+
+        scan_once()  # warm-up: the first run imports what the scan needs
+        tracemalloc.start()  # tracing slows Python down: one run for the memory
+        scan_once()
+        peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        inproc = []
+        for _ in range(max(runs, 5)):
             start = time.process_time()
-            with open(os.devnull, "w") as sink:
-                saved, sys.stdout = sys.stdout, sink
-                try:
-                    scan_main(["scan", str(outdir), "-f", "sarif"])
-                finally:
-                    sys.stdout = saved
-            if traced:
-                peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
-                tracemalloc.stop()
-            else:
-                inproc.append(time.process_time() - start)
+            scan_once()
+            inproc.append(time.process_time() - start)
         stacks, resources = count(outdir)
         out[size] = {
             "runs": runs_of,
             "inproc": inproc,
-            "inproc_peak_mib": peaks[0],
+            "inproc_peak_mib": peak_mib,
             "stacks": stacks,
             "resources": resources,
         }
