@@ -149,9 +149,9 @@ def evaluate(
                 if selection.subtrees:
                     judged.setdefault(resource_type, []).append(logical_id)
                 count += 1
-                expanded = _expand(app, template, logical_id)
+                views = _views(app, template, logical_id)
                 for rule in type_rules_here:
-                    findings.extend(_check(rule, app, template, logical_id, expanded))
+                    findings.extend(_check(rule, template, logical_id, views))
     checked = frozenset(checked_stacks)
     coverage = Coverage(
         tuple(
@@ -200,46 +200,63 @@ def _expand(app: AppIndex, template: TemplateIndex, logical_id: str) -> Variants
         return CannotVerify(_malformed(exc))
 
 
+def _views(
+    app: AppIndex, template: TemplateIndex, logical_id: str
+) -> list[ResourceView] | CannotVerify:
+    """One view per variant of the resource, shared by every rule that checks it.
+
+    A view holds nothing a rule can change (a frozen dataclass; ``props`` is read once),
+    so building it once per resource instead of once per rule is the same check.
+    """
+    expanded = _expand(app, template, logical_id)
+    if isinstance(expanded, CannotVerify):
+        return expanded
+    return [ResourceView(logical_id, variant, template, app, choice) for choice, variant in expanded]
+
+
 def _check(
     rule: Rule,
-    app: AppIndex,
     template: TemplateIndex,
     logical_id: str,
-    expanded: Variants | CannotVerify,
+    views: list[ResourceView] | CannotVerify,
 ) -> list[Finding]:
-    if isinstance(expanded, CannotVerify):
-        outcome = (Status.CANNOT_VERIFY, expanded.message, expanded.path)
+    if isinstance(views, CannotVerify):
+        outcome = (Status.CANNOT_VERIFY, views.message, views.path)
         return [_finding(rule, template, logical_id, outcome)]
-    per_variant: list[tuple[dict[str, bool], list[Outcome]]] = []
-    for choice, variant in expanded:
-        view = ResourceView(logical_id, variant, template, app, choice)
-        outcomes: list[Outcome] = []
-        try:
-            # A rule may yield problems and then raise CannotVerify: keep both.
-            for problem in rule.check(view):
-                outcomes.append((Status.NON_COMPLIANT, problem.message, problem.path))
-        except CannotVerify as exc:
-            outcomes.append((Status.CANNOT_VERIFY, exc.message, exc.path))
-        except Exception as exc:  # fail closed on what the rule cannot read
-            outcomes.append((Status.CANNOT_VERIFY, _malformed(exc), ""))
-        per_variant.append((choice, outcomes))
-    if len(per_variant) == 1:
-        merged = per_variant[0][1]
-    else:
-        # A problem in every combination of conditions is stated plainly; one that only
-        # some combinations have means the deployed value depends on a condition: fail
-        # closed as "cannot verify", naming the combination.
-        everywhere = set.intersection(*(set(outs) for _, outs in per_variant))
-        merged = sorted(everywhere, key=lambda o: (o[1], o[2]))
-        for choice, outs in per_variant:
-            when = ", ".join(f"{k} is {str(v).lower()}" for k, v in choice.items())
-            merged.extend(
-                (Status.CANNOT_VERIFY, f"depends on conditions; when {when}: {msg}", path)
-                for _status, msg, path in outs
-                if (_status, msg, path) not in everywhere
-            )
+    if len(views) == 1:  # no Fn::If: the rule's outcomes as they are (the usual case)
+        merged = _outcomes(rule, views[0])
+        if not merged:
+            return []
+        return [_finding(rule, template, logical_id, o) for o in dict.fromkeys(merged)]
+    per_variant = [(view.conditions, _outcomes(rule, view)) for view in views]
+    # A problem in every combination of conditions is stated plainly; one that only some
+    # combinations have means the deployed value depends on a condition: fail closed as
+    # "cannot verify", naming the combination.
+    everywhere = set.intersection(*(set(outs) for _, outs in per_variant))
+    merged = sorted(everywhere, key=lambda o: (o[1], o[2]))
+    for choice, outs in per_variant:
+        when = ", ".join(f"{k} is {str(v).lower()}" for k, v in choice.items())
+        merged.extend(
+            (Status.CANNOT_VERIFY, f"depends on conditions; when {when}: {msg}", path)
+            for _status, msg, path in outs
+            if (_status, msg, path) not in everywhere
+        )
     unique = list(dict.fromkeys(merged))
     return [_finding(rule, template, logical_id, outcome) for outcome in unique]
+
+
+def _outcomes(rule: Rule, view: ResourceView) -> list[Outcome]:
+    """What *rule* finds on one variant of a resource (nothing when it complies)."""
+    outcomes: list[Outcome] = []
+    try:
+        # A rule may yield problems and then raise CannotVerify: keep both.
+        for problem in rule.check(view):
+            outcomes.append((Status.NON_COMPLIANT, problem.message, problem.path))
+    except CannotVerify as exc:
+        outcomes.append((Status.CANNOT_VERIFY, exc.message, exc.path))
+    except Exception as exc:  # fail closed on what the rule cannot read
+        outcomes.append((Status.CANNOT_VERIFY, _malformed(exc), ""))
+    return outcomes
 
 
 def _malformed(exc: Exception) -> str:

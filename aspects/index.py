@@ -851,9 +851,9 @@ class ResourceView:
         """The CloudFormation type."""
         return str(self.resource.get("Type"))
 
-    @property
+    @cached_property
     def props(self) -> Mapping[str, Any]:
-        """``Properties`` (empty if absent)."""
+        """``Properties`` (empty if absent); read once per view, every rule asks for it."""
         props = properties(self.resource)
         return props if isinstance(props, Mapping) else {}
 

@@ -32,7 +32,7 @@ def intrinsic_name(value: Any) -> str | None:
     # ``type(...) is`` first: templates are JSON dicts and strings, and the ABC check of
     # ``isinstance(value, Mapping)`` on every string leaf dominated the engine's profile.
     kind = type(value)
-    if kind is str or kind is list:
+    if kind is str or kind is list or kind is bool or kind is int or value is None:
         return None
     if (kind is dict or isinstance(value, Mapping)) and len(value) == 1:
         (key,) = value.keys()
