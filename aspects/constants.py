@@ -29,16 +29,11 @@ DISABLED_PARTS_METADATA = "secure-constructs:SecurityBaseline:disabled-parts"
 MIN_REASON_LENGTH = 20
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("secure-constructs")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
-
-
-VERSION = _version()
+#: The package's version: the same as ``[project] version`` in ``pyproject.toml``
+#: (``tests/test_packaging.py`` holds them equal). A constant rather than
+#: ``importlib.metadata.version()``: that import alone took a tenth of the scanner's start,
+#: and a source tree that is not installed has the right version too.
+VERSION = "0.1.0"
 
 #: The project's home: SARIF's ``informationUri``; rule documentation lives below it.
 INFORMATION_URI = "https://github.com/secure-constructs/secure-constructs"

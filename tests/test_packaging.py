@@ -150,6 +150,14 @@ def test_name_version_summary_and_python(wheel: Wheel) -> None:
     assert meta["Requires-Python"] == ">=3.11"
 
 
+def test_the_package_reports_the_version_it_is_built_as(wheel: Wheel) -> None:
+    # aspects.VERSION is a constant (no importlib.metadata at start): it must be bumped
+    # with pyproject.toml, or every report and SARIF file names the wrong version.
+    from aspects.constants import VERSION
+
+    assert VERSION == PROJECT["version"] == wheel.metadata["Version"]
+
+
 def test_the_licence_is_apache_2(wheel: Wheel) -> None:
     assert wheel.metadata["License-Expression"] == "Apache-2.0"
     assert wheel.metadata.get_all("License-File") == ["LICENSE"]
