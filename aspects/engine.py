@@ -211,7 +211,9 @@ def _views(
     expanded = _expand(app, template, logical_id)
     if isinstance(expanded, CannotVerify):
         return expanded
-    return [ResourceView(logical_id, variant, template, app, choice) for choice, variant in expanded]
+    return [
+        ResourceView(logical_id, variant, template, app, choice) for choice, variant in expanded
+    ]
 
 
 def _check(

@@ -87,31 +87,17 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from detect_secrets.plugins.artifactory import ArtifactoryDetector
-from detect_secrets.plugins.aws import AWSKeyDetector
-from detect_secrets.plugins.base import RegexBasedDetector
-from detect_secrets.plugins.basic_auth import BasicAuthDetector
-from detect_secrets.plugins.discord import DiscordBotTokenDetector
-from detect_secrets.plugins.github_token import GitHubTokenDetector
-from detect_secrets.plugins.high_entropy_strings import (
-    Base64HighEntropyString,
-    HexHighEntropyString,
-)
-from detect_secrets.plugins.jwt import JwtTokenDetector
-from detect_secrets.plugins.mailchimp import MailchimpDetector
-from detect_secrets.plugins.npm import NpmDetector
-from detect_secrets.plugins.private_key import PrivateKeyDetector
-from detect_secrets.plugins.sendgrid import SendGridDetector
-from detect_secrets.plugins.slack import SlackDetector
-from detect_secrets.plugins.square_oauth import SquareOAuthDetector
-from detect_secrets.plugins.stripe import StripeDetector
-from detect_secrets.plugins.twilio import TwilioKeyDetector
-
 from aspects.index import ExternalRef
 from aspects.model import CannotVerify, Problem
 from aspects.values import intrinsic_name
 
 if TYPE_CHECKING:
+    from detect_secrets.plugins.base import RegexBasedDetector
+    from detect_secrets.plugins.high_entropy_strings import (
+        Base64HighEntropyString,
+        HexHighEntropyString,
+    )
+
     from aspects.index import ResourceView
 
 # -- names ------------------------------------------------------------------------------------
@@ -227,24 +213,66 @@ def is_secret_name(name: str) -> bool:
 
 # -- known credential formats ----------------------------------------------------------------
 
-#: ``detect-secrets`` plugins that recognise a credential by its format alone (no file
-#: context, no keyword): built once, used through their pure ``analyze_string``.
-_PLUGINS: tuple[tuple[str, RegexBasedDetector], ...] = (
-    ("an AWS access key id", AWSKeyDetector()),
-    ("a private key", PrivateKeyDetector()),
-    ("a GitHub token", GitHubTokenDetector()),
-    ("a Slack token or webhook URL", SlackDetector()),
-    ("a Stripe live key", StripeDetector()),
-    ("a JSON Web Token", JwtTokenDetector()),
-    ("a SendGrid API key", SendGridDetector()),
-    ("an npm token", NpmDetector()),
-    ("a Twilio key", TwilioKeyDetector()),
-    ("a Mailchimp API key", MailchimpDetector()),
-    ("a Square OAuth secret", SquareOAuthDetector()),
-    ("a Discord bot token", DiscordBotTokenDetector()),
-    ("an Artifactory token", ArtifactoryDetector()),
-    ("credentials in a URL (scheme://user:password@host)", BasicAuthDetector()),
-)
+
+@dataclass(frozen=True)
+class _Detectors:
+    """The ``detect-secrets`` detectors this module uses, built once."""
+
+    #: Plugins that recognise a credential by its format alone (no file context, no
+    #: keyword), used through their pure ``analyze_string``; with what each finds.
+    formats: tuple[tuple[str, RegexBasedDetector], ...]
+    base64: Base64HighEntropyString
+    hex: HexHighEntropyString
+
+
+@lru_cache(maxsize=1)
+def _detectors() -> _Detectors:
+    """``detect-secrets``' detectors, imported on the first value there is to judge.
+
+    Importing the library takes about 0.1 s of CPU (most of it ``requests``, which it
+    imports for verifying secrets online, never done here): a scan or synthesis whose
+    templates hold no literal to judge does not pay it.
+    """
+    from detect_secrets.plugins.artifactory import ArtifactoryDetector
+    from detect_secrets.plugins.aws import AWSKeyDetector
+    from detect_secrets.plugins.basic_auth import BasicAuthDetector
+    from detect_secrets.plugins.discord import DiscordBotTokenDetector
+    from detect_secrets.plugins.github_token import GitHubTokenDetector
+    from detect_secrets.plugins.high_entropy_strings import (
+        Base64HighEntropyString,
+        HexHighEntropyString,
+    )
+    from detect_secrets.plugins.jwt import JwtTokenDetector
+    from detect_secrets.plugins.mailchimp import MailchimpDetector
+    from detect_secrets.plugins.npm import NpmDetector
+    from detect_secrets.plugins.private_key import PrivateKeyDetector
+    from detect_secrets.plugins.sendgrid import SendGridDetector
+    from detect_secrets.plugins.slack import SlackDetector
+    from detect_secrets.plugins.square_oauth import SquareOAuthDetector
+    from detect_secrets.plugins.stripe import StripeDetector
+    from detect_secrets.plugins.twilio import TwilioKeyDetector
+
+    return _Detectors(
+        formats=(
+            ("an AWS access key id", AWSKeyDetector()),
+            ("a private key", PrivateKeyDetector()),
+            ("a GitHub token", GitHubTokenDetector()),
+            ("a Slack token or webhook URL", SlackDetector()),
+            ("a Stripe live key", StripeDetector()),
+            ("a JSON Web Token", JwtTokenDetector()),
+            ("a SendGrid API key", SendGridDetector()),
+            ("an npm token", NpmDetector()),
+            ("a Twilio key", TwilioKeyDetector()),
+            ("a Mailchimp API key", MailchimpDetector()),
+            ("a Square OAuth secret", SquareOAuthDetector()),
+            ("a Discord bot token", DiscordBotTokenDetector()),
+            ("an Artifactory token", ArtifactoryDetector()),
+            ("credentials in a URL (scheme://user:password@host)", BasicAuthDetector()),
+        ),
+        base64=Base64HighEntropyString(limit=BASE64_ENTROPY_LIMIT),
+        hex=HexHighEntropyString(limit=HEX_ENTROPY_LIMIT),
+    )
+
 
 _DYNAMIC_REFERENCE_KIND = (
     "a CloudFormation dynamic reference to a secret (CloudFormation writes the plaintext "
@@ -287,7 +315,7 @@ def secret_in_text(text: str, *, dynamic_references: bool = True) -> str | None:
     """
     if dynamic_references and _DYNAMIC_REFERENCE.search(text):
         return _DYNAMIC_REFERENCE_KIND
-    for kind, plugin in _PLUGINS:
+    for kind, plugin in _detectors().formats:
         if next(iter(plugin.analyze_string(text)), None) is not None:
             return kind
     for kind, regex in _PATTERNS:
@@ -299,9 +327,15 @@ def secret_in_text(text: str, *, dynamic_references: bool = True) -> str | None:
 def secret_in_value(value: Any) -> str | None:
     """:func:`secret_in_text` of a synthesized value (a literal or an intrinsic function).
 
-    ``Fn::Join``/``Fn::Sub`` are read as their text, with references as ``${Name}``.
+    ``Fn::Join``/``Fn::Sub`` are read as their text, with references as ``${Name}``. A
+    value of references only (``{"Ref": "Table"}``) has no text to hold a credential: it is
+    not read (a logical id that happens to look like a key is not one).
     """
-    return secret_in_text(value if isinstance(value, str) else _flatten(value))
+    if isinstance(value, str):
+        return secret_in_text(value)
+    if not any(_literal_parts(value)):
+        return None
+    return secret_in_text(_flatten(value))
 
 
 # -- values that are not secrets whatever the name ---------------------------------------------
@@ -378,8 +412,6 @@ HEX_ENTROPY_LIMIT = 3.0
 #: Shorter runs are never judged by entropy (their entropy cannot tell keys from words).
 MIN_ENTROPY_LENGTH = 32
 
-_BASE64 = Base64HighEntropyString(limit=BASE64_ENTROPY_LIMIT)
-_HEX = HexHighEntropyString(limit=HEX_ENTROPY_LIMIT)
 _BASE64_RUN = re.compile(rf"[A-Za-z0-9+/=_-]{{{MIN_ENTROPY_LENGTH},}}")
 _HEX_RUN = re.compile(r"[0-9a-fA-F]+")
 _WORDISH = re.compile(r"[A-Z]?[a-z]{3,}")
@@ -409,17 +441,18 @@ def _high_entropy(text: str, traits: NameTraits) -> bool:
     if traits.public or traits.digest or len(text) < MIN_ENTROPY_LENGTH:
         return False
     digests = {m.group(1) for m in _DIGEST_IN_TEXT.finditer(text)}
+    detectors = _detectors()
     for run in _BASE64_RUN.findall(text):
         if _HEX_RUN.fullmatch(run):
             if (
                 run not in digests
                 and any(c.isalpha() for c in run)
                 and any(c.isdigit() for c in run)
-                and _HEX.calculate_shannon_entropy(run) > _HEX.entropy_limit
+                and detectors.hex.calculate_shannon_entropy(run) > detectors.hex.entropy_limit
             ):
                 return True
-        elif _random_looking(run) and _BASE64.calculate_shannon_entropy(run) > (
-            _BASE64.entropy_limit
+        elif _random_looking(run) and detectors.base64.calculate_shannon_entropy(run) > (
+            detectors.base64.entropy_limit
         ):
             return True
     return False

@@ -247,6 +247,26 @@ def test_values_that_give_a_secret_away(name: str, value: str, kind: str | None)
     assert value not in leak.predicate
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"Ref": AWS_KEY_ID},
+        {"Fn::GetAtt": [AWS_KEY_ID, "Arn"]},
+        {"Fn::Join": ["", [{"Ref": AWS_KEY_ID}, {"Ref": "AWS::Region"}]]},
+        {"Fn::Sub": "${" + AWS_KEY_ID + "}"},
+    ],
+)
+def test_a_reference_is_not_read_as_text(value: Any) -> None:
+    # Only references: no literal to hold a credential, whatever the logical id looks like.
+    assert variable_leak("TABLE", value) is None
+
+
+def test_literal_text_next_to_a_reference_is_still_read() -> None:
+    value = {"Fn::Join": ["", [AWS_KEY_ID, {"Ref": "Table"}]]}
+    leak = variable_leak("TABLE", value)
+    assert leak is not None and leak.kind == "an AWS access key id"
+
+
 # -- one judgement for every environment ---------------------------------------------------------
 
 _PARAMETERS = {
