@@ -264,7 +264,8 @@ def test_a_reference_is_not_read_as_text(value: Any) -> None:
 def test_literal_text_next_to_a_reference_is_still_read() -> None:
     value = {"Fn::Join": ["", [AWS_KEY_ID, {"Ref": "Table"}]]}
     leak = variable_leak("TABLE", value)
-    assert leak is not None and leak.kind == "an AWS access key id"
+    assert leak is not None
+    assert leak.kind == "an AWS access key id"
 
 
 # -- one judgement for every environment ---------------------------------------------------------
