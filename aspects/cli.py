@@ -58,8 +58,8 @@ from aspects.formats import (
     render_json,
     render_junit,
     render_rules,
-    render_sarif,
     render_table,
+    sarif_report,
 )
 from aspects.html_report import render_html
 from aspects.index import StackTemplate
@@ -495,9 +495,9 @@ def run_scan(args: argparse.Namespace) -> int:
         return json.dumps(report, indent=2) + "\n"
 
     def sarif(scan: Scan) -> str:
-        document = json.loads(render_sarif(scan))
+        document = sarif_report(scan)
         mark_sarif(document, scan.evaluation.findings, adoption)
-        return json.dumps(document, indent=2) + "\n"
+        return json.dumps(document) + "\n"  # one line: see render_sarif
 
     def table_with_adoption(scan: Scan) -> str:
         return table(scan) + adoption_text(adoption)
