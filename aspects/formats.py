@@ -40,6 +40,7 @@ from aspects.constants import PLUGIN_NAME, VERSION
 from aspects.coverage import StackCoverage
 from aspects.engine import Evaluation
 from aspects.index import StackTemplate, TemplateIndex
+from aspects.json_nodes import Lines, compose_value
 from aspects.links import (
     rule_doc_url,
 )
@@ -48,6 +49,7 @@ from aspects.report import (
     coverage_line,
     finding_data,
     relative_path,
+    resource_key_offsets,
     rule_metadata,
     template_line,
     to_json,
@@ -201,10 +203,12 @@ def _path_segments(path: str) -> list[str | int]:
 class TemplateMap:
     """The positions of a template's resources and properties, read from its text.
 
-    JSON and YAML (with CloudFormation's short forms) are both composed by the YAML
-    parser, which keeps the line and column of every node without building values. A
-    template that does not compose (JSON the YAML parser refuses) falls back to the line
-    of the resource's key.
+    YAML (with CloudFormation's short forms) is composed by the YAML parser, which keeps
+    the line and column of every node without building values. JSON laid out one key per
+    line (as CDK and most tools write it) is read one resource at a time, only for the
+    resources asked about (:mod:`aspects.json_nodes`: the same nodes); other JSON is
+    composed whole like YAML. A template that does not compose (JSON the YAML parser
+    refuses) falls back to the line of the resource's key.
     """
 
     def __init__(self, path: str) -> None:
@@ -214,9 +218,21 @@ class TemplateMap:
         except (OSError, UnicodeDecodeError):
             self.lines = []
         self.resources: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        text = "\n".join(self.lines)
+        #: JSON read per resource: (text, logical id -> offset of its key, line starts).
+        self._json: tuple[str, dict[str, int], Lines] | None = None
+        if text.lstrip().startswith("{"):
+            offsets = resource_key_offsets(text)
+            if offsets:
+                self._json = (text, offsets, Lines(text))
+                return
+        self._compose(text)
+
+    def _compose(self, text: str) -> None:
+        self._json = None
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            root = yaml.compose("\n".join(self.lines), Loader=loader)
+            root = yaml.compose(text, Loader=loader)
         except yaml.YAMLError:
             return
         section = _child(root, "Resources")
@@ -225,6 +241,17 @@ class TemplateMap:
                 if isinstance(key, yaml.ScalarNode):
                     self.resources.setdefault(str(key.value), (key, value))
 
+    def _resource(self, logical_id: str) -> tuple[yaml.Node, yaml.Node] | None:
+        if logical_id not in self.resources and self._json is not None:
+            text, offsets, lines = self._json
+            try:
+                if logical_id not in offsets:
+                    raise ValueError(f"{logical_id} is not where resource keys are")
+                self.resources[logical_id] = compose_value(text, offsets[logical_id], lines)
+            except ValueError:  # laid out otherwise than expected: compose it all
+                self._compose(text)
+        return self.resources.get(logical_id)
+
     def region(self, logical_id: str, property_path: str = "") -> Region | None:
         """The region of the deepest part of *property_path* found in the resource.
 
@@ -232,9 +259,10 @@ class TemplateMap:
         not start at the resource is looked for under ``Properties``. A property that is
         missing gives the part of the path that exists (at least the resource).
         """
-        if logical_id not in self.resources:
+        found = self._resource(logical_id)
+        if found is None:
             return None
-        key, value = self.resources[logical_id]
+        key, value = found
         start: yaml.Node = key
         segments = _path_segments(property_path)
         if (

@@ -255,16 +255,15 @@ _RESOURCES = re.compile(r"""^([ \t]*)["']?Resources["']?[ \t]*:""", re.MULTILINE
 _FIRST_KEY = re.compile(rf"^([ \t]*){_NAME}[ \t]*:", re.MULTILINE)
 
 
-@cache
-def _resource_lines(path: str) -> dict[str, int]:
-    """Logical id -> line of its key under ``Resources``, for JSON and YAML templates.
+def resource_key_offsets(text: str) -> dict[str, int]:
+    """Logical id -> offset of its key under ``Resources`` in a JSON or YAML template's text.
 
     The first key after ``Resources`` sets the indentation of resource keys; the section
     ends at the next key indented no deeper than ``Resources``. Only keys at exactly that
     indentation are matched (by a regular expression over the whole text, so the cost is
-    the size of the file, not one Python step per line).
+    the size of the file, not one Python step per line). Empty when the text is not laid
+    out one key per line (minified JSON, YAML flow style).
     """
-    text = _template_text(path)
     start = _RESOURCES.search(text)
     if start is None:
         return {}
@@ -280,12 +279,22 @@ def _resource_lines(path: str) -> dict[str, int]:
     end = section_end.search(text, first.end())
     keys = re.compile(rf"\n[ \t]{{{depth}}}{_NAME}[ \t]*:")
     out: dict[str, int] = {}
-    line, last = text.count("\n", 0, first.start()) + 1, first.start()
     for match in keys.finditer(text, first.start() - 1, end.start() if end else len(text)):
-        begin = match.start() + 1  # the key's line starts after the newline
-        line += text.count("\n", last, begin)
-        last = begin
-        out.setdefault(match.group(1) or match.group(2) or match.group(3), line)
+        name = match.group(1) or match.group(2) or match.group(3)
+        out.setdefault(name, match.start() + 1 + depth)  # after the newline and indentation
+    return out
+
+
+@cache
+def _resource_lines(path: str) -> dict[str, int]:
+    """Logical id -> line of its key under ``Resources`` (:func:`resource_key_offsets`)."""
+    text = _template_text(path)
+    out: dict[str, int] = {}
+    line, last = 1, 0
+    for name, offset in resource_key_offsets(text).items():  # in the order of the text
+        line += text.count("\n", last, offset)
+        last = offset
+        out[name] = line
     return out
 
 
