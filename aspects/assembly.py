@@ -25,7 +25,7 @@ and reads the output of a CDK app in any language, or templates written by hand.
 
 Bad input raises :class:`InputError`, whose text is one line naming the file and problem.
 Hostile input is bounded: files larger than :data:`MAX_FILE_BYTES`, trees nested deeper
-than :data:`~aspects.cfn_yaml.MAX_DEPTH` (JSON and YAML), YAML aliases that expand too
+than :data:`~aspects.limits.MAX_DEPTH` (JSON and YAML), YAML aliases that expand too
 far, ``NaN``/``Infinity`` in JSON, nested assemblies that lead back to themselves, and
 file names in a manifest or a template that leave the assembly (absolute, ``..``, or a
 symbolic link pointing outside; allowed with ``allow_outside_assembly=True``) are all an
@@ -42,10 +42,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from aspects.cfn_yaml import MAX_DEPTH, YamlError, parse_yaml
 from aspects.constants import ACKNOWLEDGED_RULES_METADATA, PLUGIN_NAME
 from aspects.coverage import NESTED_STACK, nested_stack_path
 from aspects.index import StackTemplate
+from aspects.limits import MAX_DEPTH
 from aspects.sam import expand_transforms
 
 #: The newest cloud assembly schema major this reader was written and tested against
@@ -373,6 +373,8 @@ def read_template_plain(path: Path) -> tuple[dict[str, Any], bool]:
         data = _parse_json(text, path)
         plain = plain_text(text)
     else:
+        from aspects.cfn_yaml import YamlError, parse_yaml  # the YAML parser, on use
+
         try:
             data = parse_yaml(text)
         except YamlError as exc:

@@ -20,15 +20,12 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
+from aspects.limits import MAX_ALIAS_NODES, MAX_DEPTH
+
+__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "SHORT_FORMS", "YamlError", "parse_yaml"]
+
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-#: Deepest nesting of mappings and sequences accepted (aliases expanded); CloudFormation
-#: templates rarely pass 20. Also the bound :mod:`aspects.assembly` puts on JSON.
-MAX_DEPTH = 100
-
-#: Most nodes that aliases may add to a document, all aliases together (each counted as
-#: the size of what it expands to). Hand-written templates use a few small anchors.
-MAX_ALIAS_NODES = 100_000
 
 #: Tags whose long form is not ``Fn::<Tag>``.
 _SPECIAL = {"Ref": "Ref", "Condition": "Condition"}

@@ -32,15 +32,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml  # type: ignore[import-untyped, unused-ignore]
+from typing import TYPE_CHECKING, Any
 
 from aspects.constants import PLUGIN_NAME, VERSION
 from aspects.coverage import StackCoverage
 from aspects.engine import Evaluation
 from aspects.index import StackTemplate, TemplateIndex
-from aspects.json_nodes import Lines, compose_value
 from aspects.links import (
     rule_doc_url,
 )
@@ -57,6 +54,11 @@ from aspects.report import (
     uri_reference,
 )
 from aspects.rules import RULES_BY_ID
+
+if TYPE_CHECKING:  # the YAML parser is imported where regions are computed, not at start
+    import yaml  # type: ignore[import-untyped, unused-ignore]
+
+    from aspects.json_nodes import Lines
 
 FORMATS = ("table", "json", "sarif", "junit", "html")
 
@@ -224,11 +226,15 @@ class TemplateMap:
         if text.lstrip().startswith("{"):
             offsets = resource_key_offsets(text)
             if offsets:
+                from aspects.json_nodes import Lines
+
                 self._json = (text, offsets, Lines(text))
                 return
         self._compose(text)
 
     def _compose(self, text: str) -> None:
+        import yaml  # type: ignore[import-untyped, unused-ignore]
+
         self._json = None
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
@@ -243,6 +249,8 @@ class TemplateMap:
 
     def _resource(self, logical_id: str) -> tuple[yaml.Node, yaml.Node] | None:
         if logical_id not in self.resources and self._json is not None:
+            from aspects.json_nodes import compose_value
+
             text, offsets, lines = self._json
             try:
                 if logical_id not in offsets:
@@ -314,6 +322,8 @@ def _child(node: yaml.Node | None, name: str) -> yaml.Node | None:
 
 def _entry(node: yaml.Node | None, segment: str | int) -> tuple[yaml.Node, yaml.Node] | None:
     """(where the entry starts, its value) for a mapping key or a sequence index."""
+    import yaml  # type: ignore[import-untyped, unused-ignore]
+
     if isinstance(node, yaml.MappingNode) and isinstance(segment, str):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == segment:

@@ -1,8 +1,10 @@
 """What starting the scanner does not load (each case in a fresh interpreter).
 
 ``detect-secrets`` (with the ``requests`` it imports for online verification, never used
-here) cost about 0.1 s of CPU and ``importlib.metadata`` a few hundredths at every start of
-``secure-constructs scan``; both are loaded only when needed. The figures are in
+here) cost about 0.1 s of CPU, ``importlib.metadata`` and the YAML parser a few hundredths
+each at every start of ``secure-constructs scan``; each is loaded only when needed (the
+detectors for the first literal to judge, the YAML parser for a YAML template or a SARIF
+region). The figures are in
 ``docs/performance.md``; these tests pin the behaviour, never the time.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from tests.conftest import REPO_ROOT
 
-HEAVY = ("detect_secrets", "requests", "importlib.metadata")
+HEAVY = ("detect_secrets", "requests", "importlib.metadata", "yaml")
 
 
 def _loaded_after(code: str) -> dict[str, object]:
