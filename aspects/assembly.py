@@ -36,11 +36,12 @@ left for the engine, which reports that resource as *cannot verify*.
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from aspects.constants import ACKNOWLEDGED_RULES_METADATA, PLUGIN_NAME
 from aspects.coverage import NESTED_STACK, nested_stack_path
@@ -471,11 +472,35 @@ def _stack_name(file: Path) -> str:
     return name
 
 
+#: Read in pieces of this size where the size is not known in advance (a pipe, /proc).
+_CHUNK_BYTES = 1024 * 1024
+
+
+def _read_at_most(stream: BinaryIO, limit: int) -> bytes:
+    """At most *limit* + 1 bytes of *stream*, allocating about what the file holds.
+
+    ``stream.read(limit + 1)`` allocates the whole limit (50 MiB) for every file, however
+    small. A regular file is read in one piece of its size (and one byte more, to notice a
+    file that grew); a file whose size is not known (a pipe, ``/proc``), or that grew, is
+    read on a piece at a time up to the limit.
+    """
+    size = os.fstat(stream.fileno()).st_size
+    data = stream.read(min(size, limit) + 1) if size > 0 else b""
+    if size > 0 and len(data) <= size:
+        return data  # the whole file, or limit + 1 bytes of a file larger than the limit
+    parts = [data]
+    left = limit + 1 - len(data)
+    while left > 0 and (part := stream.read(min(left, _CHUNK_BYTES))):
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
 def _read_text(path: Path) -> str:
     """The file's text; at most :data:`MAX_FILE_BYTES` (read no further than that)."""
     try:
         with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+            data = _read_at_most(stream, MAX_FILE_BYTES)
         if len(data) > MAX_FILE_BYTES:
             raise InputError(
                 path,

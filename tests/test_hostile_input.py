@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tracemalloc
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,13 @@ from typing import Any
 import pytest
 
 from aspects import cli, report
-from aspects.assembly import MAX_FILE_BYTES, InputError, load_paths, load_template
+from aspects.assembly import (
+    MAX_FILE_BYTES,
+    InputError,
+    _read_at_most,
+    load_paths,
+    load_template,
+)
 from aspects.cfn_yaml import MAX_ALIAS_NODES, MAX_DEPTH
 from aspects.cli import main
 from aspects.constants import REPORT_JSON, REPORT_SARIF
@@ -130,6 +137,27 @@ def test_a_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_paths([file])
     assert str(caught.value) == f"{file}: is larger than 50 MiB, the most secure-constructs reads"
+
+
+def test_a_small_file_is_read_without_allocating_the_limit(tmp_path: Path) -> None:
+    # Reading with read(limit + 1) allocated 50 MiB for every file, however small.
+    file = write(tmp_path / "small.json", '{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}')
+    tracemalloc.start()
+    try:
+        load_template(file)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1024 * 1024
+
+
+def test_a_pipe_is_read_to_its_end_and_no_further_than_the_limit() -> None:
+    for payload, limit, expected in [(b'{"a": 1}', 100, b'{"a": 1}'), (b"x" * 50, 10, b"x" * 11)]:
+        read_end, write_end = os.pipe()
+        os.write(write_end, payload)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as stream:
+            assert _read_at_most(stream, limit) == expected
 
 
 # -- malformed but parseable: never a traceback, never exit 1 for it ----------------------------
