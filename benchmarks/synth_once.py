@@ -81,11 +81,11 @@ def _add_checks(app: cdk.App, variant: str) -> dict[str, float]:
         def timed(
             self: GuardrailsPlugin, context: cdk.IPolicyValidationContext
         ) -> cdk.PolicyValidationPluginReport:
-            start = time.perf_counter()
+            start = _cpu_s()  # Python and Node: the plugin reads the templates through jsii
             try:
                 return original(self, context)
             finally:
-                timing["plugin_s"] += time.perf_counter() - start
+                timing["plugin_s"] += _cpu_s() - start
 
         timed.__wrapped__ = original  # type: ignore[attr-defined]
         GuardrailsPlugin.validate = timed  # type: ignore[method-assign]
