@@ -5,7 +5,8 @@ template with PyYAML gives them, but builds a node for every value of every reso
 2000 resources it took longer than checking the templates. A report needs the positions
 of the resources with findings only, so :func:`compose_value` reads just one resource's
 value, token by token from a given offset, and returns the nodes PyYAML's composer would
-(same classes, same marks), which :class:`aspects.formats.TemplateMap` walks as before.
+(same classes, values and marks; scalar tags other than ``str`` are not kept, nothing
+reads them), which :class:`aspects.formats.TemplateMap` walks as before.
 
 Only JSON is read here; anything unexpected raises :class:`ValueError` and the caller
 composes the whole text with PyYAML instead.
